@@ -1,0 +1,20 @@
+import type { NodeId } from '../core/ids.ts';
+import type { PeerMessage } from '../core/messages.ts';
+
+/**
+ * Handles one validated inbound message and resolves with the replies addressed to its sender.
+ * A transport may carry those replies back on the same exchange (gRPC: the unary response).
+ */
+export type InboundHandler = (from: NodeId, message: PeerMessage) => Promise<readonly PeerMessage[]>;
+
+/**
+ * Moves peer messages between nodes. Delivery is best-effort: messages may be lost, delayed,
+ * duplicated or reordered, and the election protocol tolerates all of that.
+ */
+export interface Transport {
+  /** Starts accepting inbound messages; replies to messages this node sends also reach `handler`. */
+  start(handler: InboundHandler): Promise<void>;
+  /** Fire and forget. Never throws for an unreachable peer. */
+  send(to: NodeId, message: PeerMessage): void;
+  close(): Promise<void>;
+}
