@@ -1,0 +1,1 @@
+export type Role = 'follower' | 'pre-candidate' | 'candidate' | 'leader';

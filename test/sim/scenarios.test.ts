@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { SeededRandom } from '../../src/util/seeded-random.ts';
+import { rateSpreadWithin, runRandomSchedule, simTimings } from './random-schedule.ts';
+import { SimCluster } from './sim-cluster.ts';
+
+const { electionTimeoutMinMs: min, electionJitterMs: jitter } = simTimings;
+/** Cold start: the startup wait, one timeout, and a few rounds for any split vote. */
+const electionBoundMs = 10 * (min + jitter);
+
+function cluster(nodes: number, seed: number): SimCluster {
+  return new SimCluster({ nodes, seed, timings: simTimings });
+}
+
+function electLeader(sim: SimCluster): string {
+  const at = sim.runUntilTrue(() => sim.agreedLeader() !== null, electionBoundMs);
+  expect(at, 'no agreed leader').not.toBeNull();
+  return sim.agreedLeader() ?? '';
+}
+
+describe.each([3, 5])('a %i-node simulated cluster', (nodes) => {
+  it('elects exactly one leader that every node follows', () => {
+    for (let seed = 1; seed <= 50; seed++) {
+      const sim = cluster(nodes, seed);
+      electLeader(sim);
+      sim.runFor(20 * min);
+      expect(sim.leaders()).toHaveLength(1);
+      expect(sim.checker.violations).toEqual([]);
+    }
+  });
+
+  it('replaces a crashed leader, and the restarted node rejoins as a follower with its persisted term', () => {
+    const sim = cluster(nodes, 7);
+    const first = electLeader(sim);
+    const term = sim.term(first as never);
+    sim.crash(first as never);
+    const second = sim.runUntilTrue(() => sim.leaders().length === 1, electionBoundMs);
+    expect(second).not.toBeNull();
+    const [newLeader] = sim.leaders();
+    expect(newLeader).not.toBe(first);
+    sim.restart(first as never);
+    expect(sim.term(first as never)).toBeGreaterThanOrEqual(term);
+    sim.runFor(3 * min);
+    expect(sim.role(first as never)).toBe('follower');
+    expect(sim.leaderOf(first as never)).toBe(newLeader);
+    expect(sim.checker.violations).toEqual([]);
+  });
+
+  it('does not let a node isolated for a long time raise the cluster term or unseat the leader when it returns', () => {
+    const random = new SeededRandom(nodes);
+    for (let trial = 0; trial < 30; trial++) {
+      const sim = cluster(nodes, 100 + trial);
+      const leader = electLeader(sim);
+      const term = sim.term(leader as never);
+      const victim = random.pick(sim.ids.filter((id) => id !== leader));
+      sim.isolate(victim);
+      sim.checker.watchIsolated(victim);
+      sim.runFor(random.between(2, 100) * min);
+      sim.checker.endIsolationWatch(victim);
+      sim.heal();
+      sim.runFor(5 * min);
+      expect(sim.agreedLeader()).toBe(leader);
+      expect(sim.maxTerm()).toBe(term);
+      expect(sim.checker.violations).toEqual([]);
+    }
+  });
+
+  it('makes an isolated leader step down within the election timeout while the majority elects another', () => {
+    const sim = cluster(nodes, 11);
+    const leader = electLeader(sim);
+    sim.isolate(leader as never);
+    sim.runFor(min + 1);
+    expect(sim.role(leader as never)).not.toBe('leader');
+    const elected = sim.runUntilTrue(() => sim.leaders().length === 1, electionBoundMs);
+    expect(elected).not.toBeNull();
+    sim.heal();
+    sim.runFor(5 * min);
+    expect(sim.agreedLeader()).not.toBeNull();
+    expect(sim.checker.violations).toEqual([]);
+  });
+
+  it('survives a leader paused past its lease: a new leader takes over and the leases never overlap', () => {
+    const sim = cluster(nodes, 13);
+    const leader = electLeader(sim);
+    sim.runFor(5 * min);
+    sim.pause(leader as never, 4 * min);
+    sim.runFor(4 * min + 1);
+    expect(sim.leaders().filter((id) => id !== leader)).toHaveLength(1);
+    sim.runFor(5 * min);
+    expect(sim.agreedLeader()).not.toBe(leader);
+    expect(sim.checker.violations).toEqual([]);
+  });
+});
+
+describe('a minority partition of a 5-node cluster', () => {
+  it('never elects a leader on the minority side', () => {
+    const sim = cluster(5, 21);
+    electLeader(sim);
+    const [a, b, c, d, e] = sim.ids;
+    sim.partition([a!, b!], [c!, d!, e!]);
+    sim.runFor(50 * min);
+    const leaders = sim.leaders();
+    expect(leaders).toHaveLength(1);
+    expect([c, d, e]).toContain(leaders[0]);
+    expect(sim.checker.violations).toEqual([]);
+  });
+});
+
+describe('the invariant checker', () => {
+  it('catches overlapping leases when clocks drift further apart than the configured bound', () => {
+    const caught = Array.from({ length: 400 }, (_, i) => runRandomSchedule(i + 1, { driftBeyondBound: true })).filter((r) =>
+      r.violations.some((v) => v.includes('both hold a valid lease')),
+    );
+    expect(caught.length).toBeGreaterThan(0);
+  });
+
+  it('catches an isolated leader whose slow clock outlives its lease in a targeted schedule', () => {
+    const spread = 0.3;
+    const sim = new SimCluster({ nodes: 3, seed: 5, timings: simTimings, clockRates: [1 - spread, 1 + spread, 1 + spread] });
+    const slow = sim.ids[0]!;
+    const leader = electLeader(sim);
+    sim.runFor(min);
+    if (leader !== slow) expect(sim.transferLeadership(leader as never, slow)).toBe(true);
+    sim.runFor(5 * min);
+    expect(sim.agreedLeader()).toBe(slow);
+    sim.isolate(slow);
+    sim.runFor(10 * min);
+    expect(sim.checker.violations.some((v) => v.includes('both hold a valid lease'))).toBe(true);
+  });
+
+  it('catches double votes and two leaders in a term when the store forgets votes on a crash', () => {
+    const caught = Array.from({ length: 100 }, (_, i) => runRandomSchedule(i + 1, { storeForgetsOnCrash: true })).filter(
+      (r) => r.violations.length > 0,
+    );
+    expect(caught.length).toBeGreaterThan(0);
+  });
+
+  it('accepts the same schedules when clocks stay within the bound', () => {
+    expect(rateSpreadWithin(simTimings.maxClockDrift)).toBeLessThan(simTimings.maxClockDrift);
+    for (let seed = 1; seed <= 100; seed++) expect(runRandomSchedule(seed).violations).toEqual([]);
+  });
+});
