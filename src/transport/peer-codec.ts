@@ -1,0 +1,261 @@
+/**
+ * The one place where peer wire objects (as produced and consumed by @grpc/proto-loader with
+ * `keepCase: false, longs: String, defaults: true, oneofs: true`) become validated core values
+ * and back. Nothing outside this file looks at wire envelopes.
+ */
+import { status } from '@grpc/grpc-js';
+import { assertNever } from '../core/assert-never.ts';
+import { isValidId, type ClusterId, type NodeId } from '../core/ids.ts';
+import type { PeerMessage } from '../core/messages.ts';
+
+/** uint64 on the wire: proto-loader renders it as a decimal string (`longs: String`). */
+export type WireUint64 = string;
+
+export interface WireHeartbeat {
+  round: WireUint64;
+}
+export interface WireHeartbeatAck {
+  round: WireUint64;
+}
+export interface WireVoteRequest {
+  preVote: boolean;
+  transfer: boolean;
+}
+export interface WireVoteResponse {
+  preVote: boolean;
+  granted: boolean;
+}
+export type WireTimeoutNow = Record<string, never>;
+
+/** Name of the oneof member that is set, as proto-loader reports it (`oneofs: true`). */
+export type WireBodyKind = 'heartbeat' | 'heartbeatAck' | 'voteRequest' | 'voteResponse' | 'timeoutNow';
+
+/** An `Envelope` as this codec produces it (exactly one body member is set). */
+export interface WireEnvelope {
+  clusterId: string;
+  from: string;
+  to: string;
+  term: WireUint64;
+  body: WireBodyKind;
+  heartbeat?: WireHeartbeat;
+  heartbeatAck?: WireHeartbeatAck;
+  voteRequest?: WireVoteRequest;
+  voteResponse?: WireVoteResponse;
+  timeoutNow?: WireTimeoutNow;
+}
+
+/** A `Replies` message as this codec produces it. */
+export interface WireReplies {
+  envelopes: WireEnvelope[];
+}
+
+/** What an inbound envelope must match to be accepted. */
+export interface EnvelopeExpectation {
+  readonly clusterId: ClusterId;
+  /** The receiving node: `to` must name it. */
+  readonly self: NodeId;
+  /** The senders accepted. */
+  readonly peers: ReadonlySet<NodeId>;
+}
+
+export type DecodeResult =
+  | { readonly ok: true; readonly from: NodeId; readonly message: PeerMessage }
+  | { readonly ok: false; readonly code: status; readonly reason: string };
+
+const BODY_KINDS: readonly WireBodyKind[] = ['heartbeat', 'heartbeatAck', 'voteRequest', 'voteResponse', 'timeoutNow'];
+const decimalPattern = /^[0-9]+$/;
+
+/** Thrown internally while decoding; never escapes `decodeEnvelope`. */
+class DecodeError extends Error {
+  constructor(
+    readonly code: status,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+function invalid(reason: string): DecodeError {
+  return new DecodeError(status.INVALID_ARGUMENT, reason);
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 70 ? `${value.slice(0, 70)}…` : value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value === null || typeof value !== 'object') return String(value);
+  return Array.isArray(value) ? 'an array' : 'an object';
+}
+
+/** A uint64 field as a JS number: a decimal string (or, defensively, a number/bigint) within the safe range. */
+function readUint64(value: unknown, field: string): number {
+  let result: number;
+  if (typeof value === 'string') {
+    if (!decimalPattern.test(value)) {
+      throw invalid(`${field} must be a non-negative decimal integer, got ${describe(value)}`);
+    }
+    // Any decimal above MAX_SAFE_INTEGER converts to a number above it (2^53 or more), never below.
+    result = Number(value);
+  } else if (typeof value === 'number') {
+    if (!Number.isInteger(value) || value < 0) {
+      throw invalid(`${field} must be a non-negative integer, got ${describe(value)}`);
+    }
+    result = value;
+  } else if (typeof value === 'bigint') {
+    if (value < 0n) throw invalid(`${field} must be a non-negative integer, got ${describe(value)}`);
+    if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw invalid(`${field} ${value} is out of range (max ${Number.MAX_SAFE_INTEGER})`);
+    }
+    return Number(value);
+  } else {
+    throw invalid(`${field} is missing or not an integer (got ${describe(value)})`);
+  }
+  if (result > Number.MAX_SAFE_INTEGER) {
+    throw invalid(`${field} ${String(value)} is out of range (max ${Number.MAX_SAFE_INTEGER})`);
+  }
+  return result;
+}
+
+function readBool(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') throw invalid(`${field} must be a boolean, got ${describe(value)}`);
+  return value;
+}
+
+function readId(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !isValidId(value)) {
+    throw invalid(`malformed ${field} id ${describe(value)}`);
+  }
+  return value;
+}
+
+function readObject(value: unknown, field: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalid(`${field} must be a message, got ${describe(value)}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function isBodyKind(value: unknown): value is WireBodyKind {
+  return typeof value === 'string' && (BODY_KINDS as readonly string[]).includes(value);
+}
+
+/** Which oneof member is set: the `body` discriminant if present, else the single member present. */
+function readBodyKind(envelope: Record<string, unknown>): WireBodyKind {
+  const named = envelope['body'];
+  if (named !== undefined && named !== null) {
+    if (!isBodyKind(named)) throw invalid(`unknown message kind ${describe(named)}`);
+    return named;
+  }
+  let found: WireBodyKind | undefined;
+  for (const kind of BODY_KINDS) {
+    const member = envelope[kind];
+    if (member === undefined || member === null) continue;
+    if (found !== undefined) throw invalid(`envelope carries both ${found} and ${kind}`);
+    found = kind;
+  }
+  if (found === undefined) throw invalid('envelope has no message body');
+  return found;
+}
+
+function readMessage(envelope: Record<string, unknown>, term: number): PeerMessage {
+  const kind = readBodyKind(envelope);
+  const body = readObject(envelope[kind], kind);
+  switch (kind) {
+    case 'heartbeat':
+      return { kind: 'heartbeat', term, round: readUint64(body['round'], 'heartbeat.round') };
+    case 'heartbeatAck':
+      return { kind: 'heartbeat-ack', term, round: readUint64(body['round'], 'heartbeatAck.round') };
+    case 'voteRequest':
+      return {
+        kind: 'vote-request',
+        term,
+        preVote: readBool(body['preVote'], 'voteRequest.preVote'),
+        transfer: readBool(body['transfer'], 'voteRequest.transfer'),
+      };
+    case 'voteResponse':
+      return {
+        kind: 'vote-response',
+        term,
+        preVote: readBool(body['preVote'], 'voteResponse.preVote'),
+        granted: readBool(body['granted'], 'voteResponse.granted'),
+      };
+    case 'timeoutNow':
+      return { kind: 'timeout-now', term };
+    default:
+      return assertNever(kind);
+  }
+}
+
+/**
+ * Validates a wire `Envelope` against what this node expects and turns it into a core message.
+ * Never throws: failures carry the gRPC status to answer with and a human-readable reason.
+ *
+ * - cluster id other than ours, unknown sender, `to` not this node: FAILED_PRECONDITION;
+ * - malformed ids, terms/rounds that are not non-negative integers or exceed
+ *   Number.MAX_SAFE_INTEGER, missing or ambiguous body, wrongly typed fields: INVALID_ARGUMENT.
+ *
+ * Replies carried back in a `Replies` response are decoded with the same function, with `self`
+ * the node that sent the request and `peers` just the peer it called.
+ */
+export function decodeEnvelope(raw: unknown, expected: EnvelopeExpectation): DecodeResult {
+  try {
+    const envelope = readObject(raw, 'envelope');
+    const clusterId = readId(envelope['clusterId'], 'cluster');
+    if (clusterId !== expected.clusterId) {
+      return {
+        ok: false,
+        code: status.FAILED_PRECONDITION,
+        reason: `message for cluster ${clusterId}, this is cluster ${expected.clusterId}`,
+      };
+    }
+    const from = readId(envelope['from'], 'sender') as NodeId;
+    if (!expected.peers.has(from)) {
+      return { ok: false, code: status.FAILED_PRECONDITION, reason: `unknown sender ${from}` };
+    }
+    const to = readId(envelope['to'], 'receiver');
+    if (to !== expected.self) {
+      return {
+        ok: false,
+        code: status.FAILED_PRECONDITION,
+        reason: `message from ${from} addressed to ${to}, this is ${expected.self}`,
+      };
+    }
+    const term = readUint64(envelope['term'], 'term');
+    return { ok: true, from, message: readMessage(envelope, term) };
+  } catch (error) {
+    if (error instanceof DecodeError) return { ok: false, code: error.code, reason: error.message };
+    return { ok: false, code: status.INTERNAL, reason: `cannot decode envelope: ${String(error)}` };
+  }
+}
+
+/** Builds the wire `Envelope` for `message` (uint64 values as decimal strings). */
+export function encodeEnvelope(clusterId: ClusterId, from: NodeId, to: NodeId, message: PeerMessage): WireEnvelope {
+  const term = String(message.term);
+  switch (message.kind) {
+    case 'heartbeat':
+      return { clusterId, from, to, term, body: 'heartbeat', heartbeat: { round: String(message.round) } };
+    case 'heartbeat-ack':
+      return { clusterId, from, to, term, body: 'heartbeatAck', heartbeatAck: { round: String(message.round) } };
+    case 'vote-request':
+      return {
+        clusterId,
+        from,
+        to,
+        term,
+        body: 'voteRequest',
+        voteRequest: { preVote: message.preVote, transfer: message.transfer },
+      };
+    case 'vote-response':
+      return {
+        clusterId,
+        from,
+        to,
+        term,
+        body: 'voteResponse',
+        voteResponse: { preVote: message.preVote, granted: message.granted },
+      };
+    case 'timeout-now':
+      return { clusterId, from, to, term, body: 'timeoutNow', timeoutNow: {} };
+    default:
+      return assertNever(message);
+  }
+}

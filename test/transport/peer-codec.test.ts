@@ -1,0 +1,120 @@
+import { status } from '@grpc/grpc-js';
+import { describe, expect, it } from 'vitest';
+import { asClusterId, asNodeId } from '../../src/core/ids.ts';
+import type { PeerMessage } from '../../src/core/messages.ts';
+import { decodeEnvelope, encodeEnvelope, type EnvelopeExpectation } from '../../src/transport/peer-codec.ts';
+import { loadProtoDefinition } from '../../src/transport/proto-loader.ts';
+
+const cluster = asClusterId('c1');
+const n1 = asNodeId('n1');
+const n2 = asNodeId('n2');
+const n3 = asNodeId('n3');
+/** As seen by n2, whose peers are n1 and n3. */
+const atN2: EnvelopeExpectation = { clusterId: cluster, self: n2, peers: new Set([n1, n3]) };
+
+const messages: readonly PeerMessage[] = [
+  { kind: 'heartbeat', term: 3, round: 17 },
+  { kind: 'heartbeat-ack', term: 3, round: 17 },
+  { kind: 'vote-request', term: 4, preVote: true, transfer: false },
+  { kind: 'vote-request', term: 4, preVote: false, transfer: true },
+  { kind: 'vote-response', term: 4, preVote: true, granted: false },
+  { kind: 'vote-response', term: 4, preVote: false, granted: true },
+  { kind: 'timeout-now', term: 5 },
+  { kind: 'heartbeat', term: Number.MAX_SAFE_INTEGER, round: 0 },
+];
+
+// The Deliver method's own (de)serializers: what actually crosses the network.
+const deliver = (loadProtoDefinition('peer.proto')['heartbeat.peer.v1.Peer'] as Record<string, {
+  requestSerialize: (value: unknown) => Buffer;
+  requestDeserialize: (bytes: Buffer) => unknown;
+}>)['Deliver']!;
+const overTheWire = (wire: unknown): unknown => deliver.requestDeserialize(deliver.requestSerialize(wire));
+
+function base(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { clusterId: 'c1', from: 'n1', to: 'n2', term: '3', body: 'heartbeat', heartbeat: { round: '1' }, ...overrides };
+}
+
+function expectFailure(raw: unknown, code: status, reason?: RegExp): void {
+  const result = decodeEnvelope(raw, atN2);
+  expect(result.ok).toBe(false);
+  if (result.ok) return;
+  expect(result.code).toBe(code);
+  if (reason) expect(result.reason).toMatch(reason);
+}
+
+describe('peer codec', () => {
+  it.each(messages.map((m) => [m.kind, m] as const))('round-trips %s directly and through protobuf', (_kind, message) => {
+    const wire = encodeEnvelope(cluster, n1, n2, message);
+    expect(typeof wire.term).toBe('string');
+    expect(decodeEnvelope(wire, atN2)).toEqual({ ok: true, from: n1, message });
+    expect(decodeEnvelope(overTheWire(wire), atN2)).toEqual({ ok: true, from: n1, message });
+  });
+
+  it('rejects another cluster with FAILED_PRECONDITION', () => {
+    expectFailure(base({ clusterId: 'other' }), status.FAILED_PRECONDITION, /message for cluster other, this is cluster c1/);
+  });
+
+  it('rejects an unknown sender with FAILED_PRECONDITION', () => {
+    expectFailure(base({ from: 'n9' }), status.FAILED_PRECONDITION, /unknown sender n9/);
+    // A node is not its own peer.
+    expectFailure(base({ from: 'n2' }), status.FAILED_PRECONDITION, /unknown sender n2/);
+  });
+
+  it('rejects a message addressed to another node with FAILED_PRECONDITION', () => {
+    expectFailure(base({ to: 'n3' }), status.FAILED_PRECONDITION, /addressed to n3, this is n2/);
+  });
+
+  it('rejects malformed ids with INVALID_ARGUMENT', () => {
+    expectFailure(base({ from: 'bad id!' }), status.INVALID_ARGUMENT, /malformed sender/);
+    expectFailure(base({ from: '' }), status.INVALID_ARGUMENT, /malformed sender/);
+    expectFailure(base({ to: 42 }), status.INVALID_ARGUMENT, /malformed receiver/);
+    expectFailure(base({ clusterId: '' }), status.INVALID_ARGUMENT, /malformed cluster/);
+  });
+
+  it('rejects a term above Number.MAX_SAFE_INTEGER as out of range', () => {
+    expectFailure(base({ term: '18446744073709551615' }), status.INVALID_ARGUMENT, /out of range/);
+    expectFailure(base({ term: '9007199254740992' }), status.INVALID_ARGUMENT, /out of range/);
+    expectFailure(base({ heartbeat: { round: '18446744073709551615' } }), status.INVALID_ARGUMENT, /round .*out of range/);
+    // The full uint64 range survives the wire exactly, so the check sees the real value.
+    expectFailure(overTheWire(base({ term: '18446744073709551615' })), status.INVALID_ARGUMENT, /18446744073709551615 is out of range/);
+    expect(decodeEnvelope(base({ term: '9007199254740991' }), atN2).ok).toBe(true);
+  });
+
+  it('rejects non-decimal and negative terms and rounds with INVALID_ARGUMENT', () => {
+    for (const term of ['-1', 'abc', '', '1.5', '1e3', ' 1', -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, null, undefined, true]) {
+      expectFailure(base({ term }), status.INVALID_ARGUMENT, /term/);
+    }
+    expectFailure(base({ heartbeat: { round: '-1' } }), status.INVALID_ARGUMENT, /heartbeat\.round/);
+    expectFailure(base({ body: 'heartbeatAck', heartbeat: undefined, heartbeatAck: { round: 'abc' } }), status.INVALID_ARGUMENT, /heartbeatAck\.round/);
+  });
+
+  it('accepts numbers for uint64 fields when they are safe non-negative integers', () => {
+    expect(decodeEnvelope(base({ term: 7, heartbeat: { round: 0 } }), atN2)).toEqual({
+      ok: true,
+      from: n1,
+      message: { kind: 'heartbeat', term: 7, round: 0 },
+    });
+    expectFailure(base({ term: Number.MAX_SAFE_INTEGER + 1 }), status.INVALID_ARGUMENT, /out of range/);
+  });
+
+  it('rejects a missing, unknown or ambiguous body with INVALID_ARGUMENT', () => {
+    expectFailure(base({ body: undefined, heartbeat: undefined }), status.INVALID_ARGUMENT, /no message body/);
+    expectFailure(overTheWire(base({ body: undefined, heartbeat: undefined })), status.INVALID_ARGUMENT, /no message body/);
+    expectFailure(base({ body: 'gossip' }), status.INVALID_ARGUMENT, /unknown message kind/);
+    expectFailure(base({ body: 'voteRequest' }), status.INVALID_ARGUMENT, /voteRequest must be a message/);
+    expectFailure(base({ body: undefined, timeoutNow: {} }), status.INVALID_ARGUMENT, /both heartbeat and timeoutNow/);
+    expectFailure(base({ body: 'voteRequest', voteRequest: { preVote: 'yes', transfer: false } }), status.INVALID_ARGUMENT, /preVote/);
+  });
+
+  it('finds the body without the oneof discriminant', () => {
+    expect(decodeEnvelope(base({ body: undefined, heartbeat: undefined, timeoutNow: {} }), atN2)).toEqual({
+      ok: true,
+      from: n1,
+      message: { kind: 'timeout-now', term: 3 },
+    });
+  });
+
+  it('rejects envelopes that are not objects', () => {
+    for (const raw of [null, undefined, 'x', 5, []]) expectFailure(raw, status.INVALID_ARGUMENT);
+  });
+});
