@@ -1,0 +1,206 @@
+import type { Logger } from 'pino';
+import type { CoreEvent } from '../core/core-event.ts';
+import type { ElectionConfig } from '../core/election-config.ts';
+import { ElectionCore, type CoreStatus, type Ready, type TransferOutcome } from '../core/election-core.ts';
+import type { NodeId } from '../core/ids.ts';
+import type { PeerMessage } from '../core/messages.ts';
+import type { RandomSource } from '../core/random-source.ts';
+import type { HardStateStore } from '../storage/hard-state-store.ts';
+import type { Transport } from '../transport/transport.ts';
+
+/** Milliseconds from an arbitrary origin that never go backwards (performance.now in production). */
+export interface MonotonicClock {
+  now(): number;
+}
+
+/** A core event as watchers see it: which node, and when by the wall clock (for display only). */
+export interface NodeEvent {
+  readonly node: NodeId;
+  readonly wallTimeMs: number;
+  readonly event: CoreEvent;
+}
+
+export interface NodeDriverOptions {
+  readonly config: ElectionConfig;
+  readonly store: HardStateStore;
+  readonly transport: Transport;
+  readonly clock: MonotonicClock;
+  readonly random: RandomSource;
+  readonly logger: Logger;
+  /** Called once if the node must stop because it can no longer persist its state. */
+  readonly onFatal: (error: Error) => void;
+}
+
+export type StepDownOutcome = TransferOutcome | { readonly ok: true; readonly target: null };
+
+type NotRunning = { readonly ok: false; readonly reason: 'stopped' };
+const stopped: NotRunning = { ok: false, reason: 'stopped' };
+
+type Step<T> = (core: ElectionCore, now: number) => { readonly ready: Ready; readonly result: T };
+interface StepDone<T> {
+  readonly result: T;
+  readonly replies: readonly PeerMessage[];
+}
+
+/**
+ * Owns one election core and serializes everything through it: timer ticks, inbound messages and
+ * commands. After each step it persists the hard state (synced) and only then sends messages, so
+ * no vote or term leaves the node before it is on disk. A failed write stops the node.
+ */
+export class NodeDriver {
+  private readonly options: NodeDriverOptions;
+  private readonly logger: Logger;
+  private core: ElectionCore | null = null;
+  private tail: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Infinity;
+  private running = false;
+  private readonly listeners = new Set<(event: NodeEvent) => void>();
+
+  constructor(options: NodeDriverOptions) {
+    this.options = options;
+    this.logger = options.logger;
+  }
+
+  get id(): NodeId {
+    return this.options.config.self;
+  }
+
+  get config(): ElectionConfig {
+    return this.options.config;
+  }
+
+  /** Loads the persisted state, starts the core and begins accepting peer messages. */
+  async start(): Promise<void> {
+    const hardState = await this.options.store.load();
+    this.core = new ElectionCore(this.options.config, hardState, this.options.clock.now(), this.options.random);
+    this.running = true;
+    this.logger.info({ event: 'started', term: hardState.term, votedFor: hardState.votedFor }, 'node started');
+    await this.options.transport.start((from, message) => this.receive(from, message));
+    this.armTimer();
+  }
+
+  /** Stops timers and the transport; the store is left for the caller to close. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.clearTimer();
+    await this.tail.catch(() => undefined);
+    await this.options.transport.close();
+  }
+
+  status(): CoreStatus {
+    return this.requireCore().status(this.options.clock.now());
+  }
+
+  leaseRemainingMs(): number {
+    return this.core && this.running ? this.core.leaseRemainingMs(this.options.clock.now()) : 0;
+  }
+
+  subscribe(listener: (event: NodeEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  transferLeadership(target: NodeId | null): Promise<TransferOutcome | NotRunning> {
+    return this.enqueue((core, now) => {
+      const { outcome, ready } = core.transferLeadership(now, target);
+      return { ready, result: outcome };
+    }, null).then((done) => done?.result ?? stopped);
+  }
+
+  /** Gives up leadership, handing it to the most responsive follower when there is one. */
+  stepDown(): Promise<StepDownOutcome | NotRunning> {
+    return this.enqueue((core, now) => {
+      const { outcome, ready } = core.abdicate(now);
+      return { ready, result: outcome };
+    }, null).then((done) => done?.result ?? stopped);
+  }
+
+  // ---- the serialized step loop ------------------------------------------------------------
+
+  private async receive(from: NodeId, message: PeerMessage): Promise<readonly PeerMessage[]> {
+    const done = await this.enqueue((core, now) => ({ ready: core.receive(now, from, message), result: null }), from);
+    return done?.replies ?? [];
+  }
+
+  /**
+   * Runs one step after all earlier ones; resolves with null if the node is not running.
+   * Messages addressed to `replyTo` are handed back to the caller (a transport answers them on
+   * the same exchange) instead of being sent separately.
+   */
+  private enqueue<T>(step: Step<T>, replyTo: NodeId | null): Promise<StepDone<T> | null> {
+    const run = this.tail.then(() => this.process(step, replyTo));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async process<T>(step: Step<T>, replyTo: NodeId | null): Promise<StepDone<T> | null> {
+    const core = this.core;
+    if (!core || !this.running) return null;
+    const { ready, result } = step(core, this.options.clock.now());
+    if (ready.hardState) {
+      try {
+        await this.options.store.save(ready.hardState);
+      } catch (error) {
+        this.fail(error);
+        return null;
+      }
+    }
+    this.publish(ready.events);
+    const replies: PeerMessage[] = [];
+    for (const { to, message } of ready.messages) {
+      if (to === replyTo) replies.push(message);
+      else this.options.transport.send(to, message);
+    }
+    this.armTimer();
+    return { result, replies };
+  }
+
+  private tick(): void {
+    this.timer = null;
+    this.timerAt = Infinity;
+    void this.enqueue((core, now) => ({ ready: core.tick(now), result: null }), null);
+  }
+
+  private armTimer(): void {
+    const core = this.core;
+    if (!core || !this.running) return;
+    const at = core.nextWakeAt();
+    if (this.timer && at === this.timerAt) return;
+    this.clearTimer();
+    this.timerAt = at;
+    this.timer = setTimeout(() => this.tick(), Math.max(0, at - this.options.clock.now()));
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.timerAt = Infinity;
+  }
+
+  private fail(error: unknown): void {
+    const err = error instanceof Error ? error : new Error(String(error));
+    this.logger.fatal({ event: 'persist-failed', err }, 'could not persist hard state; stopping so this node never votes on unsaved state');
+    this.running = false;
+    this.clearTimer();
+    void this.options.transport.close();
+    this.options.onFatal(err);
+  }
+
+  private publish(events: readonly CoreEvent[]): void {
+    if (events.length === 0) return;
+    const wallTimeMs = Date.now();
+    for (const event of events) {
+      const { type, ...fields } = event;
+      const level = type === 'vote-granted' && event.preVote ? 'debug' : 'info';
+      this.logger[level]({ event: type, ...fields }, type);
+      for (const listener of this.listeners) listener({ node: this.id, wallTimeMs, event });
+    }
+  }
+
+  private requireCore(): ElectionCore {
+    if (!this.core) throw new Error('node driver used before start()');
+    return this.core;
+  }
+}
