@@ -1,0 +1,184 @@
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ElectionConfig } from '../../src/core/election-config.ts';
+import type { HardState } from '../../src/core/hard-state.ts';
+import { asNodeId, type NodeId } from '../../src/core/ids.ts';
+import type { PeerMessage } from '../../src/core/messages.ts';
+import { NodeDriver } from '../../src/runtime/node-driver.ts';
+import type { HardStateStore } from '../../src/storage/hard-state-store.ts';
+import { MemoryHardStateStore } from '../../src/storage/memory-hard-state-store.ts';
+import { MemoryNetwork } from '../../src/transport/memory-network.ts';
+import type { InboundHandler, Transport } from '../../src/transport/transport.ts';
+
+const [n1, n2, n3] = ['n1', 'n2', 'n3'].map(asNodeId) as [NodeId, NodeId, NodeId];
+const silent = pino({ level: 'silent' });
+const timings = { heartbeatIntervalMs: 10, electionTimeoutMinMs: 60, electionJitterMs: 30, maxClockDrift: 0.05 };
+
+function configFor(self: NodeId): ElectionConfig {
+  return { self, peers: [n1, n2, n3].filter((p) => p !== self), ...timings };
+}
+
+/** A store whose writes complete only when the test says so. */
+class GatedStore implements HardStateStore {
+  saved: HardState[] = [];
+  private release: (() => void)[] = [];
+  async load(): Promise<HardState> {
+    return { term: 0, votedFor: null };
+  }
+  save(state: HardState): Promise<void> {
+    return new Promise((resolve) => {
+      this.release.push(() => {
+        this.saved.push(state);
+        resolve();
+      });
+    });
+  }
+  completeWrites(): void {
+    for (const release of this.release.splice(0)) release();
+  }
+  async bumpIncarnation(): Promise<number> {
+    return 1;
+  }
+  async close(): Promise<void> {}
+}
+
+/** A transport that records what the driver sends and lets the test play a peer. */
+class RecordingTransport implements Transport {
+  sent: { to: NodeId; message: PeerMessage }[] = [];
+  handler: InboundHandler | null = null;
+  closed = false;
+  async start(handler: InboundHandler): Promise<void> {
+    this.handler = handler;
+  }
+  send(to: NodeId, message: PeerMessage): void {
+    this.sent.push({ to, message });
+  }
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+  deliver(from: NodeId, message: PeerMessage): Promise<readonly PeerMessage[]> {
+    if (!this.handler) throw new Error('transport not started');
+    return this.handler(from, message);
+  }
+}
+
+const drivers: NodeDriver[] = [];
+afterEach(async () => {
+  await Promise.all(drivers.splice(0).map((d) => d.stop()));
+});
+
+/** A driver on a manual clock: `advance` moves its monotonic time on. */
+function startDriver(store: HardStateStore, transport: Transport, self = n1, onFatal: (e: Error) => void = () => {}) {
+  let now = 10_000;
+  const driver = new NodeDriver({
+    config: configFor(self),
+    store,
+    transport,
+    clock: { now: () => now },
+    random: { next: () => 0.5 },
+    logger: silent,
+    onFatal,
+  });
+  drivers.push(driver);
+  return { driver, advance: (ms: number) => (now += ms) };
+}
+
+describe('NodeDriver', () => {
+  it('sends a vote only after the vote is on disk', async () => {
+    const store = new GatedStore();
+    const transport = new RecordingTransport();
+    const { driver, advance } = startDriver(store, transport);
+    await driver.start();
+    advance(timings.electionTimeoutMinMs); // past the startup wait, before any election timer fires
+    let replied: readonly PeerMessage[] | null = null;
+    const reply = transport.deliver(n2, { kind: 'vote-request', term: 5, preVote: false, transfer: false }).then((r) => {
+      replied = r;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(replied).toBeNull();
+    expect(store.saved).toEqual([]);
+    store.completeWrites();
+    await reply;
+    expect(store.saved).toEqual([{ term: 5, votedFor: n2 }]);
+    expect(replied).toEqual([{ kind: 'vote-response', term: 5, preVote: false, granted: true }]);
+  });
+
+  it('stops, and never votes again, when a write fails', async () => {
+    const store = new MemoryHardStateStore();
+    const transport = new RecordingTransport();
+    const fatal: Error[] = [];
+    const { driver, advance } = startDriver(store, transport, n1, (e) => fatal.push(e));
+    await driver.start();
+    advance(timings.electionTimeoutMinMs);
+    store.failNextSave(new Error('disk full'));
+    const first = await transport.deliver(n2, { kind: 'vote-request', term: 5, preVote: false, transfer: false });
+    const second = await transport.deliver(n3, { kind: 'vote-request', term: 6, preVote: false, transfer: false });
+    expect(first).toEqual([]);
+    expect(second).toEqual([]);
+    expect(fatal.map((e) => e.message)).toEqual(['disk full']);
+    expect(transport.closed).toBe(true);
+    expect(store.current).toEqual({ term: 0, votedFor: null });
+  });
+});
+
+describe('NodeDriver over an in-memory network', () => {
+  function startCluster() {
+    const network = new MemoryNetwork();
+    return [n1, n2, n3].map((id) => {
+      const driver = new NodeDriver({
+        config: configFor(id),
+        store: new MemoryHardStateStore(),
+        transport: network.transportFor(id),
+        clock: { now: () => performance.now() },
+        random: { next: Math.random },
+        logger: silent,
+        onFatal: (e) => {
+          throw e;
+        },
+      });
+      drivers.push(driver);
+      return driver;
+    });
+  }
+
+  async function waitFor<T>(probe: () => T | null | undefined, timeoutMs = 3000): Promise<T> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const value = probe();
+      if (value !== null && value !== undefined) return value;
+      if (performance.now() > deadline) throw new Error('timed out waiting');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  it('elects one leader that the others follow, and it holds the lease', async () => {
+    const cluster = startCluster();
+    await Promise.all(cluster.map((d) => d.start()));
+    const leader = await waitFor(() => cluster.find((d) => d.leaseRemainingMs() > 0));
+    const followers = cluster.filter((d) => d !== leader);
+    await waitFor(() => (followers.every((d) => d.status().leaderId === leader.id) ? true : null));
+    expect(cluster.filter((d) => d.status().role === 'leader')).toHaveLength(1);
+  });
+
+  it('hands leadership to another node on step-down without waiting for an election timeout', async () => {
+    const cluster = startCluster();
+    await Promise.all(cluster.map((d) => d.start()));
+    const leader = await waitFor(() => cluster.find((d) => d.leaseRemainingMs() > 0));
+    await waitFor(() => (leader.status().peers.every((p) => p.lastAckAgoMs !== null) ? true : null));
+    const outcome = await leader.stepDown();
+    expect(outcome.ok).toBe(true);
+    const target = outcome.ok ? outcome.target : null;
+    expect(target).not.toBeNull();
+    const successor = await waitFor(() => cluster.find((d) => d.id === target && d.leaseRemainingMs() > 0), timings.electionTimeoutMinMs / 2);
+    expect(successor.status().term).toBe(leader.status().term);
+  });
+
+  it('refuses a transfer on a follower and names the leader', async () => {
+    const cluster = startCluster();
+    await Promise.all(cluster.map((d) => d.start()));
+    const leader = await waitFor(() => cluster.find((d) => d.leaseRemainingMs() > 0));
+    const follower = cluster.find((d) => d !== leader)!;
+    await waitFor(() => (follower.status().leaderId === leader.id ? true : null));
+    expect(await follower.transferLeadership(null)).toEqual({ ok: false, reason: 'not-leader', leaderId: leader.id });
+  });
+});
