@@ -116,7 +116,8 @@ export class ElectionCore {
   tick(now: number): Ready {
     if (this.leader) {
       const leader = this.leader;
-      if (now >= leader.quorumRoundStartedAt + this.config.electionTimeoutMinMs) {
+      // A lone node is its own quorum: it never loses it, even if its process stalled.
+      if (this.config.peers.length > 0 && now >= leader.quorumRoundStartedAt + this.config.electionTimeoutMinMs) {
         this.stepDown(now, 'check-quorum');
       } else {
         if (leader.leaseAnnounced && now >= leader.leaseUntil) {
@@ -191,7 +192,8 @@ export class ElectionCore {
   nextWakeAt(): number {
     const leader = this.leader;
     if (!leader) return this.electionDeadline;
-    let wake = Math.min(leader.nextHeartbeatAt, leader.quorumRoundStartedAt + this.config.electionTimeoutMinMs);
+    let wake = leader.nextHeartbeatAt;
+    if (this.config.peers.length > 0) wake = Math.min(wake, leader.quorumRoundStartedAt + this.config.electionTimeoutMinMs);
     if (leader.leaseAnnounced) wake = Math.min(wake, leader.leaseUntil);
     return wake;
   }

@@ -288,6 +288,13 @@ describe('single-node cluster', () => {
     expect(core.status(min)).toMatchObject({ role: 'leader', term: 1, holdsLease: true });
     expect(ready.hardState).toEqual({ term: 1, votedFor: n1 });
   });
+
+  it('keeps leading after its process stalls for longer than the election timeout', () => {
+    const core = new ElectionCore(configFor(n1, []), { term: 0, votedFor: null }, 0, fixedRandom(0));
+    core.tick(min);
+    core.tick(min + 10 * min);
+    expect(core.status(min + 10 * min)).toMatchObject({ role: 'leader', term: 1, holdsLease: true });
+  });
 });
 
 describe('configuration', () => {
