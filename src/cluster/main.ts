@@ -1,0 +1,219 @@
+/**
+ * The local cluster launcher: `npm run cluster -- --nodes 3`. Starts nodes n1..nN as child
+ * processes, prints each change of leader and each unexpected exit, records the cluster in
+ * `<data-dir>/cluster.json` for hbctl, and stops every node on Ctrl-C.
+ */
+import path from 'node:path';
+import { nodeDefaults } from '../node/node-options.ts';
+import { formatColumns, wantsHelp } from '../util/command-line.ts';
+import { CLUSTER_FILE_NAME, readClusterFile, writeClusterFile, type ClusterFile } from './cluster-file.ts';
+import { clusterUsage, parseClusterOptions, type ClusterOptions } from './cluster-options.ts';
+import { planCluster, type PlannedNode } from './cluster-plan.ts';
+import { LeaderChangeTracker } from './leader-change-tracker.ts';
+import { spawnNode, type NodeProcess } from './node-process.ts';
+import { checkPort } from './port-check.ts';
+import { isProcessAlive } from './process-alive.ts';
+
+/** How long nodes get to shut down cleanly after SIGTERM before they are killed. */
+const stopGraceMs = 5_000;
+
+process.exit(await main(process.argv.slice(2)));
+
+async function main(argv: readonly string[]): Promise<number> {
+  if (wantsHelp(argv)) {
+    process.stdout.write(clusterUsage);
+    return 0;
+  }
+  const parsed = parseClusterOptions(argv);
+  if (!parsed.ok) {
+    for (const problem of parsed.problems) console.error(`error: ${problem}`);
+    return 2;
+  }
+  const { options } = parsed;
+  const clusterFilePath = path.join(options.dataDir, CLUSTER_FILE_NAME);
+
+  const previous = await readClusterFile(clusterFilePath);
+  if (previous.ok && previous.file.launcherPid !== process.pid && isProcessAlive(previous.file.launcherPid)) {
+    const pid = previous.file.launcherPid;
+    console.error(
+      `error: a cluster is already running from ${options.dataDir} (launcher pid ${pid}, see ${clusterFilePath}).\n` +
+        `Stop it with Ctrl-C in its terminal (or kill ${pid}), or start this one with another --data-dir.\n` +
+        `If no launcher is running (the pid now belongs to another program), delete ${clusterFilePath}.`,
+    );
+    return 1;
+  }
+  if (!previous.ok && previous.reason !== 'missing') console.error(`warning: ${previous.message}; it will be replaced`);
+
+  const plan = planCluster(options);
+  const unavailable = await unavailablePorts(plan);
+  if (unavailable.length > 0) {
+    console.error('error: these ports on 127.0.0.1 are not free:');
+    for (const line of unavailable) console.error(`  ${line}`);
+    const leftovers = previous.ok ? previous.file.nodes.filter((node) => node.pid !== null && isProcessAlive(node.pid)) : [];
+    if (leftovers.length > 0) {
+      const pids = leftovers.map((node) => node.pid).join(' ');
+      console.error(`Nodes of an earlier run may still be running (${leftovers.map((node) => `${node.id} pid ${node.pid}`).join(', ')}): kill ${pids}`);
+    }
+    console.error(`Free them, or choose other ports with --base-port, e.g. --base-port ${suggestedBasePort(options)}`);
+    return 1;
+  }
+  return runCluster(options, plan, clusterFilePath);
+}
+
+async function unavailablePorts(plan: readonly PlannedNode[]): Promise<string[]> {
+  const wanted = plan.flatMap((node) => [
+    { port: node.peerPort, use: `${node.id} peer port` },
+    { port: node.adminPort, use: `${node.id} admin port` },
+  ]);
+  const statuses = await Promise.all(wanted.map(({ port }) => checkPort('127.0.0.1', port)));
+  return wanted.flatMap(({ port, use }, index) => {
+    const status = statuses[index];
+    return status === undefined || status.free ? [] : [`${port} (${use}): ${status.reason}`];
+  });
+}
+
+function suggestedBasePort(options: ClusterOptions): number {
+  const shifted = options.basePort + 1000;
+  const fits = shifted + nodeDefaults.adminPortOffset + options.nodeCount - 1 <= 65535;
+  return fits ? shifted : 10_000;
+}
+
+async function runCluster(options: ClusterOptions, plan: readonly PlannedNode[], clusterFilePath: string): Promise<number> {
+  const tracker = new LeaderChangeTracker();
+  const started: { readonly planned: PlannedNode; readonly process: NodeProcess }[] = [];
+  const startedAt = new Date().toISOString();
+  const print = (lines: readonly string[]): void => {
+    for (const line of lines) console.log(line);
+  };
+
+  let fileWrites = Promise.resolve();
+  /** Queues a write of the current state, so that writes land in order and the last one wins. */
+  const saveClusterFile = (): void => {
+    const file: ClusterFile = {
+      clusterId: options.clusterId,
+      startedAt,
+      launcherPid: process.pid,
+      nodes: plan.map((planned) => {
+        const node = started.find((candidate) => candidate.planned.id === planned.id)?.process;
+        return {
+          id: planned.id,
+          peerAddress: planned.listen,
+          adminAddress: planned.adminListen,
+          pid: node?.running === true ? node.pid : null,
+          dataDir: planned.dataDir,
+          logFile: planned.logFile,
+        };
+      }),
+    };
+    fileWrites = fileWrites
+      .then(() => writeClusterFile(clusterFilePath, file))
+      .catch((error: unknown) => console.error(`warning: cannot write ${clusterFilePath}: ${String(error)}`));
+  };
+
+  let finish: (exitCode: number) => void = () => {};
+  const finished = new Promise<number>((resolve) => (finish = resolve));
+  let spawning: Promise<void> = Promise.resolve();
+  let stopRequested = false;
+  let killing = false;
+  const signalAll = (signal: NodeJS.Signals): void => {
+    for (const node of started) node.process.signal(signal);
+  };
+  /** The first call stops the nodes gently and decides the exit code; a second one kills them. */
+  const stop = (exitCode: number): void => {
+    if (stopRequested) {
+      if (!killing) {
+        killing = true;
+        console.log('killing every node now');
+        signalAll('SIGKILL');
+      }
+      return;
+    }
+    stopRequested = true;
+    const running = started.filter((node) => node.process.running).length;
+    if (running > 0) console.log(`stopping ${running} node${running === 1 ? '' : 's'} (Ctrl-C again to kill them at once)`);
+    signalAll('SIGTERM');
+    const deadline = setTimeout(() => {
+      const stuck = started.filter((node) => node.process.running).map((node) => node.planned.id);
+      if (stuck.length === 0 || killing) return;
+      killing = true;
+      console.log(`${stuck.join(', ')} still running after ${stopGraceMs / 1000} s: killing`);
+      signalAll('SIGKILL');
+    }, stopGraceMs);
+    void (async () => {
+      // A node being spawned right now is signalled by the spawn loop; wait for it as well.
+      await spawning;
+      await Promise.all(started.map((node) => node.process.exited));
+      clearTimeout(deadline);
+      saveClusterFile();
+      await fileWrites;
+      if (running > 0) console.log('all nodes stopped');
+      finish(exitCode);
+    })();
+  };
+
+  let spawned = false;
+  const stopIfNoneRunning = (): void => {
+    if (spawned && !stopRequested && started.every((node) => !node.process.running)) {
+      console.log('every node has exited, so the launcher stops too');
+      stop(1);
+    }
+  };
+
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(0));
+  // Never leave orphans: on a launcher bug, stop the nodes as on Ctrl-C; and should the
+  // launcher exit anyway, kill whatever still runs (only synchronous work is possible in 'exit').
+  const onLauncherError = (error: unknown): void => {
+    console.error('launcher error:', error);
+    stop(1);
+  };
+  process.on('uncaughtException', onLauncherError);
+  process.on('unhandledRejection', onLauncherError);
+  process.on('exit', () => signalAll('SIGKILL'));
+
+  spawning = (async () => {
+    for (const planned of plan) {
+      if (stopRequested) return;
+      const result = await spawnNode(planned, (entry) => print(tracker.observe(entry, Date.now())));
+      if (!result.ok) {
+        console.error(`error: ${result.message}`);
+        stop(1);
+        return;
+      }
+      const node = result.node;
+      started.push({ planned, process: node });
+      if (stopRequested) node.signal(killing ? 'SIGKILL' : 'SIGTERM');
+      void node.exited.then((exit) => {
+        saveClusterFile();
+        if (stopRequested) return;
+        print(tracker.nodeExited(planned.id, exit, Date.now()));
+        if (exit.code !== null && exit.code !== 0) print([`    see ${planned.logFile}`]);
+        stopIfNoneRunning();
+      });
+    }
+  })();
+  await spawning;
+  spawned = true;
+  if (stopRequested) return finished;
+
+  printStartup(options, started);
+  saveClusterFile();
+  stopIfNoneRunning();
+  return finished;
+}
+
+function printStartup(options: ClusterOptions, started: readonly { readonly planned: PlannedNode; readonly process: NodeProcess }[]): void {
+  const rows = started.map(({ planned, process }) => [planned.id, planned.listen, planned.adminListen, String(process.pid), planned.dataDir]);
+  console.log(
+    [
+      `cluster ${options.clusterId}: ${started.length} node${started.length === 1 ? '' : 's'}`,
+      '',
+      formatColumns([['node', 'peer address', 'admin address', 'pid', 'data dir'], ...rows]),
+      '',
+      `each node logs to <data dir>/node.log; the cluster is described in ${path.join(options.dataDir, CLUSTER_FILE_NAME)}`,
+      // hbctl looks for ./data/cluster.json unless told otherwise.
+      `inspect:  npx hbctl status${options.dataDir === path.resolve('data') ? '' : ` --cluster ${options.dataDir}`}`,
+      'stop:     Ctrl-C',
+      '',
+    ].join('\n'),
+  );
+}

@@ -1,0 +1,12 @@
+/** Exit codes of a node process, so scripts and supervisors can tell failures apart. */
+export const exitCodes = {
+  ok: 0,
+  crashed: 1,
+  badConfiguration: 2,
+  dataDirLocked: 3,
+  dataDirCorrupt: 4,
+  cannotListen: 5,
+  persistFailed: 6,
+} as const;
+
+export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];

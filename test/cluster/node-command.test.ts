@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { asClusterId, asNodeId } from '../../src/core/ids.ts';
+import { nodeCommand, repoRoot } from '../../src/cluster/node-command.ts';
+import { parseNodeOptions } from '../../src/node/node-options.ts';
+
+const members = new Map([
+  [asNodeId('n1'), '127.0.0.1:7400'],
+  [asNodeId('n2'), '127.0.0.1:7401'],
+]);
+
+describe('nodeCommand', () => {
+  it('runs the node entry point from source under tsx, from the repository', () => {
+    const command = nodeCommand({
+      id: asNodeId('n2'),
+      clusterId: asClusterId('local'),
+      listen: '127.0.0.1:7401',
+      adminListen: '127.0.0.1:7501',
+      members,
+      dataDir: '/tmp/data/n2',
+    });
+    expect(command.command).toBe(process.execPath);
+    expect(command.args.slice(0, 3)).toEqual(['--import', 'tsx', path.join(repoRoot, 'src', 'node', 'main.ts')]);
+    expect(command.cwd).toBe(repoRoot);
+    expect(existsSync(path.join(repoRoot, 'package.json'))).toBe(true);
+    expect(command.args.slice(3)).toEqual([
+      '--id',
+      'n2',
+      '--listen',
+      '127.0.0.1:7401',
+      '--admin-listen',
+      '127.0.0.1:7501',
+      '--peers',
+      'n1=127.0.0.1:7400,n2=127.0.0.1:7401',
+      '--data-dir',
+      '/tmp/data/n2',
+      '--cluster-id',
+      'local',
+      '--log-format',
+      'json',
+    ]);
+  });
+
+  it('produces flags the node accepts, including every timing setting given', () => {
+    const command = nodeCommand({
+      id: asNodeId('n1'),
+      clusterId: asClusterId('test'),
+      listen: '127.0.0.1:7400',
+      adminListen: '127.0.0.1:7500',
+      members,
+      dataDir: '/tmp/data/n1',
+      heartbeatMs: 20,
+      electionTimeoutMs: 200,
+      electionJitterMs: 40,
+      maxClockDrift: 0.1,
+      logLevel: 'debug',
+    });
+    const result = parseNodeOptions(command.args.slice(3), {}, true);
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    expect(result.options).toMatchObject({
+      id: 'n1',
+      clusterId: 'test',
+      dataDir: '/tmp/data/n1',
+      logLevel: 'debug',
+      logFormat: 'json',
+      election: { heartbeatIntervalMs: 20, electionTimeoutMinMs: 200, electionJitterMs: 40, maxClockDrift: 0.1 },
+    });
+    expect([...result.options.members]).toEqual([...members]);
+  });
+});
