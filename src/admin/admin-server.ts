@@ -1,0 +1,426 @@
+import * as grpc from '@grpc/grpc-js';
+import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
+import { assertNever } from '../core/assert-never.ts';
+import type { NodeId } from '../core/ids.ts';
+import type { NodeDriver, NodeEvent } from '../runtime/node-driver.ts';
+import { getServiceConstructor, loadProto } from '../transport/proto-loader.ts';
+import type { AdminContext } from './admin-context.ts';
+import {
+  parseHealRequest,
+  parsePartitionRequest,
+  parseSetDelayRequest,
+  parseTransferLeadershipRequest,
+  parseWaitForLeaseRequest,
+  type AdminRequestRejection,
+  type AdminRequestResult,
+} from './admin-requests.ts';
+import {
+  encodeFaults,
+  encodeGetLeader,
+  encodeLeaseState,
+  encodeLeaseToken,
+  encodeNodeEvent,
+  encodeStatus,
+  type WireFaultsResponse,
+  type WireLeaseState,
+  type WireLeaseToken,
+  type WireTransferResponse,
+} from './admin-wire.ts';
+
+export const ADMIN_SERVICE_NAME = 'heartbeat.admin.v1.Admin';
+/** Health-check service names: the whole node, and "this node holds the leader lease". */
+export const NODE_HEALTH_SERVICE = '';
+export const LEADER_HEALTH_SERVICE = 'leader';
+
+export type AdminServerStart = { readonly ok: true; readonly port: number } | { readonly ok: false; readonly message: string };
+
+/** How long `close()` lets in-flight calls finish before cutting them off. */
+const SHUTDOWN_GRACE_MS = 500;
+
+type DriverRefusal = Extract<Awaited<ReturnType<NodeDriver['transferLeadership'] | NodeDriver['stepDown']>>, { ok: false }>;
+
+/** Ends an open stream or pending wait with the given status. */
+type Interrupt = (status: grpc.StatusObject) => void;
+
+/** What a server stream sends: an optional first message, then one per driver event that calls for it. */
+interface StreamFeed<T> {
+  readonly first: T | null;
+  readonly next: (event: NodeEvent) => T | null;
+}
+
+function accept<T>(value: T): AdminRequestResult<T> {
+  return { ok: true, value };
+}
+
+function refuse(code: grpc.status, message: string): AdminRequestRejection {
+  return { ok: false, code, message };
+}
+
+function statusOf(code: grpc.status, details: string): grpc.StatusObject {
+  return { code, details, metadata: new grpc.Metadata() };
+}
+
+function shuttingDown(): grpc.StatusObject {
+  return statusOf(grpc.status.UNAVAILABLE, 'the admin server is shutting down');
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function describeBindFailure(address: string, error: unknown): string {
+  const message = errorMessage(error);
+  if (message.includes('EADDRINUSE')) {
+    return `admin address ${address} is already in use: stop whatever listens there or choose another admin address`;
+  }
+  return `cannot serve the admin API on ${address}: ${message}`;
+}
+
+function adminServiceDefinition(): grpc.ServiceDefinition {
+  return getServiceConstructor(loadProto('admin.proto'), ADMIN_SERVICE_NAME).service;
+}
+
+/**
+ * Serves admin.proto and the standard gRPC health service on one address. Handlers never throw
+ * into grpc: refusals are answered with their status code, bugs with INTERNAL.
+ *
+ * Health: "" is SERVING from `start()` until `close()` begins; "leader" is SERVING exactly while
+ * this node holds the lease. The core announces every lease gain and loss (expiry included, from
+ * its own timer), so "leader" follows driver events; each Check also re-reads the lease, closing
+ * the short gap between a lease running out and the core's timer announcing it.
+ */
+export class AdminServer {
+  private readonly context: AdminContext;
+  private readonly health = new HealthImplementation({
+    [NODE_HEALTH_SERVICE]: 'NOT_SERVING',
+    [LEADER_HEALTH_SERVICE]: 'NOT_SERVING',
+  });
+  private leaderHealth: ServingStatus = 'NOT_SERVING';
+  private readonly interrupts = new Set<Interrupt>();
+  private server: grpc.Server | null = null;
+  private unsubscribeHealth: (() => void) | null = null;
+  private closing: Promise<void> | null = null;
+
+  constructor(context: AdminContext) {
+    this.context = context;
+  }
+
+  /** Binds `address` (`host:port`; port 0 picks a free one) and starts serving. */
+  async start(address: string): Promise<AdminServerStart> {
+    if (this.server !== null || this.closing !== null) throw new Error('AdminServer: start() called twice or after close()');
+    const server = new grpc.Server();
+    server.addService(adminServiceDefinition(), this.implementation());
+    this.addHealthService(server);
+    this.server = server;
+    let port: number;
+    try {
+      port = await new Promise<number>((resolve, reject) => {
+        server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound)));
+      });
+    } catch (error) {
+      server.forceShutdown();
+      this.server = null;
+      return { ok: false, message: describeBindFailure(address, error) };
+    }
+    if (this.closing !== null) return { ok: false, message: 'the admin server was closed while starting' };
+    this.health.setStatus(NODE_HEALTH_SERVICE, 'SERVING');
+    this.unsubscribeHealth = this.context.driver.subscribe(() => {
+      // Listeners run inside the driver's step loop: nothing may throw back into it.
+      try {
+        this.refreshLeaderHealth();
+      } catch (error) {
+        this.context.logger.error({ event: 'admin-internal-error', err: error }, 'could not update the leader health status');
+      }
+    });
+    this.refreshLeaderHealth();
+    this.context.logger.info({ event: 'admin-listening', address, port }, 'admin API listening');
+    return { ok: true, port };
+  }
+
+  /** Reports NOT_SERVING, ends open streams and waits with UNAVAILABLE, then shuts the server down. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.unsubscribeHealth?.();
+    this.health.setStatus(NODE_HEALTH_SERVICE, 'NOT_SERVING');
+    this.setLeaderHealth('NOT_SERVING');
+    for (const interrupt of [...this.interrupts]) interrupt(shuttingDown());
+    const server = this.server;
+    if (server === null) return;
+    await new Promise<void>((resolve) => {
+      // Health Watch streams never end on their own; cut them (and any slow call) off after a grace period.
+      const force = setTimeout(() => {
+        server.forceShutdown();
+        resolve();
+      }, SHUTDOWN_GRACE_MS);
+      force.unref();
+      server.tryShutdown(() => {
+        clearTimeout(force);
+        resolve();
+      });
+    });
+  }
+
+  // ---- health ------------------------------------------------------------------------------
+
+  /**
+   * grpc-health-check answers Check from the statuses it was given; it registers itself through
+   * a `{ addService }` object, which lets Check re-read the lease before the library answers.
+   */
+  private addHealthService(server: grpc.Server): void {
+    this.health.addToServer({
+      addService: (service, implementation) => {
+        // A unary handler: (call, callback).
+        const check = implementation['check'] as ((call: unknown, callback: unknown) => void) | undefined;
+        if (check === undefined) throw new Error('grpc-health-check no longer provides a check handler');
+        const refreshingCheck = (call: unknown, callback: unknown): void => {
+          this.refreshLeaderHealth();
+          check(call, callback);
+        };
+        server.addService(service as grpc.ServiceDefinition, {
+          ...implementation,
+          check: refreshingCheck,
+        } as grpc.UntypedServiceImplementation);
+      },
+    });
+  }
+
+  private refreshLeaderHealth(): void {
+    const holdsLease = this.closing === null && this.context.driver.leaseRemainingMs() > 0;
+    this.setLeaderHealth(holdsLease ? 'SERVING' : 'NOT_SERVING');
+  }
+
+  /** Only actual changes reach the library, which pushes each one to every health watcher. */
+  private setLeaderHealth(status: ServingStatus): void {
+    if (status === this.leaderHealth) return;
+    this.leaderHealth = status;
+    this.health.setStatus(LEADER_HEALTH_SERVICE, status);
+  }
+
+  // ---- RPCs --------------------------------------------------------------------------------
+
+  private implementation(): grpc.UntypedServiceImplementation {
+    return {
+      Status: this.unary('Status', () => accept(encodeStatus(this.context))),
+      Watch: this.stream('Watch', () => ({ first: null, next: encodeNodeEvent })),
+      StepDown: this.unary('StepDown', () => this.stepDown()),
+      TransferLeadership: this.unary('TransferLeadership', (request) => this.transferLeadership(request)),
+      Partition: this.unary('Partition', (request) => this.partition(request)),
+      Heal: this.unary('Heal', (request) => this.heal(request)),
+      SetDelay: this.unary('SetDelay', (request) => this.setDelay(request)),
+      GetLeader: this.unary('GetLeader', () => accept(encodeGetLeader(this.context))),
+      WaitForLease: this.unary('WaitForLease', (request, call) => this.waitForLease(request, call)),
+      WatchLease: this.stream('WatchLease', () => this.leaseFeed()),
+    };
+  }
+
+  private async stepDown(): Promise<AdminRequestResult<WireTransferResponse>> {
+    this.context.logger.info({ event: 'admin-step-down' }, 'step-down requested');
+    const outcome = await this.context.driver.stepDown();
+    return outcome.ok ? accept({ target: outcome.target ?? '' }) : this.refusal(outcome, null);
+  }
+
+  private async transferLeadership(request: unknown): Promise<AdminRequestResult<WireTransferResponse>> {
+    const command = parseTransferLeadershipRequest(request, this.context.info);
+    if (!command.ok) return command;
+    const { target } = command.value;
+    this.context.logger.info({ event: 'admin-transfer', target }, 'leadership transfer requested');
+    const outcome = await this.context.driver.transferLeadership(target);
+    return outcome.ok ? accept({ target: outcome.target }) : this.refusal(outcome, target);
+  }
+
+  private partition(request: unknown): AdminRequestResult<WireFaultsResponse> {
+    const command = parsePartitionRequest(request, this.context.info);
+    if (!command.ok) return command;
+    const { peers, direction } = command.value;
+    this.context.faults.partition(peers, direction);
+    this.context.logger.info({ event: 'admin-partition', peers, direction }, 'partitioned peer links');
+    return accept({ faults: encodeFaults(this.context.faults.faults()) });
+  }
+
+  private heal(request: unknown): AdminRequestResult<WireFaultsResponse> {
+    const command = parseHealRequest(request, this.context.info);
+    if (!command.ok) return command;
+    const { peers } = command.value;
+    this.context.faults.heal(peers);
+    this.context.logger.info({ event: 'admin-heal', peers: peers ?? 'all' }, 'healed peer links');
+    return accept({ faults: encodeFaults(this.context.faults.faults()) });
+  }
+
+  private setDelay(request: unknown): AdminRequestResult<WireFaultsResponse> {
+    const command = parseSetDelayRequest(request, this.context.info);
+    if (!command.ok) return command;
+    const { peers, delayMs, jitterMs } = command.value;
+    this.context.faults.setDelay(peers, delayMs, jitterMs);
+    this.context.logger.info({ event: 'admin-set-delay', peers, delayMs, jitterMs }, 'delayed peer links');
+    return accept({ faults: encodeFaults(this.context.faults.faults()) });
+  }
+
+  /**
+   * Answers with a token as soon as this node holds the lease. The lease is read from the core
+   * every time, never inferred from events alone: the core may already hold it when the event
+   * announcing it has not been published yet, and a lease that lapsed and was renewed between
+   * two timer ticks comes back without any event. Hence the re-check once per heartbeat interval,
+   * the fastest the core renews a lease, besides the re-check on every driver event.
+   */
+  private waitForLease(request: unknown, call: grpc.ServerUnaryCall<unknown, WireLeaseToken>): AdminRequestResult<WireLeaseToken> | Promise<AdminRequestResult<WireLeaseToken>> {
+    const command = parseWaitForLeaseRequest(request);
+    if (!command.ok) return command;
+    const token = encodeLeaseToken(this.context);
+    if (token !== null) return accept(token);
+    const { timeoutMs } = command.value;
+    if (timeoutMs === 0) return this.notLeaseHolder();
+    const { driver } = this.context;
+    return new Promise((resolve) => {
+      let done = false;
+      /** Settles the call with `answer()` unless that is null (keep waiting). */
+      const settle = (answer: () => AdminRequestResult<WireLeaseToken> | null): void => {
+        if (done) return;
+        let result: AdminRequestResult<WireLeaseToken> | null;
+        try {
+          result = answer();
+        } catch (error) {
+          result = this.internal('WaitForLease', error);
+        }
+        if (result === null) return;
+        done = true;
+        unsubscribe();
+        clearInterval(poll);
+        clearTimeout(deadline);
+        this.interrupts.delete(interrupt);
+        resolve(result);
+      };
+      const heldToken = (): AdminRequestResult<WireLeaseToken> | null => {
+        const held = encodeLeaseToken(this.context);
+        return held === null ? null : accept(held);
+      };
+      const recheck = (): void => settle(heldToken);
+      const interrupt: Interrupt = (status) => settle(() => refuse(status.code, status.details));
+      const unsubscribe = driver.subscribe(recheck);
+      const poll = setInterval(recheck, driver.config.heartbeatIntervalMs);
+      const deadline = setTimeout(() => settle(() => heldToken() ?? this.notLeaseHolder()), timeoutMs);
+      this.interrupts.add(interrupt);
+      call.on('cancelled', () => interrupt(statusOf(grpc.status.CANCELLED, 'cancelled by the client')));
+    });
+  }
+
+  /**
+   * First the current lease state, then a message whenever a lease event or role change leaves
+   * it different from the last one sent. The state is read when sending: the core may lose and
+   * regain the lease within one step (a late timer tick in a one-node cluster), and the pair of
+   * events it emits then changes nothing a watcher could act on.
+   */
+  private leaseFeed(): StreamFeed<WireLeaseState> {
+    let last = encodeLeaseState(this.context);
+    return {
+      first: last,
+      next: ({ event }) => {
+        if (event.type !== 'lease-acquired' && event.type !== 'lease-lost' && event.type !== 'role-changed') return null;
+        const current = encodeLeaseState(this.context);
+        if (current.holdsLease === last.holdsLease && current.term === last.term) return null;
+        last = current;
+        return current;
+      },
+    };
+  }
+
+  // ---- answers -----------------------------------------------------------------------------
+
+  private refusal(refusal: DriverRefusal, target: NodeId | null): AdminRequestRejection {
+    switch (refusal.reason) {
+      case 'not-leader':
+        return refuse(grpc.status.FAILED_PRECONDITION, `not the leader; ${this.describeLeader(refusal.leaderId)}`);
+      case 'target-not-responsive':
+        return refuse(
+          grpc.status.FAILED_PRECONDITION,
+          `${target ?? 'the target'} has not acknowledged a heartbeat within the election timeout; heal its link or pick another node`,
+        );
+      case 'no-responsive-follower':
+        return refuse(grpc.status.FAILED_PRECONDITION, 'no follower has acknowledged a heartbeat within the election timeout');
+      case 'unknown-target':
+        return refuse(grpc.status.INVALID_ARGUMENT, `${target ?? 'the target'} is not a member of this cluster`);
+      case 'target-is-self':
+        return refuse(grpc.status.INVALID_ARGUMENT, `cannot transfer leadership to ${this.context.info.id}, the node asked`);
+      case 'stopped':
+        return refuse(grpc.status.UNAVAILABLE, `node ${this.context.info.id} is not running`);
+      default:
+        return assertNever(refusal);
+    }
+  }
+
+  private notLeaseHolder(): AdminRequestRejection {
+    const { leaderId } = this.context.driver.status();
+    return refuse(grpc.status.FAILED_PRECONDITION, `this node does not hold the lease; ${this.describeLeader(leaderId)}`);
+  }
+
+  private describeLeader(leaderId: NodeId | null): string {
+    if (leaderId === null) return 'no leader is known';
+    if (leaderId === this.context.info.id) return 'this node leads but a majority has not acknowledged it recently';
+    return `the leader is ${leaderId}`;
+  }
+
+  private internal(rpc: string, error: unknown): AdminRequestRejection {
+    this.context.logger.error({ event: 'admin-internal-error', rpc, err: error }, 'admin handler failed');
+    return refuse(grpc.status.INTERNAL, `${rpc} failed: ${errorMessage(error)}`);
+  }
+
+  // ---- plumbing ----------------------------------------------------------------------------
+
+  private unary<T>(
+    rpc: string,
+    handle: (request: unknown, call: grpc.ServerUnaryCall<unknown, T>) => AdminRequestResult<T> | Promise<AdminRequestResult<T>>,
+  ): grpc.handleUnaryCall<unknown, T> {
+    return (call, callback) => {
+      const answer = new Promise<AdminRequestResult<T>>((resolve) => resolve(handle(call.request, call)));
+      answer
+        .catch((error: unknown) => this.internal(rpc, error))
+        .then((result) => {
+          if (result.ok) callback(null, result.value);
+          else callback({ code: result.code, details: result.message });
+        });
+    };
+  }
+
+  /** A server stream fed by driver events until the client cancels or the server closes. */
+  private stream<T>(rpc: string, open: () => StreamFeed<T>): grpc.handleServerStreamingCall<unknown, T> {
+    return (call) => {
+      if (this.closing !== null) {
+        call.emit('error', shuttingDown());
+        return;
+      }
+      let unsubscribe = (): void => undefined;
+      const stop = (): void => {
+        unsubscribe();
+        this.interrupts.delete(interrupt);
+      };
+      const interrupt: Interrupt = (status) => {
+        stop();
+        if (!call.cancelled) call.emit('error', status);
+      };
+      const fail = (error: unknown): void => {
+        const { code, message } = this.internal(rpc, error);
+        interrupt(statusOf(code, message));
+      };
+      call.on('cancelled', stop);
+      this.interrupts.add(interrupt);
+      try {
+        const feed = open();
+        if (feed.first !== null) call.write(feed.first);
+        // Listeners run inside the driver's step loop: nothing may throw back into it.
+        unsubscribe = this.context.driver.subscribe((event) => {
+          try {
+            const message = feed.next(event);
+            if (message !== null) call.write(message);
+          } catch (error) {
+            fail(error);
+          }
+        });
+      } catch (error) {
+        fail(error);
+      }
+    };
+  }
+}
