@@ -1,0 +1,147 @@
+import * as grpc from '@grpc/grpc-js';
+import { getServiceConstructor, loadProto } from '../transport/proto-loader.ts';
+import {
+  decodeFaults,
+  decodeHandoverTarget,
+  decodeLeaderView,
+  decodeNodeEvent,
+  decodeStatus,
+  type Decoded,
+  type LeaderView,
+  type LinkFault,
+  type NodeEvent,
+  type NodeStatus,
+} from './admin-responses.ts';
+import { failureFromStatus, type CallFailure, type CallResult } from './call-failure.ts';
+
+const ADMIN_SERVICE = 'heartbeat.admin.v1.Admin';
+
+/**
+ * `watch` retries a lost node every 500 ms; grpc-js's default reconnect backoff (1 s growing to
+ * 2 min) would make most of those retries fail at once without trying to connect.
+ */
+const channelOptions: grpc.ChannelOptions = {
+  'grpc.initial_reconnect_backoff_ms': 500,
+  'grpc.min_reconnect_backoff_ms': 500,
+  'grpc.max_reconnect_backoff_ms': 500,
+};
+
+export type PartitionDirection = 'inbound' | 'outbound' | 'both';
+
+export interface WatchListener {
+  event(event: NodeEvent): void;
+  /** An event that could not be decoded; the stream goes on. */
+  invalidEvent(problem: string): void;
+  /** Called once when the stream ends for any reason but `cancel()`. */
+  ended(failure: CallFailure): void;
+}
+
+export interface WatchStream {
+  cancel(): void;
+}
+
+type AdminMethod = grpc.MethodDefinition<object, unknown>;
+
+function adminService(): grpc.ServiceDefinition {
+  return getServiceConstructor(loadProto('admin.proto'), ADMIN_SERVICE).service;
+}
+
+/** One node's Admin service over its own channel; every unary call has the same deadline. */
+export class AdminClient {
+  private readonly client: grpc.Client;
+  private readonly service = adminService();
+
+  constructor(
+    endpoint: string,
+    private readonly timeoutMs: number,
+  ) {
+    this.client = new grpc.Client(endpoint, grpc.credentials.createInsecure(), channelOptions);
+  }
+
+  status(): Promise<CallResult<NodeStatus>> {
+    return this.unary('Status', {}, decodeStatus);
+  }
+
+  getLeader(): Promise<CallResult<LeaderView>> {
+    return this.unary('GetLeader', {}, decodeLeaderView);
+  }
+
+  /** Answers the node leadership was handed to, or null if the leader simply stepped down. */
+  stepDown(): Promise<CallResult<string | null>> {
+    return this.unary('StepDown', {}, decodeHandoverTarget);
+  }
+
+  /** A null target lets the leader pick its most responsive follower. */
+  transferLeadership(target: string | null): Promise<CallResult<string | null>> {
+    return this.unary('TransferLeadership', { target: target ?? '' }, decodeHandoverTarget);
+  }
+
+  partition(peers: readonly string[], direction: PartitionDirection): Promise<CallResult<readonly LinkFault[]>> {
+    return this.unary('Partition', { peers, direction }, decodeFaults);
+  }
+
+  /** Empty `peers` heals every link. */
+  heal(peers: readonly string[]): Promise<CallResult<readonly LinkFault[]>> {
+    return this.unary('Heal', { peers }, decodeFaults);
+  }
+
+  setDelay(peers: readonly string[], delayMs: number, jitterMs: number): Promise<CallResult<readonly LinkFault[]>> {
+    return this.unary('SetDelay', { peers, delayMs, jitterMs }, decodeFaults);
+  }
+
+  /** The stream has no deadline: it lasts until the node goes away or `cancel()`. */
+  watch(listener: WatchListener): WatchStream {
+    const method = this.method('Watch');
+    const call = this.client.makeServerStreamRequest(method.path, method.requestSerialize, method.responseDeserialize, {});
+    let cancelled = false;
+    call.on('data', (raw: unknown) => {
+      const decoded = decodeNodeEvent(raw);
+      if (decoded.ok) listener.event(decoded.value);
+      else listener.invalidEvent(decoded.problem);
+    });
+    // Without an 'error' listener a failed stream would throw; 'status' below reports every ending.
+    call.on('error', () => {});
+    call.on('status', (status: grpc.StatusObject) => {
+      if (cancelled) return;
+      if (status.code === grpc.status.OK) listener.ended({ kind: 'unreachable', reason: 'the node ended the stream' });
+      else listener.ended(failureFromStatus(status, this.timeoutMs));
+    });
+    return {
+      cancel: () => {
+        cancelled = true;
+        call.cancel();
+      },
+    };
+  }
+
+  close(): void {
+    this.client.close();
+  }
+
+  private unary<T>(name: string, request: object, decode: (raw: unknown) => Decoded<T>): Promise<CallResult<T>> {
+    const method = this.method(name);
+    return new Promise((resolve) => {
+      this.client.makeUnaryRequest(
+        method.path,
+        method.requestSerialize,
+        method.responseDeserialize,
+        request,
+        { deadline: Date.now() + this.timeoutMs },
+        (error, response) => {
+          if (error) {
+            resolve({ ok: false, failure: failureFromStatus(error, this.timeoutMs) });
+            return;
+          }
+          const decoded = decode(response);
+          resolve(decoded.ok ? decoded : { ok: false, failure: { kind: 'invalid-response', problem: `${name}: ${decoded.problem}` } });
+        },
+      );
+    });
+  }
+
+  private method(name: string): AdminMethod {
+    const method = this.service[name];
+    if (method === undefined) throw new Error(`${ADMIN_SERVICE} has no ${name} method`);
+    return method as AdminMethod;
+  }
+}

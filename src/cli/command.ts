@@ -1,0 +1,34 @@
+import type { CliIo } from './cli-io.ts';
+import type { ClusterConnection } from './cluster-connection.ts';
+import type { FlagSpec, ParsedArgs, PositionalSpec } from './parse-command-args.ts';
+
+/** One `hbctl <name>` subcommand: what its help shows, and how it runs. */
+export interface Command {
+  readonly name: string;
+  /** One line for the list of commands. */
+  readonly summary: string;
+  /** What follows the name in its usage line, e.g. `<node> --from <peers>`. */
+  readonly synopsis: string;
+  /** Paragraph lines for its --help. */
+  readonly description: readonly string[];
+  readonly positionals: readonly PositionalSpec[];
+  /** Its own flags; the global flags are added to every command. */
+  readonly flags: readonly FlagSpec[];
+  /** True for commands that run until Ctrl-C and stop cleanly; the others are abandoned on Ctrl-C. */
+  readonly runsUntilInterrupted: boolean;
+  /** Answers the exit code. */
+  run(args: ParsedArgs, context: CommandContext): Promise<number>;
+}
+
+export interface CommandContext {
+  readonly io: CliIo;
+  /** Aborted on Ctrl-C. */
+  readonly signal: AbortSignal;
+  /** Prints the problem and the command's usage on stderr; answers the usage exit code. */
+  usageError(problem: string): number;
+  /**
+   * Connects to the nodes the global flags name, runs `use`, and closes every connection after.
+   * If the nodes cannot be found, prints why and answers the failure exit code without calling `use`.
+   */
+  withCluster(use: (cluster: ClusterConnection) => Promise<number>): Promise<number>;
+}
