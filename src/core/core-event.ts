@@ -16,4 +16,6 @@ export type CoreEvent =
   | { readonly type: 'stepped-down'; readonly term: number; readonly reason: StepDownReason }
   | { readonly type: 'vote-granted'; readonly term: number; readonly candidate: NodeId; readonly preVote: boolean }
   | { readonly type: 'lease-acquired'; readonly term: number; readonly untilMs: number }
-  | { readonly type: 'lease-lost'; readonly term: number; readonly reason: LeaseLostReason };
+  | { readonly type: 'lease-lost'; readonly term: number; readonly reason: LeaseLostReason }
+  /** A timer fired this late: the process was paused or starved. */
+  | { readonly type: 'stall-detected'; readonly term: number; readonly lateByMs: number };

@@ -92,6 +92,8 @@ export class ElectionCore {
   private readonly startupWaitUntil: number;
   private electionDeadline: number;
   private campaign: Campaign | null = null;
+  /** After a detected stall, no campaign and no check-quorum step-down before this time. */
+  private stallGraceUntil = -Infinity;
   private leader: LeaderState | null = null;
 
   private pendingHardState = false;
@@ -114,10 +116,18 @@ export class ElectionCore {
 
   /** Advances timers. Call it no later than `nextWakeAt()`; calling it early is harmless. */
   tick(now: number): Ready {
+    const lateByMs = now - this.nextWakeAt();
+    if (lateByMs > this.config.heartbeatIntervalMs) {
+      // This process was stalled past its own deadline (paused, or its machine froze): messages
+      // that arrived meanwhile are still unread. Give them a moment before concluding that the
+      // leader or the quorum is gone. Acting later is always safe; acting on stale news flaps.
+      this.stallGraceUntil = now + 2 * this.config.heartbeatIntervalMs;
+      this.emit({ type: 'stall-detected', term: this.term, lateByMs });
+    }
+    const inStallGrace = now < this.stallGraceUntil;
     if (this.leader) {
       const leader = this.leader;
-      // A lone node is its own quorum: it never loses it, even if its process stalled.
-      if (this.config.peers.length > 0 && now >= leader.quorumRoundStartedAt + this.config.electionTimeoutMinMs) {
+      if (this.quorumLost(now, leader) && !inStallGrace) {
         this.stepDown(now, 'check-quorum');
       } else {
         if (leader.leaseAnnounced && now >= leader.leaseUntil) {
@@ -126,7 +136,7 @@ export class ElectionCore {
         }
         if (now >= leader.nextHeartbeatAt) this.startHeartbeatRound(now);
       }
-    } else if (now >= this.electionDeadline) {
+    } else if (now >= this.electionDeadline && !inStallGrace) {
       if (this.campaign) {
         this.emit({ type: 'election-lost', term: this.term, preVote: this.campaign.preVote, reason: 'timed-out' });
       }
@@ -191,9 +201,9 @@ export class ElectionCore {
   /** The latest local time by which `tick` must be called. */
   nextWakeAt(): number {
     const leader = this.leader;
-    if (!leader) return this.electionDeadline;
+    if (!leader) return Math.max(this.electionDeadline, this.stallGraceUntil);
     let wake = leader.nextHeartbeatAt;
-    if (this.config.peers.length > 0) wake = Math.min(wake, leader.quorumRoundStartedAt + this.config.electionTimeoutMinMs);
+    if (this.config.peers.length > 0) wake = Math.min(wake, Math.max(this.quorumDeadline(leader), this.stallGraceUntil));
     if (leader.leaseAnnounced) wake = Math.min(wake, leader.leaseUntil);
     return wake;
   }
@@ -410,6 +420,15 @@ export class ElectionCore {
       leader.leaseAnnounced = true;
       this.emit({ type: 'lease-acquired', term: this.term, untilMs: leader.leaseUntil });
     }
+  }
+
+  /** Check-quorum: a leader that no majority has acknowledged for an election timeout steps down. A lone node is its own quorum. */
+  private quorumLost(now: number, leader: LeaderState): boolean {
+    return this.config.peers.length > 0 && now >= this.quorumDeadline(leader);
+  }
+
+  private quorumDeadline(leader: LeaderState): number {
+    return leader.quorumRoundStartedAt + this.config.electionTimeoutMinMs;
   }
 
   private stepDown(now: number, reason: StepDownReason): void {

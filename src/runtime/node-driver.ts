@@ -193,7 +193,7 @@ export class NodeDriver {
     const wallTimeMs = Date.now();
     for (const event of events) {
       const { type, ...fields } = event;
-      const level = type === 'vote-granted' && event.preVote ? 'debug' : 'info';
+      const level = type === 'stall-detected' ? 'warn' : type === 'vote-granted' && event.preVote ? 'debug' : 'info';
       this.logger[level]({ event: type, ...fields }, type);
       for (const listener of this.listeners) listener({ node: this.id, wallTimeMs, event });
     }

@@ -34,6 +34,38 @@ describe('election timer', () => {
   });
 });
 
+describe('stall detection', () => {
+  it('gives buffered messages two heartbeat intervals before campaigning when its timer fires late', () => {
+    const core = followerOfN2(150);
+    const late = 150 + min + 5 * hb;
+    const ready = core.tick(late);
+    expect(ready.events).toEqual([{ type: 'stall-detected', term: 1, lateByMs: 5 * hb }]);
+    expect(ready.messages).toEqual([]);
+    core.receive(late + 1, n2, { kind: 'heartbeat', term: 1, round: 9 });
+    core.tick(late + 2 * hb);
+    expect(core.status(late + 2 * hb)).toMatchObject({ role: 'follower', leaderId: n2 });
+  });
+
+  it('campaigns once the grace passes with no word from the leader', () => {
+    const core = followerOfN2(150);
+    const late = 150 + min + 5 * hb;
+    core.tick(late);
+    expect(core.nextWakeAt()).toBe(late + 2 * hb);
+    core.tick(late + 2 * hb);
+    expect(core.status(late + 2 * hb).role).toBe('pre-candidate');
+  });
+
+  it('makes a stalled leader send heartbeats at once and wait for acks before check-quorum', () => {
+    const leader = electedLeader(100);
+    const late = 100 + min + 5 * hb;
+    const ready = leader.tick(late);
+    expect(leader.status(late).role).toBe('leader');
+    expect(onlyMessageTo(ready, n2)).toMatchObject({ kind: 'heartbeat', term: 1 });
+    leader.tick(late + 2 * hb);
+    expect(leader.status(late + 2 * hb).role).toBe('follower');
+  });
+});
+
 describe('pre-vote', () => {
   it('asks for pre-votes for the next term without raising its own term or persisting anything', () => {
     const core = newCore(n1, { hardState: { term: 7, votedFor: null } });

@@ -91,6 +91,35 @@ describe.each([3, 5])('a %i-node simulated cluster', (nodes) => {
   });
 });
 
+describe('stalls', () => {
+  it('keeps the leader when every process freezes at once for longer than the election timeout (a VM stall)', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const sim = cluster(3, seed);
+      const leader = electLeader(sim);
+      const term = sim.term(leader as never);
+      for (let freeze = 0; freeze < 5; freeze++) {
+        sim.runFor(3 * min);
+        for (const id of sim.ids) sim.pause(id, 3 * min);
+      }
+      sim.runFor(5 * min);
+      expect(sim.agreedLeader()).toBe(leader);
+      expect(sim.maxTerm()).toBe(term);
+      expect(sim.checker.violations).toEqual([]);
+    }
+  });
+
+  it('keeps the leader when a follower is paused past the election timeout and resumes', () => {
+    const sim = cluster(3, 3);
+    const leader = electLeader(sim);
+    const follower = sim.ids.find((id) => id !== leader)!;
+    sim.runFor(2 * min);
+    sim.pause(follower, 5 * min);
+    sim.runFor(10 * min);
+    expect(sim.agreedLeader()).toBe(leader);
+    expect(sim.maxTerm()).toBe(sim.term(leader as never));
+  });
+});
+
 describe('a minority partition of a 5-node cluster', () => {
   it('never elects a leader on the minority side', () => {
     const sim = cluster(5, 21);
