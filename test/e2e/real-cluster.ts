@@ -1,0 +1,308 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { AdminClient } from '../../src/cli/admin-client.ts';
+import type { LeaderView, NodeStatus } from '../../src/cli/admin-responses.ts';
+import { nodeCommand } from '../../src/cluster/node-command.ts';
+import { asClusterId, asNodeId, type NodeId } from '../../src/core/ids.ts';
+import { freePorts } from '../support/free-ports.ts';
+import { waitFor } from '../support/wait-for.ts';
+
+export interface RealClusterTimings {
+  readonly heartbeatMs: number;
+  readonly electionTimeoutMs: number;
+  readonly electionJitterMs: number;
+}
+
+/** One node's GetLeader answer, bracketed by when the question left and the answer arrived (test-process time). */
+export interface LeaseObservation {
+  readonly node: NodeId;
+  readonly sentAt: number;
+  readonly answeredAt: number;
+  /** Null: no answer (the node is stopped, paused or too slow). */
+  readonly view: LeaderView | null;
+}
+
+/** A running `sampleLeases`; `stop()` waits for the questions still out and answers everything observed. */
+export interface LeaseSampling {
+  stop(): Promise<LeaseObservation[]>;
+}
+
+export interface ElectionWon {
+  readonly node: NodeId;
+  readonly term: number;
+}
+
+/**
+ * Pairs of observations in which two different nodes claimed the lease at what may have been the
+ * same moment: each answer was given somewhere between its `sentAt` and `answeredAt`, so
+ * overlapping windows cannot be told apart in time.
+ */
+export function simultaneousLeaseHolders(observations: readonly LeaseObservation[]): [LeaseObservation, LeaseObservation][] {
+  const holding = observations.filter((o) => o.view?.holdsLease === true).sort((a, b) => a.sentAt - b.sentAt);
+  const conflicts: [LeaseObservation, LeaseObservation][] = [];
+  holding.forEach((first, i) => {
+    for (const second of holding.slice(i + 1)) {
+      if (second.sentAt > first.answeredAt) break;
+      if (second.node !== first.node) conflicts.push([first, second]);
+    }
+  });
+  return conflicts;
+}
+
+/** Short enough for quick tests, long enough to ride out a busy CI machine's scheduling hiccups. */
+export const e2eTimings: RealClusterTimings = { heartbeatMs: 40, electionTimeoutMs: 400, electionJitterMs: 100 };
+
+interface RunningNode {
+  readonly id: NodeId;
+  readonly peerAddress: string;
+  readonly adminAddress: string;
+  readonly dataDir: string;
+  readonly logFile: string;
+  process: ChildProcess | null;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | null;
+}
+
+/**
+ * Real node processes on loopback, each with its own LevelDB data dir in a temp folder, driven
+ * through the admin API. `stop()` kills everything and removes the folder, even after a failure.
+ */
+export class RealCluster {
+  readonly ids: readonly NodeId[];
+  private readonly nodes = new Map<NodeId, RunningNode>();
+  private readonly clients = new Map<NodeId, AdminClient>();
+
+  private constructor(
+    private readonly root: string,
+    nodes: RunningNode[],
+    private readonly timings: RealClusterTimings,
+  ) {
+    this.ids = nodes.map((n) => n.id);
+    for (const node of nodes) {
+      this.nodes.set(node.id, node);
+      this.clients.set(node.id, new AdminClient(node.adminAddress, 1000));
+    }
+  }
+
+  static async start(size: number, timings: RealClusterTimings = e2eTimings): Promise<RealCluster> {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'hbc-e2e-'));
+    const ports = await freePorts(2 * size);
+    const nodes: RunningNode[] = Array.from({ length: size }, (_, i) => {
+      const id = asNodeId(`n${i + 1}`);
+      return {
+        id,
+        peerAddress: `127.0.0.1:${ports[i]}`,
+        adminAddress: `127.0.0.1:${ports[size + i]}`,
+        dataDir: path.join(root, id),
+        logFile: path.join(root, `${id}.log`),
+        process: null,
+        exit: null,
+      };
+    });
+    const cluster = new RealCluster(root, nodes, timings);
+    await Promise.all(cluster.ids.map((id) => cluster.launch(id)));
+    return cluster;
+  }
+
+  get electionTimeoutMs(): number {
+    return this.timings.electionTimeoutMs;
+  }
+
+  /** Starts (or restarts) a node on its own data dir. */
+  async launch(id: NodeId): Promise<void> {
+    const node = this.node(id);
+    await mkdir(node.dataDir, { recursive: true });
+    const child = this.spawnNode(node);
+    node.process = child;
+    node.exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    await waitFor(async () => (await this.status(id)) !== null, 30_000, `${id} to answer on its admin address`);
+  }
+
+  /** Spawns a node process on `id`'s settings without waiting for it; for tests of start-up failures. */
+  spawnExtra(id: NodeId): { exit: Promise<{ code: number | null; stderr: string }> } {
+    const child = this.spawnNode(this.node(id), 'pipe');
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    return { exit: new Promise((resolve) => child.once('exit', (code) => resolve({ code, stderr }))) };
+  }
+
+  signal(id: NodeId, signal: NodeJS.Signals): void {
+    this.node(id).process?.kill(signal);
+  }
+
+  /** Sends the signal and waits for the process to be gone. */
+  async kill(id: NodeId, signal: NodeJS.Signals = 'SIGKILL'): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    const node = this.node(id);
+    node.process?.kill(signal);
+    const exit = (await node.exit) ?? { code: null, signal: null };
+    node.process = null;
+    return exit;
+  }
+
+  pid(id: NodeId): number | undefined {
+    return this.node(id).process?.pid;
+  }
+
+  client(id: NodeId): AdminClient {
+    const client = this.clients.get(id);
+    if (!client) throw new Error(`no node ${id}`);
+    return client;
+  }
+
+  adminEndpoints(): string {
+    return this.ids.map((id) => this.node(id).adminAddress).join(',');
+  }
+
+  async status(id: NodeId): Promise<NodeStatus | null> {
+    if (!this.node(id).process) return null;
+    const result = await this.client(id).status();
+    return result.ok ? result.value : null;
+  }
+
+  async statuses(): Promise<(NodeStatus | null)[]> {
+    return Promise.all(this.ids.map((id) => this.status(id)));
+  }
+
+  async getLeader(id: NodeId): Promise<LeaderView | null> {
+    if (!this.node(id).process) return null;
+    const result = await this.client(id).getLeader();
+    return result.ok ? result.value : null;
+  }
+
+  /** Waits until exactly one of `among` reports holding the lease. */
+  async waitForLeaseHolder(timeoutMs = 20 * this.timings.electionTimeoutMs, among: readonly NodeId[] = this.running()): Promise<{ holder: NodeId; term: number }> {
+    return waitFor(
+      async () => {
+        const views = await Promise.all(among.map((id) => this.getLeader(id)));
+        const holders = views.filter((v) => v?.holdsLease === true);
+        const holder = holders[0];
+        return holders.length === 1 && holder ? { holder: asNodeId(holder.id), term: holder.term } : null;
+      },
+      timeoutMs,
+      'one lease holder',
+    );
+  }
+
+  /**
+   * Asks every running node GetLeader every `intervalMs`, each node on its own schedule: a node
+   * that does not answer (paused, say) is asked again only once its last question is settled,
+   * so it never holds up the sampling of the others.
+   */
+  sampleLeases(intervalMs: number): LeaseSampling {
+    const observations: LeaseObservation[] = [];
+    const outstanding = new Map<NodeId, Promise<void>>();
+    const ask = (id: NodeId): void => {
+      const sentAt = performance.now();
+      const question = this.getLeader(id).then((view) => {
+        observations.push({ node: id, sentAt, answeredAt: performance.now(), view });
+        outstanding.delete(id);
+      });
+      outstanding.set(id, question);
+    };
+    const timer = setInterval(() => {
+      for (const id of this.running()) if (!outstanding.has(id)) ask(id);
+    }, intervalMs);
+    return {
+      stop: async () => {
+        clearInterval(timer);
+        await Promise.all(outstanding.values());
+        return observations.sort((a, b) => a.sentAt - b.sentAt);
+      },
+    };
+  }
+
+  /** Cuts every link between the two groups, in both directions, on both sides. */
+  async disconnect(groupA: readonly NodeId[], groupB: readonly NodeId[]): Promise<void> {
+    const cut = async (from: readonly NodeId[], to: readonly NodeId[]): Promise<void> => {
+      await Promise.all(from.map(async (id) => {
+        const result = await this.client(id).partition(to, 'both');
+        if (!result.ok) throw new Error(`partition on ${id} failed: ${JSON.stringify(result.failure)}`);
+      }));
+    };
+    await Promise.all([cut(groupA, groupB), cut(groupB, groupA)]);
+  }
+
+  /** Removes every injected fault on every running node. */
+  async healAll(): Promise<void> {
+    await Promise.all(this.running().map(async (id) => {
+      const result = await this.client(id).heal([]);
+      if (!result.ok) throw new Error(`heal on ${id} failed: ${JSON.stringify(result.failure)}`);
+    }));
+  }
+
+  /** Every `election-won` in every node's log, across all its incarnations (logs are appended to). */
+  async electionsWon(): Promise<ElectionWon[]> {
+    const perNode = await Promise.all(
+      this.ids.map(async (node) => (await this.events(node)).filter((e) => e.event === 'election-won').map((e) => ({ node, term: Number(e.term) }))),
+    );
+    return perNode.flat();
+  }
+
+  /** Waits until the running nodes agree on one leader in one term. */
+  async waitForAgreedLeader(timeoutMs = 20 * this.timings.electionTimeoutMs, among: readonly NodeId[] = this.running()): Promise<{ leader: NodeId; term: number }> {
+    return waitFor(
+      async () => {
+        const statuses = await Promise.all(among.map((id) => this.status(id)));
+        const leaders = statuses.filter((s) => s?.role === 'leader');
+        const leader = leaders[0];
+        if (leaders.length !== 1 || !leader) return null;
+        const agreed = statuses.every((s) => s !== null && s.term === leader.term && s.leaderId === leader.id);
+        return agreed ? { leader: asNodeId(leader.id), term: leader.term } : null;
+      },
+      timeoutMs,
+      'an agreed leader',
+    );
+  }
+
+  running(): NodeId[] {
+    return this.ids.filter((id) => this.node(id).process !== null);
+  }
+
+  /** The JSON log lines a node wrote that carry an `event` field, in order. */
+  async events(id: NodeId): Promise<Record<string, unknown>[]> {
+    const text = await readFile(this.node(id).logFile, 'utf8').catch(() => '');
+    return text
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((entry) => typeof entry.event === 'string');
+  }
+
+  async stop(): Promise<void> {
+    for (const client of this.clients.values()) client.close();
+    await Promise.all(this.running().map((id) => this.kill(id, 'SIGKILL')));
+    // E2E_KEEP=1 keeps the data dirs and logs for a post-mortem.
+    if (process.env.E2E_KEEP) console.log(`e2e cluster files kept in ${this.root}`);
+    else await rm(this.root, { recursive: true, force: true });
+  }
+
+  private spawnNode(node: RunningNode, stdio: 'pipe' | 'log' = 'log'): ChildProcess {
+    const members = new Map([...this.nodes.values()].map((n) => [n.id, n.peerAddress]));
+    const command = nodeCommand({
+      id: node.id,
+      clusterId: asClusterId('e2e'),
+      listen: node.peerAddress,
+      adminListen: node.adminAddress,
+      members,
+      dataDir: node.dataDir,
+      heartbeatMs: this.timings.heartbeatMs,
+      electionTimeoutMs: this.timings.electionTimeoutMs,
+      electionJitterMs: this.timings.electionJitterMs,
+    });
+    const child = spawn(command.command, command.args, { cwd: command.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (stdio === 'log') {
+      const log = createWriteStream(node.logFile, { flags: 'a' });
+      child.stdout?.pipe(log);
+      child.stderr?.pipe(log);
+    }
+    return child;
+  }
+
+  private node(id: NodeId): RunningNode {
+    const node = this.nodes.get(id);
+    if (!node) throw new Error(`no node ${id}`);
+    return node;
+  }
+}

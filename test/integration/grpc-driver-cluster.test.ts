@@ -1,0 +1,57 @@
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { asClusterId, asNodeId, type NodeId } from '../../src/core/ids.ts';
+import { NodeDriver } from '../../src/runtime/node-driver.ts';
+import { MemoryHardStateStore } from '../../src/storage/memory-hard-state-store.ts';
+import { GrpcTransport } from '../../src/transport/grpc-transport.ts';
+import { freePorts } from '../support/free-ports.ts';
+import { waitFor } from '../support/wait-for.ts';
+
+const silent = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+const timings = { heartbeatIntervalMs: 20, electionTimeoutMinMs: 150, electionJitterMs: 50, maxClockDrift: 0.05 };
+const drivers: NodeDriver[] = [];
+
+afterEach(async () => {
+  await Promise.all(drivers.splice(0).map((d) => d.stop()));
+});
+
+async function startCluster(size: number): Promise<NodeDriver[]> {
+  const ids = Array.from({ length: size }, (_, i) => asNodeId(`n${i + 1}`));
+  const ports = await freePorts(size);
+  const address = new Map<NodeId, string>(ids.map((id, i) => [id, `127.0.0.1:${ports[i]}`]));
+  const cluster = ids.map((id) => {
+    const driver = new NodeDriver({
+      config: { self: id, peers: ids.filter((p) => p !== id), ...timings },
+      store: new MemoryHardStateStore(),
+      transport: new GrpcTransport({
+        self: id,
+        clusterId: asClusterId('test'),
+        listenAddress: address.get(id)!,
+        peers: new Map([...address].filter(([peer]) => peer !== id)),
+        logger: silent.child({ node: id }),
+        callDeadlineMs: timings.electionTimeoutMinMs,
+      }),
+      clock: { now: () => performance.now() },
+      random: { next: Math.random },
+      logger: silent.child({ node: id }),
+      onFatal: (e) => {
+        throw e;
+      },
+    });
+    drivers.push(driver);
+    return driver;
+  });
+  await Promise.all(cluster.map((d) => d.start()));
+  return cluster;
+}
+
+describe('drivers over real gRPC transports', () => {
+  it('elect a leader that keeps its lease across many heartbeat rounds', async () => {
+    const cluster = await startCluster(3);
+    const leader = await waitFor(() => cluster.find((d) => d.leaseRemainingMs() > 0), 5000);
+    const term = leader.status().term;
+    await new Promise((resolve) => setTimeout(resolve, 5 * timings.electionTimeoutMinMs));
+    expect(leader.status()).toMatchObject({ role: 'leader', term, holdsLease: true });
+    expect(cluster.filter((d) => d !== leader).map((d) => d.status().leaderId)).toEqual([leader.id, leader.id]);
+  });
+});
