@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { asNodeId } from '../../src/core/ids.ts';
+import { PeerHealthTracker } from '../../src/health/peer-health-tracker.ts';
+
+const n2 = asNodeId('n2');
+const settings = { windowSize: 100, minStdDeviationMs: 10, acceptablePauseMs: 0, firstIntervalEstimateMs: 50, suspectPhi: 8, deadAfterMs: 1000 };
+
+function trackerWithHistory(incarnation = 1): { tracker: PeerHealthTracker; last: number } {
+  const tracker = new PeerHealthTracker(settings);
+  let t = 0;
+  for (let i = 0; i < 100; i++, t += 50) tracker.arrival(n2, t, incarnation);
+  return { tracker, last: t - 50 };
+}
+
+describe('peer health', () => {
+  it('goes from alive to suspect to dead as a peer stays silent, recording when', () => {
+    const { tracker, last } = trackerWithHistory();
+    const changes = [];
+    for (let t = last; t <= last + 1200; t += 10) changes.push(...tracker.evaluate(t));
+    expect(changes.map((c) => `${c.from}->${c.to}`)).toEqual(['alive->suspect', 'suspect->dead']);
+    expect(changes[0]!.atMs - last).toBeGreaterThan(50);
+    expect(changes[0]!.atMs - last).toBeLessThan(200);
+    expect(changes[1]!.atMs).toBe(last + 1000);
+    expect(tracker.view(last + 1200)[0]).toMatchObject({ state: 'dead', lastSeenAgoMs: 1200 });
+  });
+
+  it('makes a suspect that speaks again alive at once, with the same incarnation', () => {
+    const { tracker, last } = trackerWithHistory();
+    tracker.evaluate(last + 500);
+    const changes = tracker.arrival(n2, last + 510, 1);
+    expect(changes).toEqual([{ peer: n2, from: 'suspect', to: 'alive', atMs: last + 510, phi: 0, restarted: false }]);
+  });
+
+  it('tells a restart (higher incarnation) from a slow node, and forgets the old arrival history', () => {
+    const { tracker, last } = trackerWithHistory(1);
+    tracker.evaluate(last + 2000);
+    const changes = tracker.arrival(n2, last + 2000, 2);
+    expect(changes).toMatchObject([{ from: 'dead', to: 'alive', restarted: true }]);
+    expect(tracker.view(last + 2000)[0]).toMatchObject({ state: 'alive', incarnation: 2 });
+  });
+
+  it('reports nothing for a peer that keeps its rhythm', () => {
+    const { tracker, last } = trackerWithHistory();
+    expect(tracker.evaluate(last + 40)).toEqual([]);
+    expect(tracker.view(last + 40)[0]).toMatchObject({ state: 'alive' });
+  });
+});
