@@ -17,6 +17,7 @@ import {
 import {
   encodeFaults,
   encodeGetLeader,
+  encodeMembers,
   encodeLeaseState,
   encodeLeaseToken,
   encodeNodeEvent,
@@ -212,6 +213,7 @@ export class AdminServer {
       Heal: this.unary('Heal', (request) => this.heal(request)),
       SetDelay: this.unary('SetDelay', (request) => this.setDelay(request)),
       GetLeader: this.unary('GetLeader', () => accept(encodeGetLeader(this.context))),
+      Members: this.unary('Members', () => accept(encodeMembers(this.context))),
       WaitForLease: this.unary('WaitForLease', (request, call) => this.waitForLease(request, call)),
       WatchLease: this.stream('WatchLease', () => this.leaseFeed()),
     };

@@ -179,6 +179,46 @@ export function encodeNodeEvent({ node, wallTimeMs, event }: NodeEvent): WireNod
   return { node, wallTimeMs, type: event.type, term: String(eventTerm(event)), detailJson: JSON.stringify(detail) };
 }
 
+export interface WireMember {
+  id: string;
+  address: string;
+  role: string;
+  state: string;
+  phi: number;
+  lastSeenAgeMs: number;
+  stateAgeMs: number;
+  incarnation: WireUint64;
+  version: string;
+  eventLoopDelayP99Ms: number;
+  cpuPercent: number;
+  rssBytes: WireUint64;
+  isSelf: boolean;
+}
+
+export interface WireMembersResponse {
+  id: string;
+  members: WireMember[];
+}
+
+export function encodeMembers(context: AdminContext): WireMembersResponse {
+  const members = context.driver.members().map((member) => ({
+    id: member.id,
+    address: context.info.members.get(member.id) ?? '',
+    role: member.role,
+    state: member.state,
+    phi: member.phi,
+    lastSeenAgeMs: member.lastSeenAgoMs ?? UNKNOWN_MS,
+    stateAgeMs: member.stateSinceAgoMs ?? UNKNOWN_MS,
+    incarnation: String(member.incarnation ?? 0),
+    version: member.version ?? '',
+    eventLoopDelayP99Ms: member.load?.eventLoopDelayP99Ms ?? 0,
+    cpuPercent: member.load?.cpuPercent ?? 0,
+    rssBytes: String(Math.round(member.load?.rssBytes ?? 0)),
+    isSelf: member.isSelf,
+  }));
+  return { id: context.info.id, members };
+}
+
 export function encodeGetLeader(context: AdminContext): WireGetLeaderResponse {
   const { driver, info } = context;
   const core = driver.status();

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { AdminServer } from '../admin/admin-server.ts';
 import type { NodeId } from '../core/ids.ts';
+import type { NodeMetadata } from '../health/node-metadata.ts';
+import { LoadSampler } from '../runtime/load-sampler.ts';
 import { NodeDriver, type MonotonicClock } from '../runtime/node-driver.ts';
 import { LevelHardStateStore } from '../storage/level-hard-state-store.ts';
 import { FaultInjectingTransport } from '../transport/fault-injecting-transport.ts';
@@ -29,6 +31,8 @@ export async function runNode(options: NodeOptions, logger: Logger): Promise<Run
   const store = opened.store;
   const incarnation = await store.bumpIncarnation();
   const random = { next: Math.random };
+  const load = new LoadSampler();
+  const localMetadata = (): NodeMetadata => ({ incarnation, version, load: load.current() });
   const faults = new FaultInjectingTransport(
     new GrpcTransport({
       self: options.id,
@@ -37,6 +41,7 @@ export async function runNode(options: NodeOptions, logger: Logger): Promise<Run
       peers: options.peers,
       logger,
       callDeadlineMs: options.election.electionTimeoutMinMs,
+      localMetadata,
     }),
     random,
   );
@@ -47,6 +52,7 @@ export async function runNode(options: NodeOptions, logger: Logger): Promise<Run
     clock,
     random,
     logger,
+    localMetadata,
     onFatal: () => {
       void store.close().finally(() => process.exit(exitCodes.persistFailed));
     },

@@ -5,8 +5,12 @@ import { ElectionCore, type CoreStatus, type Ready, type TransferOutcome } from 
 import type { NodeId } from '../core/ids.ts';
 import type { PeerMessage } from '../core/messages.ts';
 import type { RandomSource } from '../core/random-source.ts';
+import type { Role } from '../core/role.ts';
+import type { NodeLoad, NodeMetadata } from '../health/node-metadata.ts';
+import { peerHealthSettings } from '../health/peer-health-settings.ts';
+import { PeerHealthTracker, type PeerState, type PeerStateChange } from '../health/peer-health-tracker.ts';
 import type { HardStateStore } from '../storage/hard-state-store.ts';
-import type { Transport } from '../transport/transport.ts';
+import { carriesMetadata, type Transport } from '../transport/transport.ts';
 
 /** Milliseconds from an arbitrary origin that never go backwards (performance.now in production). */
 export interface MonotonicClock {
@@ -29,6 +33,24 @@ export interface NodeDriverOptions {
   readonly logger: Logger;
   /** Called once if the node must stop because it can no longer persist its state. */
   readonly onFatal: (error: Error) => void;
+  /** This node's own metadata, shown in `members()`; the transport piggybacks the same on heartbeats. */
+  readonly localMetadata?: () => NodeMetadata;
+}
+
+/** One node as this node sees it. */
+export interface MemberView {
+  readonly id: NodeId;
+  readonly isSelf: boolean;
+  /** For a peer: `leader` if it is the leader this node follows, `follower` if it acks this leader, else `unknown`. */
+  readonly role: Role | 'unknown';
+  readonly state: PeerState;
+  readonly phi: number;
+  /** Null for this node itself. */
+  readonly lastSeenAgoMs: number | null;
+  readonly stateSinceAgoMs: number | null;
+  readonly incarnation: number | null;
+  readonly version: string | null;
+  readonly load: NodeLoad | null;
 }
 
 export type StepDownOutcome = TransferOutcome | { readonly ok: true; readonly target: null };
@@ -56,10 +78,16 @@ export class NodeDriver {
   private timerAt = Infinity;
   private running = false;
   private readonly listeners = new Set<(event: NodeEvent) => void>();
+  /** Failure detection of the peers this node hears from (the leader's heartbeats, or followers' acks). */
+  private readonly health: PeerHealthTracker;
+  private readonly peerMetadata = new Map<NodeId, NodeMetadata>();
+  private healthTimer: NodeJS.Timeout | null = null;
+  private healthCheckDueAt = 0;
 
   constructor(options: NodeDriverOptions) {
     this.options = options;
     this.logger = options.logger;
+    this.health = new PeerHealthTracker(peerHealthSettings(options.config));
   }
 
   get id(): NodeId {
@@ -76,8 +104,12 @@ export class NodeDriver {
     this.core = new ElectionCore(this.options.config, hardState, this.options.clock.now(), this.options.random);
     this.running = true;
     this.logger.info({ event: 'started', term: hardState.term, votedFor: hardState.votedFor }, 'node started');
-    await this.options.transport.start((from, message) => this.receive(from, message));
+    await this.options.transport.start((from, message, metadata) => this.receive(from, message, metadata));
     this.armTimer();
+    const interval = this.options.config.heartbeatIntervalMs;
+    this.healthCheckDueAt = this.options.clock.now() + interval;
+    this.healthTimer = setInterval(() => this.checkPeerHealth(), interval);
+    this.healthTimer.unref();
   }
 
   /** Stops timers and the transport; the store is left for the caller to close. */
@@ -85,6 +117,7 @@ export class NodeDriver {
     if (!this.running) return;
     this.running = false;
     this.clearTimer();
+    if (this.healthTimer) clearInterval(this.healthTimer);
     await this.tail.catch(() => undefined);
     await this.options.transport.close();
   }
@@ -95,6 +128,43 @@ export class NodeDriver {
 
   leaseRemainingMs(): number {
     return this.core && this.running ? this.core.leaseRemainingMs(this.options.clock.now()) : 0;
+  }
+
+  /** This node and every peer it has heard from, with failure-detector state and piggybacked metadata. */
+  members(): MemberView[] {
+    const now = this.options.clock.now();
+    const status = this.status();
+    const self = this.options.localMetadata?.() ?? null;
+    const views: MemberView[] = [
+      {
+        id: this.id,
+        isSelf: true,
+        role: status.role,
+        state: 'alive',
+        phi: 0,
+        lastSeenAgoMs: null,
+        stateSinceAgoMs: null,
+        incarnation: self?.incarnation ?? null,
+        version: self?.version ?? null,
+        load: self?.load ?? null,
+      },
+    ];
+    for (const peer of this.health.view(now)) {
+      const metadata = this.peerMetadata.get(peer.id);
+      views.push({
+        id: peer.id,
+        isSelf: false,
+        role: peer.id === status.leaderId ? 'leader' : status.role === 'leader' ? 'follower' : 'unknown',
+        state: peer.state,
+        phi: peer.phi,
+        lastSeenAgoMs: peer.lastSeenAgoMs,
+        stateSinceAgoMs: now - peer.stateSinceMs,
+        incarnation: peer.incarnation,
+        version: metadata?.version ?? null,
+        load: metadata?.load ?? null,
+      });
+    }
+    return views;
   }
 
   subscribe(listener: (event: NodeEvent) => void): () => void {
@@ -119,7 +189,8 @@ export class NodeDriver {
 
   // ---- the serialized step loop ------------------------------------------------------------
 
-  private async receive(from: NodeId, message: PeerMessage): Promise<readonly PeerMessage[]> {
+  private async receive(from: NodeId, message: PeerMessage, metadata: NodeMetadata | null): Promise<readonly PeerMessage[]> {
+    if (carriesMetadata(message)) this.observePeer(from, metadata);
     const done = await this.enqueue((core, now) => ({ ready: core.receive(now, from, message), result: null }), from);
     return done?.replies ?? [];
   }
@@ -177,6 +248,27 @@ export class NodeDriver {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.timerAt = Infinity;
+  }
+
+  private observePeer(peer: NodeId, metadata: NodeMetadata | null): void {
+    if (metadata) this.peerMetadata.set(peer, metadata);
+    this.logPeerChanges(this.health.arrival(peer, this.options.clock.now(), metadata?.incarnation ?? null));
+  }
+
+  private checkPeerHealth(): void {
+    const now = this.options.clock.now();
+    const lateBy = now - this.healthCheckDueAt;
+    this.healthCheckDueAt = now + this.options.config.heartbeatIntervalMs;
+    // After a stall of this process, peers' messages are still queued: judging them now would
+    // call every peer suspect. The next, timely check judges them.
+    if (lateBy > this.options.config.heartbeatIntervalMs) return;
+    this.logPeerChanges(this.health.evaluate(now));
+  }
+
+  private logPeerChanges(changes: readonly PeerStateChange[]): void {
+    for (const change of changes) {
+      this.logger.info({ event: 'peer-state-changed', ...change }, `${change.peer} is ${change.to}${change.restarted ? ' (restarted)' : ''}`);
+    }
   }
 
   private fail(error: unknown): void {

@@ -29,10 +29,10 @@ export class FaultInjectingTransport implements Transport {
   ) {}
 
   start(handler: InboundHandler): Promise<void> {
-    return this.inner.start(async (from, message) => {
+    return this.inner.start(async (from, message, metadata) => {
       const link = this.link(from);
       if (link.inboundBlocked) return [];
-      const replies = await handler(from, message);
+      const replies = await handler(from, message, metadata);
       if (replies.length === 0) return replies;
       if (link.outboundBlocked) return [];
       const delay = this.delayFor(link);

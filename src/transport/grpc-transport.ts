@@ -10,7 +10,8 @@ import {
   type WireReplies,
 } from './peer-codec.ts';
 import { getServiceConstructor, loadProto } from './proto-loader.ts';
-import type { InboundHandler, Transport } from './transport.ts';
+import type { NodeMetadata } from '../health/node-metadata.ts';
+import { carriesMetadata, type InboundHandler, type Transport } from './transport.ts';
 
 export interface GrpcTransportOptions {
   readonly self: NodeId;
@@ -24,6 +25,8 @@ export interface GrpcTransportOptions {
   readonly callDeadlineMs: number;
   /** Reconnect backoff of the peer channels; defaults to 50 ms initial, capped at 1000 ms. */
   readonly reconnectBackoff?: { readonly initialMs: number; readonly maxMs: number };
+  /** This node's metadata, piggybacked on its heartbeats and acks. */
+  readonly localMetadata?: () => NodeMetadata;
 }
 
 const PEER_SERVICE = 'heartbeat.peer.v1.Peer';
@@ -72,6 +75,7 @@ export class GrpcTransport implements Transport {
   private readonly service: grpc.ServiceDefinition;
   private readonly links = new Map<NodeId, PeerLink>();
   private readonly inboundExpectation: EnvelopeExpectation;
+  private readonly localMetadata: (() => NodeMetadata) | undefined;
 
   private handler: InboundHandler | undefined;
   private server: grpc.Server | undefined;
@@ -85,6 +89,7 @@ export class GrpcTransport implements Transport {
     this.listenAddress = options.listenAddress;
     this.log = options.logger;
     this.callDeadlineMs = options.callDeadlineMs;
+    this.localMetadata = options.localMetadata;
     const service = peerService();
     this.service = service.service;
     this.method = deliverMethod(service);
@@ -153,7 +158,7 @@ export class GrpcTransport implements Transport {
       this.log.warn({ to, kind: message.kind }, 'dropping message to unknown peer');
       return;
     }
-    const envelope = encodeEnvelope(this.clusterId, this.self, to, message);
+    const envelope = this.encode(to, message);
     try {
       link.client.makeUnaryRequest(
         this.method.path,
@@ -217,15 +222,15 @@ export class GrpcTransport implements Transport {
         this.log.warn({ from: link.id, code: decoded.code, reason: decoded.reason }, 'rejected reply from peer');
         continue;
       }
-      this.dispatchReply(handler, link.id, decoded.message);
+      this.dispatchReply(handler, link.id, decoded.message, decoded.metadata);
     }
   }
 
   /** Handles one reply; anything the handler answers with goes back to the peer as a normal send. */
-  private dispatchReply(handler: InboundHandler, from: NodeId, message: PeerMessage): void {
+  private dispatchReply(handler: InboundHandler, from: NodeId, message: PeerMessage, metadata: NodeMetadata | null): void {
     let result: Promise<readonly PeerMessage[]>;
     try {
-      result = handler(from, message);
+      result = handler(from, message, metadata);
     } catch (error) {
       this.log.warn({ from, kind: message.kind, err: errorMessage(error) }, 'handler failed on reply');
       return;
@@ -262,21 +267,26 @@ export class GrpcTransport implements Transport {
       callback({ code: decoded.code, details: decoded.reason });
       return;
     }
-    const { from, message } = decoded;
+    const { from, message, metadata } = decoded;
     let result: Promise<readonly PeerMessage[]>;
     try {
-      result = handler(from, message);
+      result = handler(from, message, metadata);
     } catch (error) {
       this.failInbound(callback, from, message, error);
       return;
     }
     result.then(
       (replies) => {
-        const envelopes = replies.map((reply) => encodeEnvelope(this.clusterId, this.self, from, reply));
+        const envelopes = replies.map((reply) => this.encode(from, reply));
         callback(null, { envelopes });
       },
       (error: unknown) => this.failInbound(callback, from, message, error),
     );
+  }
+
+  private encode(to: NodeId, message: PeerMessage): WireEnvelope {
+    const metadata = this.localMetadata && carriesMetadata(message) ? this.localMetadata() : null;
+    return encodeEnvelope(this.clusterId, this.self, to, message, metadata);
   }
 
   private failInbound(callback: grpc.sendUnaryData<WireReplies>, from: NodeId, message: PeerMessage, error: unknown): void {

@@ -35,7 +35,7 @@ export class MemoryNetwork {
       const handler = this.handlers.get(to);
       if (!handler || this.cut.has(`${from}>${to}`)) return;
       this.delivered += 1;
-      handler(from, message).then(
+      handler(from, message, null).then(
         (replies) => {
           for (const reply of replies) this.deliver(to, from, reply);
         },

@@ -6,6 +6,7 @@
 import { status } from '@grpc/grpc-js';
 import { assertNever } from '../core/assert-never.ts';
 import { isValidId, type ClusterId, type NodeId } from '../core/ids.ts';
+import type { NodeMetadata } from '../health/node-metadata.ts';
 import type { PeerMessage } from '../core/messages.ts';
 
 /** uint64 on the wire: proto-loader renders it as a decimal string (`longs: String`). */
@@ -42,6 +43,15 @@ export interface WireEnvelope {
   voteRequest?: WireVoteRequest;
   voteResponse?: WireVoteResponse;
   timeoutNow?: WireTimeoutNow;
+  metadata?: WireNodeMetadata;
+}
+
+export interface WireNodeMetadata {
+  incarnation: WireUint64;
+  version: string;
+  eventLoopDelayP99Ms: number;
+  cpuPercent: number;
+  rssBytes: WireUint64;
 }
 
 /** A `Replies` message as this codec produces it. */
@@ -59,7 +69,7 @@ export interface EnvelopeExpectation {
 }
 
 export type DecodeResult =
-  | { readonly ok: true; readonly from: NodeId; readonly message: PeerMessage }
+  | { readonly ok: true; readonly from: NodeId; readonly message: PeerMessage; readonly metadata: NodeMetadata | null }
   | { readonly ok: false; readonly code: status; readonly reason: string };
 
 const BODY_KINDS: readonly WireBodyKind[] = ['heartbeat', 'heartbeatAck', 'voteRequest', 'voteResponse', 'timeoutNow'];
@@ -113,6 +123,34 @@ function readUint64(value: unknown, field: string): number {
     throw invalid(`${field} ${String(value)} is out of range (max ${Number.MAX_SAFE_INTEGER})`);
   }
   return result;
+}
+
+function readMetric(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw invalid(`${field} must be a non-negative number, got ${describe(value)}`);
+  }
+  return value;
+}
+
+const MAX_VERSION_LENGTH = 64;
+
+/** Absent metadata (only heartbeats and acks carry it) is null, not an error. */
+function readMetadata(value: unknown): NodeMetadata | null {
+  if (value === null || value === undefined) return null;
+  const metadata = readObject(value, 'metadata');
+  const version = metadata['version'];
+  if (typeof version !== 'string' || version.length > MAX_VERSION_LENGTH) {
+    throw invalid(`metadata.version must be a string of at most ${MAX_VERSION_LENGTH} characters`);
+  }
+  return {
+    incarnation: readUint64(metadata['incarnation'], 'metadata.incarnation'),
+    version,
+    load: {
+      eventLoopDelayP99Ms: readMetric(metadata['eventLoopDelayP99Ms'], 'metadata.eventLoopDelayP99Ms'),
+      cpuPercent: readMetric(metadata['cpuPercent'], 'metadata.cpuPercent'),
+      rssBytes: readUint64(metadata['rssBytes'], 'metadata.rssBytes'),
+    },
+  };
 }
 
 function readBool(value: unknown, field: string): boolean {
@@ -220,15 +258,29 @@ export function decodeEnvelope(raw: unknown, expected: EnvelopeExpectation): Dec
       };
     }
     const term = readUint64(envelope['term'], 'term');
-    return { ok: true, from, message: readMessage(envelope, term) };
+    return { ok: true, from, message: readMessage(envelope, term), metadata: readMetadata(envelope['metadata']) };
   } catch (error) {
     if (error instanceof DecodeError) return { ok: false, code: error.code, reason: error.message };
     return { ok: false, code: status.INTERNAL, reason: `cannot decode envelope: ${String(error)}` };
   }
 }
 
-/** Builds the wire `Envelope` for `message` (uint64 values as decimal strings). */
-export function encodeEnvelope(clusterId: ClusterId, from: NodeId, to: NodeId, message: PeerMessage): WireEnvelope {
+/** Builds the wire `Envelope` for `message` (uint64 values as decimal strings), with the sender's metadata if given. */
+export function encodeEnvelope(clusterId: ClusterId, from: NodeId, to: NodeId, message: PeerMessage, metadata: NodeMetadata | null = null): WireEnvelope {
+  const envelope = encodeBody(clusterId, from, to, message);
+  if (metadata !== null) {
+    envelope.metadata = {
+      incarnation: String(metadata.incarnation),
+      version: metadata.version,
+      eventLoopDelayP99Ms: metadata.load.eventLoopDelayP99Ms,
+      cpuPercent: metadata.load.cpuPercent,
+      rssBytes: String(Math.round(metadata.load.rssBytes)),
+    };
+  }
+  return envelope;
+}
+
+function encodeBody(clusterId: ClusterId, from: NodeId, to: NodeId, message: PeerMessage): WireEnvelope {
   const term = String(message.term);
   switch (message.kind) {
     case 'heartbeat':

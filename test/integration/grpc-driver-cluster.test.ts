@@ -15,6 +15,11 @@ afterEach(async () => {
   await Promise.all(drivers.splice(0).map((d) => d.stop()));
 });
 
+/** Each node reports a distinct incarnation so the members view can be checked against it. */
+function metadataOf(id: NodeId) {
+  return { incarnation: Number(id.slice(1)) * 10, version: 'test', load: { eventLoopDelayP99Ms: 1, cpuPercent: 2, rssBytes: 3 } };
+}
+
 async function startCluster(size: number): Promise<NodeDriver[]> {
   const ids = Array.from({ length: size }, (_, i) => asNodeId(`n${i + 1}`));
   const ports = await freePorts(size);
@@ -23,6 +28,7 @@ async function startCluster(size: number): Promise<NodeDriver[]> {
     const driver = new NodeDriver({
       config: { self: id, peers: ids.filter((p) => p !== id), ...timings },
       store: new MemoryHardStateStore(),
+      localMetadata: () => metadataOf(id),
       transport: new GrpcTransport({
         self: id,
         clusterId: asClusterId('test'),
@@ -30,6 +36,7 @@ async function startCluster(size: number): Promise<NodeDriver[]> {
         peers: new Map([...address].filter(([peer]) => peer !== id)),
         logger: silent.child({ node: id }),
         callDeadlineMs: timings.electionTimeoutMinMs,
+        localMetadata: () => metadataOf(id),
       }),
       clock: { now: () => performance.now() },
       random: { next: Math.random },
@@ -55,5 +62,20 @@ describe('drivers over real gRPC transports', () => {
     await waitFor(() => leader.leaseRemainingMs() > 0, 5000, 'the lease to be renewed');
     expect(leader.status()).toMatchObject({ role: 'leader', term });
     expect(cluster.filter((d) => d !== leader).map((d) => d.status().leaderId)).toEqual([leader.id, leader.id]);
+  });
+
+  it('shows every member alive to the leader, with the incarnation and load each piggybacks on its acks', async () => {
+    const cluster = await startCluster(3);
+    const leader = await waitFor(() => cluster.find((d) => d.leaseRemainingMs() > 0), 10_000);
+    const members = await waitFor(() => {
+      const view = leader.members();
+      return view.length === 3 && view.every((m) => m.state === 'alive' && m.incarnation !== null) ? view : null;
+    }, 5000, 'both followers in the members view');
+    expect(members.map((m) => [m.id, m.isSelf, m.incarnation]).sort()).toEqual(
+      cluster.map((d) => [d.id, d === leader, metadataOf(d.id).incarnation]).sort(),
+    );
+    expect(members.filter((m) => !m.isSelf).every((m) => m.role === 'follower' && m.version === 'test' && m.load?.cpuPercent === 2)).toBe(true);
+    const follower = cluster.find((d) => d !== leader)!;
+    expect(follower.members().find((m) => m.id === leader.id)).toMatchObject({ role: 'leader', state: 'alive' });
   });
 });

@@ -58,7 +58,7 @@ class RecordingTransport implements Transport {
   }
   deliver(from: NodeId, message: PeerMessage): Promise<readonly PeerMessage[]> {
     if (!this.handler) throw new Error('transport not started');
-    return this.handler(from, message);
+    return this.handler(from, message, null);
   }
 }
 

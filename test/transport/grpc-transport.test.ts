@@ -164,7 +164,7 @@ describe('GrpcTransport', () => {
     expect(ok.error).toBeNull();
     expect(ok.response).toEqual({
       envelopes: [
-        { clusterId: cluster, from: b, to: a, term: '1', body: 'heartbeatAck', heartbeatAck: { round: '1' } },
+        { clusterId: cluster, from: b, to: a, term: '1', body: 'heartbeatAck', heartbeatAck: { round: '1' }, metadata: null },
       ],
     });
     expect(nb.received).toEqual([{ from: a, message: { kind: 'heartbeat', term: 1, round: 1 } }]);
@@ -176,7 +176,7 @@ describe('GrpcTransport', () => {
     let fail = true;
     await nb.transport.start(async (from, message) => {
       if (fail) throw new Error('boom');
-      return recorder(nb, follower)(from, message);
+      return recorder(nb, follower)(from, message, null);
     });
     const deliver = rawClient(nb.address);
     const valid = { clusterId: cluster, from: a, to: b, term: '1', voteRequest: { preVote: true, transfer: false } };

@@ -46,8 +46,27 @@ describe('peer codec', () => {
   it.each(messages.map((m) => [m.kind, m] as const))('round-trips %s directly and through protobuf', (_kind, message) => {
     const wire = encodeEnvelope(cluster, n1, n2, message);
     expect(typeof wire.term).toBe('string');
-    expect(decodeEnvelope(wire, atN2)).toEqual({ ok: true, from: n1, message });
-    expect(decodeEnvelope(overTheWire(wire), atN2)).toEqual({ ok: true, from: n1, message });
+    expect(decodeEnvelope(wire, atN2)).toEqual({ ok: true, from: n1, message, metadata: null });
+    expect(decodeEnvelope(overTheWire(wire), atN2)).toEqual({ ok: true, from: n1, message, metadata: null });
+  });
+
+  it('carries the sender metadata on a heartbeat over the wire, and reports none when absent', () => {
+    const metadata = { incarnation: 7, version: '0.1.0', load: { eventLoopDelayP99Ms: 1.5, cpuPercent: 0.75, rssBytes: 60_000_000 } };
+    const heartbeat: PeerMessage = { kind: 'heartbeat', term: 3, round: 9 };
+    const wire = overTheWire(encodeEnvelope(cluster, n1, n2, heartbeat, metadata));
+    expect(decodeEnvelope(wire, atN2)).toEqual({ ok: true, from: n1, message: heartbeat, metadata });
+    expect(decodeEnvelope(overTheWire(encodeEnvelope(cluster, n1, n2, heartbeat)), atN2)).toMatchObject({ ok: true, metadata: null });
+  });
+
+  it('keeps a heartbeat with metadata small', () => {
+    const metadata = { incarnation: 12, version: '0.1.0', load: { eventLoopDelayP99Ms: 10.5, cpuPercent: 1.25, rssBytes: 75_000_000 } };
+    const wire = encodeEnvelope(cluster, n1, n2, { kind: 'heartbeat', term: 123, round: 45678 }, metadata);
+    expect(deliver.requestSerialize(wire).length).toBeLessThan(64);
+  });
+
+  it('rejects malformed metadata with INVALID_ARGUMENT', () => {
+    const wire = { ...encodeEnvelope(cluster, n1, n2, { kind: 'heartbeat', term: 1, round: 1 }), metadata: { incarnation: '-1', version: 'x', eventLoopDelayP99Ms: 0, cpuPercent: 0, rssBytes: '0' } };
+    expect(decodeEnvelope(wire, atN2)).toMatchObject({ ok: false, code: status.INVALID_ARGUMENT });
   });
 
   it('rejects another cluster with FAILED_PRECONDITION', () => {
@@ -93,6 +112,7 @@ describe('peer codec', () => {
       ok: true,
       from: n1,
       message: { kind: 'heartbeat', term: 7, round: 0 },
+      metadata: null,
     });
     expectFailure(base({ term: Number.MAX_SAFE_INTEGER + 1 }), status.INVALID_ARGUMENT, /out of range/);
   });
@@ -111,6 +131,7 @@ describe('peer codec', () => {
       ok: true,
       from: n1,
       message: { kind: 'timeout-now', term: 3 },
+      metadata: null,
     });
   });
 
