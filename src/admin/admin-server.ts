@@ -4,6 +4,7 @@ import { assertNever } from '../core/assert-never.ts';
 import type { NodeId } from '../core/ids.ts';
 import type { NodeDriver, NodeEvent } from '../runtime/node-driver.ts';
 import { getServiceConstructor, loadProto } from '../transport/proto-loader.ts';
+import { shutdownGrpcServer } from '../transport/shutdown-grpc-server.ts';
 import type { AdminContext } from './admin-context.ts';
 import {
   parseHealRequest,
@@ -151,18 +152,7 @@ export class AdminServer {
     for (const interrupt of [...this.interrupts]) interrupt(shuttingDown());
     const server = this.server;
     if (server === null) return;
-    await new Promise<void>((resolve) => {
-      // Health Watch streams never end on their own; cut them (and any slow call) off after a grace period.
-      const force = setTimeout(() => {
-        server.forceShutdown();
-        resolve();
-      }, SHUTDOWN_GRACE_MS);
-      force.unref();
-      server.tryShutdown(() => {
-        clearTimeout(force);
-        resolve();
-      });
-    });
+    await shutdownGrpcServer(server, SHUTDOWN_GRACE_MS);
   }
 
   // ---- health ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import {
   type WireReplies,
 } from './peer-codec.ts';
 import { getServiceConstructor, loadProto } from './proto-loader.ts';
+import { shutdownGrpcServer } from './shutdown-grpc-server.ts';
 import type { NodeMetadata } from '../health/node-metadata.ts';
 import { carriesMetadata, type InboundHandler, type Transport } from './transport.ts';
 
@@ -186,17 +187,7 @@ export class GrpcTransport implements Transport {
     for (const link of this.links.values()) link.client.close();
     const server = this.server;
     if (server === undefined) return;
-    await new Promise<void>((resolve) => {
-      const force = setTimeout(() => {
-        server.forceShutdown();
-        resolve();
-      }, SHUTDOWN_GRACE_MS);
-      force.unref();
-      server.tryShutdown(() => {
-        clearTimeout(force);
-        resolve();
-      });
-    });
+    await shutdownGrpcServer(server, SHUTDOWN_GRACE_MS);
     this.handler = undefined;
   }
 
