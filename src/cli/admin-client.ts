@@ -4,11 +4,13 @@ import {
   decodeFaults,
   decodeHandoverTarget,
   decodeLeaderView,
+  decodeMembers,
   decodeNodeEvent,
   decodeStatus,
   type Decoded,
   type LeaderView,
   type LinkFault,
+  type MembersView,
   type NodeEvent,
   type NodeStatus,
 } from './admin-responses.ts';
@@ -64,6 +66,11 @@ export class AdminClient {
 
   getLeader(): Promise<CallResult<LeaderView>> {
     return this.unary('GetLeader', {}, decodeLeaderView);
+  }
+
+  /** The node's view of every member: its phi-accrual state, and the metadata it last heard. */
+  members(): Promise<CallResult<MembersView>> {
+    return this.unary('Members', {}, decodeMembers);
   }
 
   /** Answers the node leadership was handed to, or null if the leader simply stepped down. */

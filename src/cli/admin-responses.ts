@@ -52,6 +52,34 @@ export interface NodeEvent {
   readonly detail: Readonly<Record<string, unknown>>;
 }
 
+export interface MemberInfo {
+  readonly id: string;
+  /** The peer address from the cluster membership; empty if not known. */
+  readonly address: string;
+  /** A role, or `unknown` for a peer whose role the answering node does not know. */
+  readonly role: string;
+  /** alive | suspect | dead, as the answering node's phi-accrual detector sees it. */
+  readonly state: string;
+  readonly phi: number;
+  /** Null for the answering node itself. */
+  readonly lastSeenAgoMs: number | null;
+  readonly stateSinceAgoMs: number | null;
+  /** Null when not known yet. */
+  readonly incarnation: number | null;
+  readonly version: string | null;
+  readonly eventLoopDelayP99Ms: number;
+  readonly cpuPercent: number;
+  readonly rssBytes: number;
+  readonly isSelf: boolean;
+}
+
+/** One node's view of the membership (MembersResponse). */
+export interface MembersView {
+  /** The answering node. */
+  readonly id: string;
+  readonly members: readonly MemberInfo[];
+}
+
 export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string };
 
 const roles: readonly Role[] = ['follower', 'pre-candidate', 'candidate', 'leader'];
@@ -110,6 +138,32 @@ export function decodeNodeEvent(raw: unknown): Decoded<NodeEvent> {
     }
     return { node: read.string('node'), wallTimeMs: read.number('wallTimeMs'), type: read.string('type'), term: read.uint64('term'), detail };
   });
+}
+
+export function decodeMembers(raw: unknown): Decoded<MembersView> {
+  return decodeWith(raw, (read) => ({
+    id: read.string('id'),
+    members: read.list('members').map((member) => decodeNested(read, member, 'members', readMember)),
+  }));
+}
+
+function readMember(read: FieldReader): MemberInfo {
+  const incarnation = read.uint64('incarnation');
+  return {
+    id: read.string('id'),
+    address: read.string('address'),
+    role: read.string('role'),
+    state: read.string('state'),
+    phi: read.number('phi'),
+    lastSeenAgoMs: nonNegativeOrNull(read.number('lastSeenAgeMs')),
+    stateSinceAgoMs: nonNegativeOrNull(read.number('stateAgeMs')),
+    incarnation: incarnation > 0 ? incarnation : null,
+    version: read.optionalString('version'),
+    eventLoopDelayP99Ms: read.number('eventLoopDelayP99Ms'),
+    cpuPercent: read.number('cpuPercent'),
+    rssBytes: read.uint64('rssBytes'),
+    isSelf: read.bool('isSelf'),
+  };
 }
 
 function readLinkFault(read: FieldReader): LinkFault {

@@ -2,4 +2,6 @@
 export interface CliIo {
   stdout(line: string): void;
   stderr(line: string): void;
+  /** True when stdout is a terminal, so live views may redraw it in place. Absent means false. */
+  readonly stdoutIsTty?: boolean;
 }

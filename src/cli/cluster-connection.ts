@@ -1,4 +1,4 @@
-import type { LeaderView, NodeStatus } from './admin-responses.ts';
+import type { LeaderView, MembersView, NodeStatus } from './admin-responses.ts';
 import { AdminNode } from './admin-node.ts';
 import type { CallResult } from './call-failure.ts';
 import type { AdminTarget } from './endpoints.ts';
@@ -33,6 +33,17 @@ export class ClusterConnection {
     return Promise.all(
       this.nodes.map(async (node) => {
         const result = await node.client.getLeader();
+        if (result.ok) node.learnId(result.value.id);
+        return { node, result };
+      }),
+    );
+  }
+
+  /** Every node's Members view, asked in parallel, in the nodes' order. */
+  async membersAll(): Promise<readonly NodeAnswer<MembersView>[]> {
+    return Promise.all(
+      this.nodes.map(async (node) => {
+        const result = await node.client.members();
         if (result.ok) node.learnId(result.value.id);
         return { node, result };
       }),

@@ -5,6 +5,7 @@ import { runCli } from './run-cli.ts';
 const io: CliIo = {
   stdout: (line) => process.stdout.write(`${line}\n`),
   stderr: (line) => process.stderr.write(`${line}\n`),
+  stdoutIsTty: process.stdout.isTTY === true,
 };
 
 const interrupt = new AbortController();

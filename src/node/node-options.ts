@@ -20,6 +20,8 @@ export const nodeDefaults = {
   logLevel: 'info' satisfies LogLevel,
   /** The admin port defaults to the peer port plus this. */
   adminPortOffset: 100,
+  /** The metrics port defaults to the peer port plus this. */
+  metricsPortOffset: 200,
 } as const;
 
 export interface NodeOptions {
@@ -29,6 +31,8 @@ export interface NodeOptions {
   readonly listen: string;
   /** `host:port` to serve the admin API on. */
   readonly adminListen: string;
+  /** `host:port` to serve Prometheus metrics (`GET /metrics`) on; null when turned off. */
+  readonly metricsListen: string | null;
   /** Every member's peer address, this node included. */
   readonly members: ReadonlyMap<NodeId, string>;
   /** Every other member's peer address. */
@@ -58,6 +62,11 @@ const flags = [
     name: 'admin-listen',
     placeholder: '<host:port>',
     description: `address to serve the admin API (hbctl) on (default 127.0.0.1:<listen port + ${nodeDefaults.adminPortOffset}>)`,
+  },
+  {
+    name: 'metrics-listen',
+    placeholder: '<host:port|off>',
+    description: `address to serve Prometheus metrics (GET /metrics) on, or off (default 127.0.0.1:<listen port + ${nodeDefaults.metricsPortOffset}>)`,
   },
   {
     name: 'peers',
@@ -189,6 +198,23 @@ export function parseNodeOptions(argv: readonly string[], env: NodeJS.ProcessEnv
     problems.push(`--admin-listen and --listen are both ${formatHostPort(listen)}: give the admin API its own port`);
   }
 
+  const metricsSetting = setting('metrics-listen');
+  const metricsOff = metricsSetting?.value === 'off';
+  let metricsListen = metricsOff ? undefined : address(metricsSetting);
+  if (metricsSetting === undefined && listen !== undefined) {
+    const port = listen.port + nodeDefaults.metricsPortOffset;
+    if (port <= 65535) metricsListen = { host: '127.0.0.1', port };
+    else problems.push(`the default metrics port (--listen port ${listen.port} + ${nodeDefaults.metricsPortOffset}) is above 65535: give --metrics-listen (or off)`);
+  }
+  if (metricsListen !== undefined && metricsListen.port !== 0) {
+    if (listen !== undefined && sameHostPort(listen, metricsListen)) {
+      problems.push(`--metrics-listen and --listen are both ${formatHostPort(listen)}: give the metrics their own port`);
+    }
+    if (adminListen !== undefined && sameHostPort(adminListen, metricsListen)) {
+      problems.push(`--metrics-listen and --admin-listen are both ${formatHostPort(adminListen)}: give the metrics their own port`);
+    }
+  }
+
   const peersSetting = required('peers', `list every member including this node, e.g. --peers ${memberListExample}`);
   let members: ReadonlyMap<NodeId, HostPort> | undefined;
   if (peersSetting !== undefined) {
@@ -260,6 +286,7 @@ export function parseNodeOptions(argv: readonly string[], env: NodeJS.ProcessEnv
       clusterId: clusterIdRaw as ClusterId,
       listen: formatHostPort(listen),
       adminListen: formatHostPort(adminListen),
+      metricsListen: metricsListen === undefined ? null : formatHostPort(metricsListen),
       members: memberAddresses,
       peers,
       dataDir: path.resolve(dataDirSetting?.value ?? path.join('data', self)),

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import { AdminServer } from '../admin/admin-server.ts';
 import type { NodeId } from '../core/ids.ts';
 import type { NodeMetadata } from '../health/node-metadata.ts';
+import { MetricsServer } from '../metrics/metrics-server.ts';
+import { NodeMetrics } from '../metrics/node-metrics.ts';
 import { LoadSampler } from '../runtime/load-sampler.ts';
 import { NodeDriver, type MonotonicClock } from '../runtime/node-driver.ts';
 import { LevelHardStateStore } from '../storage/level-hard-state-store.ts';
@@ -89,9 +91,22 @@ export async function runNode(options: NodeOptions, logger: Logger): Promise<Run
     await store.close();
     return { ok: false, reason: 'cannot-listen', message: adminStarted.message, exitCode: exitCodes.cannotListen };
   }
+  const metrics = new NodeMetrics(driver);
+  const metricsServer = new MetricsServer(metrics);
+  if (options.metricsListen !== null) {
+    const metricsStarted = await metricsServer.start(options.metricsListen);
+    if (!metricsStarted.ok) {
+      metrics.close();
+      await admin.close();
+      await driver.stop();
+      await store.close();
+      return { ok: false, reason: 'cannot-listen', message: metricsStarted.message, exitCode: exitCodes.cannotListen };
+    }
+  }
+  const metricsAddress = options.metricsListen ?? 'off';
   logger.info(
-    { event: 'listening', peerAddress: options.listen, adminAddress: options.adminListen, incarnation, version },
-    `node ${options.id} listening (peers on ${options.listen}, admin on ${options.adminListen})`,
+    { event: 'listening', peerAddress: options.listen, adminAddress: options.adminListen, metricsAddress, incarnation, version },
+    `node ${options.id} listening (peers on ${options.listen}, admin on ${options.adminListen}, metrics on ${metricsAddress})`,
   );
 
   let stopping = false;
@@ -104,6 +119,8 @@ export async function runNode(options: NodeOptions, logger: Logger): Promise<Run
     logger.info({ event: 'shutting-down', signal }, 'shutting down');
     await handOffLeadership(driver, logger);
     await admin.close();
+    await metricsServer.close();
+    metrics.close();
     await driver.stop();
     await store.close();
     logger.info({ event: 'stopped' }, 'stopped');

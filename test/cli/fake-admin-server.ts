@@ -9,7 +9,7 @@ export class CannedError {
   ) {}
 }
 
-type UnaryMethod = 'Status' | 'GetLeader' | 'StepDown' | 'TransferLeadership' | 'Partition' | 'Heal' | 'SetDelay';
+type UnaryMethod = 'Status' | 'GetLeader' | 'StepDown' | 'TransferLeadership' | 'Partition' | 'Heal' | 'SetDelay' | 'Members';
 
 /**
  * What a fake answers, in proto-loader's form (camelCase fields; missing fields take their
@@ -59,6 +59,7 @@ export async function startFakeAdminServer(replies: FakeAdminReplies, port = 0):
     Partition: unary('Partition'),
     Heal: unary('Heal'),
     SetDelay: unary('SetDelay'),
+    Members: unary('Members'),
     Watch: (call: grpc.ServerWritableStream<unknown, object>) => {
       calls.push({ method: 'Watch', request: call.request });
       streams.add(call);

@@ -191,6 +191,7 @@ describe('parseNodeOptions', () => {
     ]);
     expect(problemsOf(['--id', 'n1', '--listen', '127.0.0.1:65500', '--peers', 'n1=127.0.0.1:65500'])).toEqual([
       expect.stringMatching(/default admin port .* is above 65535: give --admin-listen/),
+      expect.stringMatching(/metrics/),
     ]);
   });
 

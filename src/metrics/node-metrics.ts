@@ -1,0 +1,162 @@
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import type { Role } from '../core/role.ts';
+import type { PeerState } from '../health/peer-health-tracker.ts';
+import type { NodeDriver } from '../runtime/node-driver.ts';
+
+const roles: readonly Role[] = ['follower', 'pre-candidate', 'candidate', 'leader'];
+const peerStates: readonly PeerState[] = ['alive', 'suspect', 'dead'];
+
+/** What the metrics read from a node; NodeDriver has it all. */
+export type MetricsSource = Pick<NodeDriver, 'status' | 'leaseRemainingMs' | 'members' | 'subscribe'>;
+
+export interface NodeMetricsOptions {
+  /** Process metrics (CPU, memory, event loop, GC...) under prom-client's standard names. Default true. */
+  readonly defaultMetrics?: boolean;
+}
+
+/**
+ * One node's Prometheus registry. Counters are fed by the driver's events; gauges read the driver
+ * at scrape time (`collect`), so every scrape is current. Call `close()` to stop listening.
+ */
+export class NodeMetrics {
+  readonly registry = new Registry();
+  private readonly unsubscribe: () => void;
+
+  constructor(source: MetricsSource, options: NodeMetricsOptions = {}) {
+    const registers = [this.registry];
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+
+    new Gauge({
+      name: 'hbc_role',
+      help: "1 for this node's current role, 0 for the others",
+      labelNames: ['role'],
+      registers,
+      collect() {
+        const current = source.status().role;
+        for (const role of roles) this.set({ role }, role === current ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'hbc_term',
+      help: "this node's current term",
+      registers,
+      collect() {
+        this.set(source.status().term);
+      },
+    });
+    new Gauge({
+      name: 'hbc_lease_held',
+      help: '1 while this node holds the leader lease',
+      registers,
+      collect() {
+        this.set(source.leaseRemainingMs() > 0 ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'hbc_lease_remaining_seconds',
+      help: 'time left on the leader lease this node holds (0 if it holds none)',
+      registers,
+      collect() {
+        this.set(Math.max(0, source.leaseRemainingMs()) / 1000);
+      },
+    });
+    new Gauge({
+      name: 'hbc_peer_phi',
+      help: "phi-accrual suspicion of each peer this node hears from",
+      labelNames: ['peer'],
+      registers,
+      collect() {
+        this.reset();
+        for (const member of source.members()) {
+          if (!member.isSelf) this.set({ peer: member.id }, Number.isFinite(member.phi) ? member.phi : Number.MAX_VALUE);
+        }
+      },
+    });
+    new Gauge({
+      name: 'hbc_peer_state',
+      help: "1 for each peer's current state (alive, suspect, dead), 0 for the others",
+      labelNames: ['peer', 'state'],
+      registers,
+      collect() {
+        this.reset();
+        for (const member of source.members()) {
+          if (member.isSelf) continue;
+          for (const state of peerStates) this.set({ peer: member.id, state }, member.state === state ? 1 : 0);
+        }
+      },
+    });
+    new Gauge({
+      name: 'hbc_event_loop_delay_p99_seconds',
+      help: "p99 of this process's event-loop delay, as piggybacked on heartbeats",
+      registers,
+      collect() {
+        const load = source.members().find((member) => member.isSelf)?.load;
+        if (load !== undefined && load !== null) this.set(load.eventLoopDelayP99Ms / 1000);
+      },
+    });
+
+    const leaderChanges = new Counter({
+      name: 'hbc_leader_changes_total',
+      help: 'times this node learned of a new leader (changes to "no leader known" are not counted)',
+      registers,
+    });
+    const electionsStarted = new Counter({
+      name: 'hbc_elections_started_total',
+      help: 'campaigns this node started, pre-vote rounds and real elections',
+      labelNames: ['pre_vote'],
+      registers,
+    });
+    const electionsWon = new Counter({ name: 'hbc_elections_won_total', help: 'elections this node won', registers });
+    const electionsLost = new Counter({
+      name: 'hbc_elections_lost_total',
+      help: 'campaigns this node lost, by reason (pre-vote rounds included)',
+      labelNames: ['reason'],
+      registers,
+    });
+    const preVotesRejected = new Counter({
+      name: 'hbc_pre_votes_rejected_total',
+      help: "pre-vote rounds this node lost because a majority rejected it (not individual peers' rejections)",
+      registers,
+    });
+    const stalls = new Counter({ name: 'hbc_stalls_detected_total', help: 'timers that fired far too late: the process was paused or starved', registers });
+    // Label sets that exist from the start, so rates work from the first scrape.
+    for (const preVote of ['true', 'false']) electionsStarted.inc({ pre_vote: preVote }, 0);
+    for (const reason of ['rejected', 'timed-out', 'higher-term', 'other-leader']) electionsLost.inc({ reason }, 0);
+
+    this.unsubscribe = source.subscribe(({ event }) => {
+      switch (event.type) {
+        case 'leader-changed':
+          if (event.leaderId !== null) leaderChanges.inc();
+          break;
+        case 'election-started':
+          electionsStarted.inc({ pre_vote: String(event.preVote) });
+          break;
+        case 'election-won':
+          electionsWon.inc();
+          break;
+        case 'election-lost':
+          electionsLost.inc({ reason: event.reason });
+          if (event.preVote && event.reason === 'rejected') preVotesRejected.inc();
+          break;
+        case 'stall-detected':
+          stalls.inc();
+          break;
+        default:
+          break;
+      }
+    });
+  }
+
+  /** The exposition text for a scrape. */
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  close(): void {
+    this.unsubscribe();
+  }
+}

@@ -1,0 +1,103 @@
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { asNodeId } from '../../src/core/ids.ts';
+import { MetricsServer } from '../../src/metrics/metrics-server.ts';
+import { NodeMetrics } from '../../src/metrics/node-metrics.ts';
+import { NodeDriver } from '../../src/runtime/node-driver.ts';
+import { MemoryHardStateStore } from '../../src/storage/memory-hard-state-store.ts';
+import { MemoryNetwork } from '../../src/transport/memory-network.ts';
+
+const n1 = asNodeId('n1');
+const cleanups: (() => Promise<void> | void)[] = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** `name{labels} value` lines of the exposition text, as a map from the part before the value. */
+function samples(text: string): Map<string, number> {
+  const found = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const split = line.lastIndexOf(' ');
+    found.set(line.slice(0, split), Number(line.slice(split + 1)));
+  }
+  return found;
+}
+
+async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe('node metrics', () => {
+  it('serves /metrics whose values follow a one-node cluster electing itself', async () => {
+    const driver = new NodeDriver({
+      config: { self: n1, peers: [], heartbeatIntervalMs: 10, electionTimeoutMinMs: 60, electionJitterMs: 30, maxClockDrift: 0.05 },
+      store: new MemoryHardStateStore(),
+      transport: new MemoryNetwork().transportFor(n1),
+      clock: { now: () => performance.now() },
+      random: { next: Math.random },
+      logger: pino({ level: 'silent' }),
+      onFatal: (error) => {
+        throw error;
+      },
+    });
+    // Subscribed before start, so the first election is counted.
+    const metrics = new NodeMetrics(driver);
+    cleanups.push(() => metrics.close());
+    const server = new MetricsServer(metrics);
+    const started = await server.start('127.0.0.1:0');
+    if (!started.ok) throw new Error(started.message);
+    cleanups.push(() => server.close());
+    await driver.start();
+    cleanups.push(() => driver.stop());
+
+    const scrape = async (): Promise<Map<string, number>> => {
+      const response = await fetch(`http://127.0.0.1:${started.port}/metrics`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+      return samples(await response.text());
+    };
+    const values = await until(scrape, (found) => found.get('hbc_lease_held') === 1, 'the lease');
+
+    expect(values.get('hbc_term')).toBeGreaterThanOrEqual(1);
+    expect(values.get('hbc_role{role="leader"}')).toBe(1);
+    expect(values.get('hbc_role{role="follower"}')).toBe(0);
+    expect(values.get('hbc_elections_won_total')).toBeGreaterThanOrEqual(1);
+    expect(values.get('hbc_leader_changes_total')).toBeGreaterThanOrEqual(1);
+    expect(values.get('hbc_lease_remaining_seconds')).toBeGreaterThan(0);
+    // prom-client's default process metrics, under their standard names.
+    expect(values.has('process_resident_memory_bytes')).toBe(true);
+    expect(values.has('nodejs_eventloop_lag_p99_seconds')).toBe(true);
+
+    const notFound = await fetch(`http://127.0.0.1:${started.port}/other`);
+    expect(notFound.status).toBe(404);
+  });
+
+  it('reports a port in use as a value', async () => {
+    const first = new MetricsServer(new NodeMetrics(fakeSource(), { defaultMetrics: false }));
+    const started = await first.start('127.0.0.1:0');
+    if (!started.ok) throw new Error(started.message);
+    cleanups.push(() => first.close());
+    const second = new MetricsServer(new NodeMetrics(fakeSource(), { defaultMetrics: false }));
+    expect(await second.start(`127.0.0.1:${started.port}`)).toEqual({
+      ok: false,
+      message: `cannot serve metrics on 127.0.0.1:${started.port}: the port is already in use`,
+    });
+  });
+});
+
+function fakeSource(): ConstructorParameters<typeof NodeMetrics>[0] {
+  return {
+    status: () => ({ role: 'follower', term: 0, votedFor: null, leaderId: null, leaderHeardAgoMs: null, holdsLease: false, leaseRemainingMs: 0, inStartupWait: false, peers: [] }),
+    leaseRemainingMs: () => 0,
+    members: () => [],
+    subscribe: () => () => {},
+  };
+}
