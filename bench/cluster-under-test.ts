@@ -1,0 +1,319 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { AdminClient } from '../src/cli/admin-client.ts';
+import { nodeCommand, type NodeCommand } from '../src/cluster/node-command.ts';
+import { asClusterId, asNodeId, type NodeId } from '../src/core/ids.ts';
+import { registerCleanup } from './cleanup-registry.ts';
+import { freePorts } from './free-ports.ts';
+import { LeadershipView, type AgreedLeader } from './leadership-view.ts';
+import { parseNodeLogLine, type NodeLogEvent } from './node-log-event.ts';
+import { sleep } from './sleep.ts';
+import type { Timings } from './timings.ts';
+
+export const benchClusterId = asClusterId('bench');
+
+export interface ClusterSpec {
+  readonly size: number;
+  readonly timings: Timings;
+  /** A module every node imports before its entry point (an in-process probe); absolute path. */
+  readonly preload?: string;
+}
+
+export interface NodeExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** When the bench saw the process end. */
+  readonly wallMs: number;
+}
+
+interface NodeSlot {
+  readonly id: NodeId;
+  readonly peerAddress: string;
+  readonly adminAddress: string;
+  readonly dataDir: string;
+  child: ChildProcess | null;
+  exit: Promise<NodeExit> | null;
+  client: AdminClient;
+  /** The last lines of stderr, to explain a node that fails to start. */
+  stderrTail: string[];
+}
+
+/**
+ * Longer than the VM's freezes (up to ~2 s seen): a call that spans one should come back with
+ * its answer, not fail because the bench's own clock jumped past the deadline.
+ */
+const adminCallTimeoutMs = 5000;
+/** Generous: on a machine shared with other test runs, starting Node with tsx has taken 30 s. */
+const startTimeoutMs = 120_000;
+const stderrTailLines = 20;
+
+/**
+ * A cluster of real node processes on loopback for one benchmark: free ports, a LevelDB data dir
+ * per node under one temp dir, each node's JSON log lines parsed as they arrive. `stop()` kills
+ * every process and removes the temp dir; so does Ctrl-C or an error, through the cleanup registry.
+ */
+export class ClusterUnderTest {
+  readonly ids: readonly NodeId[];
+  private readonly slots = new Map<NodeId, NodeSlot>();
+  private readonly events: NodeLogEvent[] = [];
+  private readonly listeners = new Set<(entry: NodeLogEvent) => void>();
+  private readonly view = new LeadershipView();
+  private readonly unregister: () => void;
+  private stopped: Promise<void> | null = null;
+
+  private constructor(
+    private readonly root: string,
+    slots: readonly NodeSlot[],
+    readonly spec: ClusterSpec,
+  ) {
+    this.ids = slots.map((slot) => slot.id);
+    for (const slot of slots) this.slots.set(slot.id, slot);
+    this.unregister = registerCleanup(() => this.stop());
+  }
+
+  static async start(spec: ClusterSpec): Promise<ClusterUnderTest> {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'hbc-bench-'));
+    const ports = await freePorts(2 * spec.size);
+    const slots = Array.from({ length: spec.size }, (_, index): NodeSlot => {
+      const id = asNodeId(`n${index + 1}`);
+      const adminAddress = `127.0.0.1:${ports[spec.size + index]}`;
+      return {
+        id,
+        peerAddress: `127.0.0.1:${ports[index]}`,
+        adminAddress,
+        dataDir: path.join(root, id),
+        child: null,
+        exit: null,
+        client: new AdminClient(adminAddress, adminCallTimeoutMs),
+        stderrTail: [],
+      };
+    });
+    const cluster = new ClusterUnderTest(root, slots, spec);
+    try {
+      await Promise.all(cluster.ids.map((id) => cluster.launch(id)));
+    } catch (error) {
+      await cluster.stop();
+      throw error;
+    }
+    return cluster;
+  }
+
+  get timings(): Timings {
+    return this.spec.timings;
+  }
+
+  // ---- processes -------------------------------------------------------------------------
+
+  isRunning(id: NodeId): boolean {
+    return this.slot(id).child !== null;
+  }
+
+  running(): NodeId[] {
+    return this.ids.filter((id) => this.isRunning(id));
+  }
+
+  pid(id: NodeId): number {
+    const pid = this.slot(id).child?.pid;
+    if (pid === undefined) throw new Error(`${id} is not running`);
+    return pid;
+  }
+
+  /** Sends `signal` and answers the wall time taken just before sending it. */
+  signal(id: NodeId, signal: NodeJS.Signals): number {
+    const child = this.slot(id).child;
+    if (child === null) throw new Error(`cannot send ${signal} to ${id}: it is not running`);
+    const wallMs = Date.now();
+    child.kill(signal);
+    return wallMs;
+  }
+
+  /** Resolves once the node's process has ended and all of its output has been read. */
+  async exited(id: NodeId): Promise<NodeExit> {
+    const slot = this.slot(id);
+    if (slot.exit === null) throw new Error(`${id} was never started`);
+    return slot.exit;
+  }
+
+  /** Starts a stopped node again on its own data dir and ports, and waits until it serves. */
+  async restart(id: NodeId): Promise<void> {
+    const slot = this.slot(id);
+    if (slot.child !== null) throw new Error(`cannot restart ${id}: it is still running`);
+    // A fresh channel: the old one may be waiting out a reconnect backoff after the node died.
+    slot.client.close();
+    slot.client = new AdminClient(slot.adminAddress, adminCallTimeoutMs);
+    await this.launch(id);
+  }
+
+  client(id: NodeId): AdminClient {
+    return this.slot(id).client;
+  }
+
+  // ---- what the nodes logged ---------------------------------------------------------------
+
+  logEvents(): readonly NodeLogEvent[] {
+    return this.events;
+  }
+
+  onLogEvent(listener: (entry: NodeLogEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The leader the running nodes (or `among`) all follow in one term, from their logs. */
+  agreedLeader(among: readonly NodeId[] = this.running()): AgreedLeader | null {
+    return this.view.agreedLeader(among);
+  }
+
+  /** Evaluates `check` now and after every log line until it answers a value. */
+  waitUntil<T>(check: () => T | null, timeoutMs: number, what: string): Promise<T> {
+    const immediate = check();
+    if (immediate !== null) return Promise.resolve(immediate);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        unsubscribe();
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      const unsubscribe = this.onLogEvent(() => {
+        const value = check();
+        if (value === null) return;
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(value);
+      });
+    });
+  }
+
+  /**
+   * Waits until the running nodes agree on a leader that holds the lease, confirmed over the
+   * admin API, and then one more minimum election timeout: a node restarted just before has
+   * left its start-up wait by then (it could not vote during it), so the next fault meets a
+   * cluster in its steady state.
+   */
+  async waitForStableLeader(): Promise<AgreedLeader> {
+    const { electionTimeoutMs, electionJitterMs, heartbeatMs } = this.timings;
+    const timeoutMs = startTimeoutMs + 20 * (electionTimeoutMs + electionJitterMs);
+    for (let attempt = 1; ; attempt++) {
+      const agreed = await this.waitUntil(() => this.agreedLeader(), timeoutMs, 'the running nodes to agree on a leader');
+      await sleep(electionTimeoutMs + 2 * heartbeatMs);
+      const still = this.agreedLeader();
+      if (still?.leader === agreed.leader && still.term === agreed.term && (await this.confirmedByStatus(agreed))) return agreed;
+      if (attempt === 10) throw new Error('the cluster did not settle on one leader holding the lease (10 attempts)');
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped ??= this.stopEverything();
+    return this.stopped;
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  /** Every running node answers Status with the agreed leader and term, and the leader holds the lease. */
+  private async confirmedByStatus(agreed: AgreedLeader): Promise<boolean> {
+    const statuses = await Promise.all(this.running().map((id) => this.client(id).status()));
+    return statuses.every(
+      (result) =>
+        result.ok &&
+        result.value.leaderId === agreed.leader &&
+        result.value.term === agreed.term &&
+        (result.value.id !== agreed.leader || result.value.holdsLease),
+    );
+  }
+
+  private async launch(id: NodeId): Promise<void> {
+    const slot = this.slot(id);
+    await mkdir(slot.dataDir, { recursive: true });
+    const command = this.command(slot);
+    const child = spawn(command.command, [...command.args], {
+      cwd: command.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: a Ctrl-C in the terminal reaches only the bench, which kills the nodes.
+      detached: true,
+    });
+    slot.child = child;
+    slot.stderrTail = [];
+    child.on('error', () => undefined);
+    slot.exit = new Promise((resolve) =>
+      child.once('close', (code, signal) => {
+        if (slot.child === child) slot.child = null;
+        resolve({ code, signal, wallMs: Date.now() });
+      }),
+    );
+    if (child.stdout) createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => this.record(id, line));
+    if (child.stderr) {
+      createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', (line) => {
+        slot.stderrTail.push(line);
+        if (slot.stderrTail.length > stderrTailLines) slot.stderrTail.shift();
+      });
+    }
+    const exit = slot.exit;
+    const listening = this.waitUntil(
+      () => (this.events.some((entry) => entry.node === id && entry.event === 'listening' && entry.fields.pid === child.pid) ? true : null),
+      startTimeoutMs,
+      `${id} to start listening`,
+    );
+    const outcome = await Promise.race([
+      listening.then(
+        () => null,
+        (error: unknown) => {
+          throw new Error(`${error instanceof Error ? error.message : String(error)}; its stderr so far:\n${slot.stderrTail.join('\n')}`);
+        },
+      ),
+      exit,
+    ]);
+    if (outcome !== null) {
+      throw new Error(`${id} exited while starting (code ${outcome.code}, signal ${outcome.signal}):\n${slot.stderrTail.join('\n')}`);
+    }
+  }
+
+  private command(slot: NodeSlot): NodeCommand {
+    const command = nodeCommand({
+      id: slot.id,
+      clusterId: benchClusterId,
+      listen: slot.peerAddress,
+      adminListen: slot.adminAddress,
+      members: new Map([...this.slots.values()].map((other) => [other.id, other.peerAddress])),
+      dataDir: slot.dataDir,
+      heartbeatMs: this.timings.heartbeatMs,
+      electionTimeoutMs: this.timings.electionTimeoutMs,
+      electionJitterMs: this.timings.electionJitterMs,
+      logLevel: 'info',
+    });
+    const preload = this.spec.preload;
+    if (preload === undefined) return command;
+    // The probe is TypeScript too, so it must be imported after tsx, which nodeCommand imports first.
+    const [importFlag, loader, ...rest] = command.args;
+    if (importFlag !== '--import' || loader !== 'tsx') throw new Error(`unexpected node command: ${command.args.join(' ')}`);
+    return { ...command, args: [importFlag, loader, '--import', preload, ...rest] };
+  }
+
+  private record(id: NodeId, line: string): void {
+    const entry = parseNodeLogLine(id, line);
+    if (entry === null) return;
+    this.events.push(entry);
+    this.view.observe(entry);
+    for (const listener of [...this.listeners]) listener(entry);
+  }
+
+  private async stopEverything(): Promise<void> {
+    this.unregister();
+    for (const slot of this.slots.values()) slot.client.close();
+    await Promise.all(
+      [...this.slots.values()].map(async (slot) => {
+        if (slot.child === null || slot.exit === null) return;
+        slot.child.kill('SIGKILL');
+        await slot.exit;
+      }),
+    );
+    await rm(this.root, { recursive: true, force: true });
+  }
+
+  private slot(id: NodeId): NodeSlot {
+    const slot = this.slots.get(id);
+    if (slot === undefined) throw new Error(`no node ${id}`);
+    return slot;
+  }
+}

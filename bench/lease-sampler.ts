@@ -1,0 +1,85 @@
+import type { LeaderView } from '../src/cli/admin-responses.ts';
+import type { NodeId } from '../src/core/ids.ts';
+import type { ClusterUnderTest } from './cluster-under-test.ts';
+import { sleep } from './sleep.ts';
+import { percentile } from './stats.ts';
+
+/** One GetLeader answer, bracketed by when the question left and the answer came back (bench `performance.now()`). */
+export interface LeaseSample {
+  readonly node: NodeId;
+  readonly sentAt: number;
+  readonly answeredAt: number;
+  /** Null: no answer (the node is stopped, paused or was too slow). */
+  readonly view: LeaderView | null;
+}
+
+/**
+ * Asks each running node GetLeader again `intervalMs` after its previous question left (or as
+ * soon as it is answered, if that took longer). Each node has its own loop, so a paused node
+ * does not hold up the others. Sampling costs the nodes an admin call each time: start it just
+ * before the moment of interest and stop it soon after.
+ */
+export class LeaseSampler {
+  private readonly samples: LeaseSample[] = [];
+  private sampling = true;
+  private readonly loops: Promise<void>[];
+
+  constructor(
+    private readonly cluster: ClusterUnderTest,
+    private readonly intervalMs: number,
+  ) {
+    this.loops = cluster.ids.map((id) => this.sample(id));
+  }
+
+  async stop(): Promise<LeaseSample[]> {
+    this.sampling = false;
+    await Promise.all(this.loops);
+    return [...this.samples].sort((a, b) => a.sentAt - b.sentAt);
+  }
+
+  private async sample(id: NodeId): Promise<void> {
+    while (this.sampling) {
+      const sentAt = performance.now();
+      if (this.cluster.isRunning(id)) {
+        const result = await this.cluster.client(id).getLeader();
+        this.samples.push({ node: id, sentAt, answeredAt: performance.now(), view: result.ok ? result.value : null });
+      }
+      await sleep(this.intervalMs - (performance.now() - sentAt));
+    }
+  }
+}
+
+/**
+ * Pairs of samples in which two different nodes claimed the lease at what may have been the same
+ * moment: each answer was given somewhere between its question and its arrival, so overlapping
+ * windows cannot be told apart in time. A safe lease allows none.
+ */
+export function overlappingLeaseClaims(samples: readonly LeaseSample[]): [LeaseSample, LeaseSample][] {
+  const holding = samples.filter((sample) => sample.view?.holdsLease === true).sort((a, b) => a.sentAt - b.sentAt);
+  const overlaps: [LeaseSample, LeaseSample][] = [];
+  holding.forEach((first, index) => {
+    for (const second of holding.slice(index + 1)) {
+      if (second.sentAt > first.answeredAt) break;
+      if (second.node !== first.node) overlaps.push([first, second]);
+    }
+  });
+  return overlaps;
+}
+
+/** The median time between consecutive questions to one node, over all nodes: the sampling resolution achieved. */
+export function medianSampleIntervalMs(samples: readonly LeaseSample[]): number {
+  const gaps: number[] = [];
+  const lastSent = new Map<NodeId, number>();
+  for (const sample of samples) {
+    const previous = lastSent.get(sample.node);
+    if (previous !== undefined) gaps.push(sample.sentAt - previous);
+    lastSent.set(sample.node, sample.sentAt);
+  }
+  return gaps.length === 0 ? Number.NaN : percentile(gaps.sort((a, b) => a - b), 0.5);
+}
+
+/** The median time a GetLeader answer took to come back. */
+export function medianRoundTripMs(samples: readonly LeaseSample[]): number {
+  const trips = samples.filter((sample) => sample.view !== null).map((sample) => sample.answeredAt - sample.sentAt);
+  return trips.length === 0 ? Number.NaN : percentile(trips.sort((a, b) => a - b), 0.5);
+}

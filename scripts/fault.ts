@@ -1,0 +1,31 @@
+/**
+ * `npm run fault -- <command>`: fault injection for the local cluster (see faults/run-fault.ts).
+ * Only the process is dealt with here: its arguments, output, Ctrl-C and exit.
+ */
+import type { CliIo } from '../src/cli/cli-io.ts';
+import { exitCodes } from '../src/cli/exit-codes.ts';
+import { PausedProcesses } from './faults/paused-processes.ts';
+import { runFault } from './faults/run-fault.ts';
+
+const io: CliIo = {
+  stdout: (line) => process.stdout.write(`${line}\n`),
+  stderr: (line) => process.stderr.write(`${line}\n`),
+};
+
+const paused = new PausedProcesses();
+// A node must never stay stopped because this script went away: 'exit' runs on every exit that
+// is not a signal's default action, which the handlers below make sure of.
+process.on('exit', () => paused.resumeAll());
+
+const interrupt = new AbortController();
+let interrupts = 0;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    interrupts += 1;
+    // The first asks the command to stop (chaos then restores the cluster); a second one quits.
+    if (interrupts === 1) interrupt.abort();
+    else process.exit(exitCodes.interrupted);
+  });
+}
+
+process.exit(await runFault(process.argv.slice(2), io, { signal: interrupt.signal, paused }));

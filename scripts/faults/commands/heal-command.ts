@@ -1,0 +1,24 @@
+import { faultsLine } from '../../../src/cli/display-values.ts';
+import { exitCodes } from '../../../src/cli/exit-codes.ts';
+import type { FaultCommand } from '../fault-command.ts';
+import { reportNodeFailure, reportProblem } from '../fault-report.ts';
+import { healLinks } from '../link-faults.ts';
+
+export const healCommand: FaultCommand = {
+  name: 'heal',
+  summary: 'remove every cut and delay on every node',
+  synopsis: '',
+  description: ['Calls Heal on every node, which removes all the faults on its links (cuts and delays alike).'],
+  positionals: [],
+  flags: [],
+  run: async (_args, { io, withCluster }) =>
+    withCluster(async (cluster) => {
+      const outcomes = await healLinks(cluster, cluster.ids);
+      const failed = outcomes.filter(({ result }) => !result.ok).map(({ node }) => node.name);
+      for (const { node, result } of outcomes) if (!result.ok) reportNodeFailure(io, node, result.failure);
+      if (failed.length === 0) io.stdout(`healed every link of ${cluster.ids.join(', ')}`);
+      else reportProblem(io, `could not heal ${failed.join(', ')}`);
+      for (const { node, result } of outcomes) if (result.ok) io.stdout(`  ${faultsLine(node.name, result.value)}`);
+      return failed.length === 0 ? exitCodes.ok : exitCodes.failed;
+    }),
+};

@@ -1,0 +1,84 @@
+import { exitCodes } from '../../../src/cli/exit-codes.ts';
+import { parseNodeId } from '../../../src/cli/flag-values.ts';
+import { isProcessAlive } from '../../../src/cluster/process-alive.ts';
+import type { FaultCommand } from '../fault-command.ts';
+import { reportProblem } from '../fault-report.ts';
+import { restartNode } from '../restart-node.ts';
+import { completeRestartSettings, readRestartSettingsFlags, restartSettingsFlags } from '../restart-settings.ts';
+import { waitUntilAnswering } from '../wait-until-answering.ts';
+import { wholeNumberFlag } from '../whole-number-flag.ts';
+
+/** Loading TypeScript and opening LevelDB take seconds on a small, busy machine. */
+const defaultWaitMs = 30_000;
+
+export const restartCommand: FaultCommand = {
+  name: 'restart',
+  summary: 'start a killed node again, on its own data dir',
+  synopsis: '<node>',
+  description: [
+    'Starts <node> again, detached, with the command the launcher uses: the same addresses, members',
+    'and data dir (so its persisted term and vote), the timing copied from a running node, and its',
+    'output appended to its log file. Records its new pid in cluster.json, then waits until it answers.',
+    'The launcher does not show a restarted node\'s output nor report its exit, and rewrites',
+    'cluster.json without its pid whenever one of its own nodes exits (kill and pause still find the',
+    'node by asking it). A restarted node stops when the launcher does: a small watchdog process',
+    'sends it SIGTERM once the launcher has gone.',
+  ],
+  positionals: [{ name: 'node', optional: false }],
+  flags: [
+    ...restartSettingsFlags,
+    { name: 'wait-ms', type: 'string', placeholder: '<ms>', description: `how long to wait for the node to answer (default ${defaultWaitMs})` },
+  ],
+  run: async (args, { io, usageError, withCluster, signal }) => {
+    const id = parseNodeId(args.positionals[0] ?? '', '<node>');
+    if (!id.ok) return usageError(id.problem);
+    const given = readRestartSettingsFlags(args);
+    if (!given.ok) return usageError(given.problem);
+    const waitMs = wholeNumberFlag(args, 'wait-ms', defaultWaitMs, 1);
+    if (!waitMs.ok) return usageError(waitMs.problem);
+
+    return withCluster(async (cluster) => {
+      const node = cluster.admin(id.value);
+      if (node === undefined) {
+        reportProblem(io, `no node ${id.value} among ${cluster.ids.join(', ')}`);
+        return exitCodes.failed;
+      }
+      const status = await node.client.status();
+      if (status.ok) {
+        reportProblem(io, `${node.label} is running (pid ${status.value.pid ?? 'unknown'}); stop it first, e.g. with \`kill ${node.name}\``);
+        return exitCodes.failed;
+      }
+      if (node.filePid !== null && isProcessAlive(node.filePid)) {
+        reportProblem(io, `${node.name}'s process ${node.filePid} still exists but does not answer (paused?); stop it first, e.g. with \`kill ${node.name}\``);
+        return exitCodes.failed;
+      }
+      const completed = await completeRestartSettings(cluster, node.name, given.value);
+      if (!completed.ok) {
+        reportProblem(io, completed.problem);
+        return exitCodes.failed;
+      }
+      const { settings, copiedFrom } = completed.value;
+      const restarted = await restartNode(cluster.filePath, cluster.file, node.name, settings);
+      if (!restarted.ok) {
+        reportProblem(io, restarted.problem);
+        return exitCodes.failed;
+      }
+      const { pid, exited, warnings } = restarted.node;
+      const { heartbeatMs, electionTimeoutMs, electionJitterMs, maxClockDrift } = settings.timing;
+      io.stdout(
+        `started ${node.name} (pid ${pid}): heartbeat ${heartbeatMs} ms, election timeout ${electionTimeoutMs} ms + up to ${electionJitterMs} ms, ` +
+          `max clock drift ${maxClockDrift}, log level ${settings.logLevel}${copiedFrom === null ? '' : ` (timing copied from ${copiedFrom})`}`,
+      );
+      for (const warning of warnings) reportProblem(io, `warning: ${warning}`);
+
+      const logFile = cluster.entry(node.name)?.logFile ?? 'its log file';
+      const answered = await waitUntilAnswering(node, exited, waitMs.value, signal);
+      if (!answered.ok) {
+        reportProblem(io, `${answered.problem}; see ${logFile}`);
+        return answered.reason === 'interrupted' ? exitCodes.interrupted : exitCodes.failed;
+      }
+      io.stdout(`${node.name} answers on ${node.endpoint} after ${(answered.afterMs / 1000).toFixed(1)} s; its output goes to ${logFile}`);
+      return exitCodes.ok;
+    });
+  },
+};

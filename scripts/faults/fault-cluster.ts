@@ -1,0 +1,62 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { AdminNode } from '../../src/cli/admin-node.ts';
+import { ClusterConnection } from '../../src/cli/cluster-connection.ts';
+import { CLUSTER_FILE_NAME, readClusterFile, type ClusterFile, type ClusterFileNode } from '../../src/cluster/cluster-file.ts';
+
+/** Like hbctl, the scripts act on the cluster `npm run cluster` started in ./data unless told otherwise. */
+export const defaultClusterFile = `./data/${CLUSTER_FILE_NAME}`;
+
+export type OpenClusterResult = { readonly ok: true; readonly cluster: FaultCluster } | { readonly ok: false; readonly problem: string };
+
+/** The cluster described by a cluster.json, with an admin client per node. Close it when done. */
+export class FaultCluster {
+  private constructor(
+    /** Absolute. */
+    readonly filePath: string,
+    /** As read when opened; the launcher may rewrite the file since. */
+    readonly file: ClusterFile,
+    readonly connection: ClusterConnection,
+    /** The deadline of each admin call. */
+    readonly timeoutMs: number,
+  ) {}
+
+  /** `given` is `--cluster`: the file or the data directory holding it; relative to `cwd`. */
+  static async open(given: string | undefined, cwd: string, timeoutMs: number): Promise<OpenClusterResult> {
+    const filePath = await clusterFilePath(path.resolve(cwd, given ?? defaultClusterFile));
+    const read = await readClusterFile(filePath);
+    if (!read.ok) {
+      const hint = read.reason === 'missing' ? '; start a cluster with `npm run cluster`, or pass --cluster <file|dir>' : '';
+      return { ok: false, problem: `${read.message}${hint}` };
+    }
+    const targets = read.file.nodes.map((node) => ({ endpoint: node.adminAddress, id: node.id, pid: node.pid }));
+    return { ok: true, cluster: new FaultCluster(filePath, read.file, new ClusterConnection(targets, timeoutMs), timeoutMs) };
+  }
+
+  /** In the cluster file's order. */
+  get ids(): string[] {
+    return this.file.nodes.map((node) => node.id);
+  }
+
+  entry(id: string): ClusterFileNode | undefined {
+    return this.file.nodes.find((node) => node.id === id);
+  }
+
+  /** The cluster file names every node, so ids are known without asking the nodes. */
+  admin(id: string): AdminNode | undefined {
+    return this.connection.nodes.find((node) => node.id === id);
+  }
+
+  close(): void {
+    this.connection.close();
+  }
+}
+
+async function clusterFilePath(given: string): Promise<string> {
+  try {
+    return (await stat(given)).isDirectory() ? path.join(given, CLUSTER_FILE_NAME) : given;
+  } catch {
+    // Missing or unreadable: reading it as a file reports the problem in the cluster file's own words.
+    return given;
+  }
+}

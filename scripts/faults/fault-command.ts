@@ -1,0 +1,35 @@
+import type { CliIo } from '../../src/cli/cli-io.ts';
+import type { FlagSpec, ParsedArgs, PositionalSpec } from '../../src/cli/parse-command-args.ts';
+import type { FaultCluster } from './fault-cluster.ts';
+import type { PausedProcesses } from './paused-processes.ts';
+
+/** One `fault <name>` command: what its help shows, and how it runs. */
+export interface FaultCommand {
+  readonly name: string;
+  /** One line for the list of commands. */
+  readonly summary: string;
+  /** What follows the name in its usage line, e.g. `<node|leader> <ms>`. */
+  readonly synopsis: string;
+  /** Paragraph lines for its --help. */
+  readonly description: readonly string[];
+  readonly positionals: readonly PositionalSpec[];
+  /** Its own flags; the global flags are added to every command. */
+  readonly flags: readonly FlagSpec[];
+  /** Answers the exit code. */
+  run(args: ParsedArgs, context: FaultContext): Promise<number>;
+}
+
+export interface FaultContext {
+  readonly io: CliIo;
+  /** Aborted on Ctrl-C. Commands that wait stop waiting and undo what must not outlive them. */
+  readonly signal: AbortSignal;
+  /** Processes paused by this script, continued on every way out. */
+  readonly paused: PausedProcesses;
+  /** Prints the problem and the command's usage on stderr; answers the usage exit code. */
+  usageError(problem: string): number;
+  /**
+   * Opens the cluster file the global flags name, runs `use`, and closes every connection after.
+   * If the file cannot be read, prints why and answers the failure exit code without calling `use`.
+   */
+  withCluster(use: (cluster: FaultCluster) => Promise<number>): Promise<number>;
+}

@@ -1,0 +1,35 @@
+import { parseWholeNumber } from '../../src/cli/flag-values.ts';
+import type { FlagSpec, ParsedArgs } from '../../src/cli/parse-command-args.ts';
+import { defaultClusterFile } from './fault-cluster.ts';
+
+/** Generous: fault drills run on machines busy with the cluster itself. */
+const defaultTimeoutMs = 3000;
+const maxTimeoutMs = 600_000;
+
+/** Flags every command accepts, before or after its name. */
+export const faultGlobalFlags: readonly FlagSpec[] = [
+  {
+    name: 'cluster',
+    type: 'string',
+    placeholder: '<file|dir>',
+    description: `the cluster.json written by \`npm run cluster\`, or its data directory (default ${defaultClusterFile})`,
+  },
+  { name: 'timeout-ms', type: 'string', placeholder: '<ms>', description: `deadline of each admin call to a node (default ${defaultTimeoutMs})` },
+];
+
+export interface FaultGlobalOptions {
+  /** As given; undefined for the default. */
+  readonly clusterPath: string | undefined;
+  readonly timeoutMs: number;
+}
+
+export type ReadFaultGlobalOptionsResult =
+  | { readonly ok: true; readonly options: FaultGlobalOptions }
+  | { readonly ok: false; readonly problem: string };
+
+export function readFaultGlobalOptions(args: ParsedArgs): ReadFaultGlobalOptionsResult {
+  const timeoutText = args.strings.get('timeout-ms');
+  const timeout = timeoutText === undefined ? undefined : parseWholeNumber(timeoutText, '--timeout-ms', 1, maxTimeoutMs);
+  if (timeout !== undefined && !timeout.ok) return { ok: false, problem: timeout.problem };
+  return { ok: true, options: { clusterPath: args.strings.get('cluster'), timeoutMs: timeout?.value ?? defaultTimeoutMs } };
+}

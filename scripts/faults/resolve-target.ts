@@ -1,0 +1,42 @@
+import type { AdminNode } from '../../src/cli/admin-node.ts';
+import type { CliIo } from '../../src/cli/cli-io.ts';
+import { locateLeader, type LocateLeaderResult } from '../../src/cli/locate-leader.ts';
+import type { FaultCluster } from './fault-cluster.ts';
+import { reportNodeFailure, reportProblem } from './fault-report.ts';
+
+/** What `leader` stands for where a command takes `<node|leader>`. */
+export const leaderWord = 'leader';
+
+export interface Target {
+  readonly node: AdminNode;
+  /** The term it leads in when it was named as `leader`; null when named by id. */
+  readonly leaderTerm: number | null;
+}
+
+/** The node a command line names, by id or as `leader`; says why when there is none. */
+export async function resolveTarget(cluster: FaultCluster, name: string, io: CliIo): Promise<Target | undefined> {
+  if (name === leaderWord) {
+    const located = await locateLeaderSoon(cluster);
+    if (located.ok) return { node: located.node, leaderTerm: located.term };
+    for (const { node, failure } of located.failures) reportNodeFailure(io, node, failure);
+    reportProblem(io, `cannot find the leader: ${located.problem}`);
+    return undefined;
+  }
+  const node = cluster.admin(name);
+  if (node === undefined) reportProblem(io, `no node ${name} among ${cluster.ids.join(', ')}`);
+  return node === undefined ? undefined : { node, leaderTerm: null };
+}
+
+/** Long enough for an election in progress, or one a busy machine provoked, to end. */
+const leaderWaitMs = 5_000;
+const leaderRetryMs = 200;
+
+/** Asks again while the nodes do not agree on a leader, up to `leaderWaitMs`. */
+async function locateLeaderSoon(cluster: FaultCluster): Promise<LocateLeaderResult> {
+  const deadline = performance.now() + leaderWaitMs;
+  for (;;) {
+    const located = await locateLeader(cluster.connection);
+    if (located.ok || performance.now() > deadline) return located;
+    await new Promise((resolve) => setTimeout(resolve, leaderRetryMs));
+  }
+}

@@ -1,0 +1,93 @@
+import { spawn } from 'node:child_process';
+import { mkdir, open } from 'node:fs/promises';
+import type { ClusterFile } from '../../src/cluster/cluster-file.ts';
+import type { NodeExit } from '../../src/cluster/leader-change-tracker.ts';
+import { nodeCommand } from '../../src/cluster/node-command.ts';
+import { isProcessAlive } from '../../src/cluster/process-alive.ts';
+import { asClusterId, asNodeId } from '../../src/core/ids.ts';
+import type { LogLevel } from '../../src/node/node-options.ts';
+import type { NodeTiming } from './node-settings.ts';
+import { recordNodePid } from './record-node-pid.ts';
+
+/** What cluster.json does not record about how the launcher started its nodes. */
+export interface RestartSettings {
+  readonly timing: NodeTiming;
+  readonly logLevel: LogLevel;
+}
+
+export interface RestartedNode {
+  readonly pid: number;
+  readonly exited: Promise<NodeExit>;
+  /** What went wrong around a node that did start: cluster.json not updated, no watchdog. */
+  readonly warnings: readonly string[];
+}
+
+export type RestartNodeResult = { readonly ok: true; readonly node: RestartedNode } | { readonly ok: false; readonly problem: string };
+
+/**
+ * Stops a restarted node once the launcher has gone. The node is not the launcher's child, so
+ * the launcher's Ctrl-C would otherwise leave it running, holding its ports. Plain JavaScript
+ * run by `node -e`, so that it costs no TypeScript loader per restart. Its arguments are the
+ * node's pid and the launcher's.
+ */
+const followLauncherSource = `
+const [nodePid, launcherPid] = process.argv.slice(1).map(Number);
+const alive = (pid) => { try { process.kill(pid, 0); return true; } catch (error) { return error.code === 'EPERM'; } };
+setInterval(() => {
+  if (!alive(nodePid)) process.exit(0);
+  if (!alive(launcherPid)) { process.kill(nodePid, 'SIGTERM'); process.exit(0); }
+}, 1000);
+`;
+
+/**
+ * Starts a node of the cluster again, detached, with the command the launcher uses, its own data
+ * dir, and stdout and stderr appended to its log file; then records its pid in cluster.json.
+ * The launcher neither shows its output nor counts it among its nodes.
+ */
+export async function restartNode(filePath: string, file: ClusterFile, id: string, settings: RestartSettings): Promise<RestartNodeResult> {
+  const entry = file.nodes.find((node) => node.id === id);
+  if (entry === undefined) return { ok: false, problem: `no node ${id} in ${filePath}` };
+  if (!isProcessAlive(file.launcherPid)) {
+    return { ok: false, problem: `the launcher (pid ${file.launcherPid}) is not running, so the cluster is stopped; start it with \`npm run cluster\`` };
+  }
+  const command = nodeCommand({
+    id: asNodeId(id),
+    clusterId: asClusterId(file.clusterId),
+    listen: entry.peerAddress,
+    adminListen: entry.adminAddress,
+    members: new Map(file.nodes.map((node) => [node.id, node.peerAddress])),
+    dataDir: entry.dataDir,
+    ...settings.timing,
+    logLevel: settings.logLevel,
+  });
+
+  let log;
+  try {
+    await mkdir(entry.dataDir, { recursive: true });
+    log = await open(entry.logFile, 'a');
+  } catch (error) {
+    return { ok: false, problem: `cannot open ${entry.logFile}: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const child = spawn(command.command, [...command.args], { cwd: command.cwd, stdio: ['ignore', log.fd, log.fd], detached: true });
+  // Listening at once: an 'error' event nobody listens to would crash the script.
+  const firstError = new Promise<Error>((resolve) => child.on('error', resolve));
+  // The child holds its own copy of the descriptor.
+  await log.close();
+  const pid = child.pid;
+  if (pid === undefined) return { ok: false, problem: `cannot start ${id} (${command.command}): ${(await firstError).message}` };
+  const exited = new Promise<NodeExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  // The node outlives this script.
+  child.unref();
+
+  const warnings: string[] = [];
+  const watchdog = spawn(process.execPath, ['-e', followLauncherSource, String(pid), String(file.launcherPid)], { detached: true, stdio: 'ignore' });
+  // A failed spawn has no pid at once, which is reported below; its 'error' event comes later and
+  // would crash the script if nobody listened.
+  watchdog.on('error', () => {});
+  if (watchdog.pid === undefined) warnings.push(`${id} will not stop with the launcher (no watchdog could be started); stop it with kill ${pid}`);
+  watchdog.unref();
+
+  const recorded = await recordNodePid(filePath, id, pid);
+  if (!recorded.ok) warnings.push(`cluster.json does not show ${id}'s new pid ${pid}: ${recorded.problem}`);
+  return { ok: true, node: { pid, exited, warnings } };
+}

@@ -1,0 +1,27 @@
+import type { AdminNode } from '../../src/cli/admin-node.ts';
+import type { NodeExit } from '../../src/cluster/leader-change-tracker.ts';
+
+export type WaitUntilAnsweringResult =
+  | { readonly ok: true; readonly afterMs: number }
+  | { readonly ok: false; readonly reason: 'exited' | 'timeout' | 'interrupted'; readonly problem: string };
+
+const pollMs = 200;
+
+/** Polls a starting node's Status until it answers, it exits, time runs out or `signal` aborts. */
+export async function waitUntilAnswering(node: AdminNode, exited: Promise<NodeExit>, timeoutMs: number, signal: AbortSignal): Promise<WaitUntilAnsweringResult> {
+  const startedAt = performance.now();
+  let exit: NodeExit | null = null;
+  void exited.then((value) => (exit = value));
+  for (;;) {
+    if (signal.aborted) return { ok: false, reason: 'interrupted', problem: `stopped waiting for ${node.label} to answer` };
+    if (exit !== null) {
+      const { code, signal: exitSignal } = exit;
+      return { ok: false, reason: 'exited', problem: `${node.name} exited (${code === null ? `signal ${exitSignal}` : `code ${code}`}) before answering` };
+    }
+    const status = await node.client.status();
+    const afterMs = performance.now() - startedAt;
+    if (status.ok) return { ok: true, afterMs };
+    if (afterMs > timeoutMs) return { ok: false, reason: 'timeout', problem: `${node.label} does not answer ${Math.round(timeoutMs / 1000)} s after starting` };
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
