@@ -27,6 +27,8 @@ export interface LeaseObservation {
 
 /** A running `sampleLeases`; `stop()` waits for the questions still out and answers everything observed. */
 export interface LeaseSampling {
+  /** What has been observed so far, in the order the answers came. */
+  readonly observations: readonly LeaseObservation[];
   stop(): Promise<LeaseObservation[]>;
 }
 
@@ -55,6 +57,13 @@ export function simultaneousLeaseHolders(observations: readonly LeaseObservation
 /** Short enough for quick tests, long enough to ride out a busy CI machine's scheduling hiccups. */
 export const e2eTimings: RealClusterTimings = { heartbeatMs: 40, electionTimeoutMs: 400, electionJitterMs: 100 };
 
+/**
+ * Added to every "within X ms" bound a scenario defines: the test VM sometimes freezes every
+ * process for up to ~900 ms, and a node that wakes from such a freeze rightly waits a little
+ * for buffered messages before it acts.
+ */
+export const vmFreezeSlackMs = 1000;
+
 interface RunningNode {
   readonly id: NodeId;
   readonly peerAddress: string;
@@ -73,6 +82,8 @@ export class RealCluster {
   readonly ids: readonly NodeId[];
   private readonly nodes = new Map<NodeId, RunningNode>();
   private readonly clients = new Map<NodeId, AdminClient>();
+  /** Stops each sampling still running, so that a failed test does not leave one asking forever. */
+  private readonly samplingTimers = new Set<NodeJS.Timeout>();
 
   private constructor(
     private readonly root: string,
@@ -102,7 +113,13 @@ export class RealCluster {
       };
     });
     const cluster = new RealCluster(root, nodes, timings);
-    await Promise.all(cluster.ids.map((id) => cluster.launch(id)));
+    const launches = await Promise.allSettled(cluster.ids.map((id) => cluster.launch(id)));
+    const failure = launches.find((launch) => launch.status === 'rejected');
+    if (failure) {
+      // The caller never gets the cluster to stop, so the nodes that did start must not outlive the test.
+      await cluster.stop();
+      throw failure.reason;
+    }
     return cluster;
   }
 
@@ -117,7 +134,17 @@ export class RealCluster {
     const child = this.spawnNode(node);
     node.process = child;
     node.exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-    await waitFor(async () => (await this.status(id)) !== null, 30_000, `${id} to answer on its admin address`);
+    // Loading a node from source takes seconds, and many more while the machine is busy: ask every
+    // 100 ms rather than spin on refused connections and take CPU from the nodes still loading.
+    await waitFor(
+      async () => {
+        const answered = (await this.status(id)) !== null;
+        if (!answered) await new Promise((resolve) => setTimeout(resolve, 100));
+        return answered;
+      },
+      60_000,
+      `${id} to answer on its admin address`,
+    );
   }
 
   /** Spawns a node process on `id`'s settings without waiting for it; for tests of start-up failures. */
@@ -149,6 +176,10 @@ export class RealCluster {
     const client = this.clients.get(id);
     if (!client) throw new Error(`no node ${id}`);
     return client;
+  }
+
+  adminAddress(id: NodeId): string {
+    return this.node(id).adminAddress;
   }
 
   adminEndpoints(): string {
@@ -204,11 +235,14 @@ export class RealCluster {
     const timer = setInterval(() => {
       for (const id of this.running()) if (!outstanding.has(id)) ask(id);
     }, intervalMs);
+    this.samplingTimers.add(timer);
     return {
+      observations,
       stop: async () => {
         clearInterval(timer);
+        this.samplingTimers.delete(timer);
         await Promise.all(outstanding.values());
-        return observations.sort((a, b) => a.sentAt - b.sentAt);
+        return [...observations].sort((a, b) => a.sentAt - b.sentAt);
       },
     };
   }
@@ -271,6 +305,7 @@ export class RealCluster {
   }
 
   async stop(): Promise<void> {
+    for (const timer of this.samplingTimers) clearInterval(timer);
     for (const client of this.clients.values()) client.close();
     await Promise.all(this.running().map((id) => this.kill(id, 'SIGKILL')));
     // E2E_KEEP=1 keeps the data dirs and logs for a post-mortem.
@@ -291,7 +326,9 @@ export class RealCluster {
       electionTimeoutMs: this.timings.electionTimeoutMs,
       electionJitterMs: this.timings.electionJitterMs,
     });
-    const child = spawn(command.command, command.args, { cwd: command.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Metrics would default to the peer port + 200, which the free ports picked here do not reserve.
+    const args = [...command.args, '--metrics-listen', 'off'];
+    const child = spawn(command.command, args, { cwd: command.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     if (stdio === 'log') {
       const log = createWriteStream(node.logFile, { flags: 'a' });
       child.stdout?.pipe(log);
