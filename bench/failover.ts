@@ -1,7 +1,7 @@
 import { formatTable } from '../src/cli/table.ts';
 import type { NodeId } from '../src/core/ids.ts';
 import type { Benchmark, BenchOptions, BenchmarkOutcome, RunContext } from './benchmark.ts';
-import { ClusterUnderTest } from './cluster-under-test.ts';
+import { ClusterUnderTest, convergenceTimeoutMs } from './cluster-under-test.ts';
 import { analyzeElections, type ElectionAnalysis } from './election-analysis.ts';
 import { timeline } from './node-log-event.ts';
 import { waitRandomHeartbeatPhase } from './heartbeat-phase.ts';
@@ -52,7 +52,6 @@ export const failover: Benchmark = {
 async function runFailover(nodes: number, timings: Timings, trialCount: number, context: RunContext): Promise<FailoverRun> {
   const cluster = await ClusterUnderTest.start({ size: nodes, timings });
   const trials: FailoverTrial[] = [];
-  const agreementTimeoutMs = 10_000 + 20 * (timings.electionTimeoutMs + timings.electionJitterMs);
   try {
     let stable = await cluster.waitForStableLeader();
     for (let trial = 1; trial <= trialCount; trial++) {
@@ -68,7 +67,7 @@ async function runFailover(nodes: number, timings: Timings, trialCount: number, 
           const candidate = cluster.agreedLeader(survivors);
           return candidate !== null && candidate.term > oldTerm ? candidate : null;
         },
-        agreementTimeoutMs,
+        convergenceTimeoutMs,
         'the survivors to agree on a new leader',
       );
       const elections = analyzeElections(cluster.logEvents(), survivors, oldTerm, agreed.term);

@@ -1,7 +1,7 @@
 import { formatTable } from '../src/cli/table.ts';
 import type { NodeId } from '../src/core/ids.ts';
 import type { Benchmark, BenchOptions, BenchmarkOutcome, RunContext } from './benchmark.ts';
-import { ClusterUnderTest } from './cluster-under-test.ts';
+import { ClusterUnderTest, convergenceTimeoutMs } from './cluster-under-test.ts';
 import { waitRandomHeartbeatPhase } from './heartbeat-phase.ts';
 import { LeaseSampler, medianRoundTripMs, medianSampleIntervalMs, overlappingLeaseClaims, type LeaseSample } from './lease-sampler.ts';
 import { numberField, timeline, type NodeLogEvent } from './node-log-event.ts';
@@ -68,7 +68,6 @@ export const handoff: Benchmark = {
 async function runHandoff(nodes: number, timings: Timings, trialCount: number, context: RunContext): Promise<HandoffRun> {
   const cluster = await ClusterUnderTest.start({ size: nodes, timings });
   const trials: HandoffTrial[] = [];
-  const timeoutMs = 10_000 + 20 * (timings.electionTimeoutMs + timings.electionJitterMs);
   try {
     let stable = await cluster.waitForStableLeader();
     for (let trial = 1; trial <= trialCount; trial++) {
@@ -81,7 +80,7 @@ async function runHandoff(nodes: number, timings: Timings, trialCount: number, c
       const termAtWallMs = cluster.signal(stopped, 'SIGTERM');
       const acquired = await cluster.waitUntil(
         () => cluster.logEvents().find((entry) => entry.event === 'lease-acquired' && entry.node !== stopped && (numberField(entry, 'term') ?? 0) > oldTerm) ?? null,
-        timeoutMs,
+        convergenceTimeoutMs,
         'a new lease holder',
       );
       await sleep(tailMs);

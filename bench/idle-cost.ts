@@ -1,10 +1,11 @@
 import { formatTable } from '../src/cli/table.ts';
 import type { NodeId } from '../src/core/ids.ts';
+import type { NodeMetadata } from '../src/health/node-metadata.ts';
 import type { Benchmark, BenchOptions, BenchmarkOutcome } from './benchmark.ts';
 import { benchClusterId, ClusterUnderTest } from './cluster-under-test.ts';
 import { heartbeatWireSize, type HeartbeatWireSize } from './heartbeat-wire-size.ts';
 import { formatStalls, StallMonitor, type StallSummary } from './machine-stalls.ts';
-import { numberField } from './node-log-event.ts';
+import { numberField, stringField } from './node-log-event.ts';
 import { clockTicksPerSecond, readProcessCounters, type ProcessCounters } from './proc-stats.ts';
 import { sleep } from './sleep.ts';
 import { productTimings, timingsLabel, type Timings } from './timings.ts';
@@ -87,11 +88,26 @@ async function measureIdleCluster(nodes: number, timings: Timings, seconds: numb
       costs,
       stalls,
       heartbeatsPerSecond: ((nodes - 1) * 1000) / timings.heartbeatMs,
-      wireSize: heartbeatWireSize(benchClusterId, stable.leader, follower, stable.term, round),
+      wireSize: heartbeatWireSize(benchClusterId, stable.leader, follower, { term: stable.term, round, metadata: leaderMetadata(cluster, stable.leader, costs) }),
     };
   } finally {
     await cluster.stop();
   }
+}
+
+/**
+ * The metadata the leader piggybacks, as near as the bench can tell: incarnation and version from
+ * its `listening` line, CPU and RSS as measured. Non-zero floats are 5 bytes on the wire whatever
+ * their value, so the event-loop delay is a stand-in.
+ */
+function leaderMetadata(cluster: ClusterUnderTest, leader: NodeId, costs: readonly NodeCost[]): NodeMetadata {
+  const listening = cluster.logEvents().filter((entry) => entry.node === leader && entry.event === 'listening').at(-1);
+  const cost = costs.find((candidate) => candidate.node === leader);
+  return {
+    incarnation: (listening && numberField(listening, 'incarnation')) ?? 1,
+    version: (listening && stringField(listening, 'version')) ?? '',
+    load: { eventLoopDelayP99Ms: 10.5, cpuPercent: cost?.cpuPercent ?? 1, rssBytes: (cost?.rssMiB ?? 100) * 1024 * 1024 },
+  };
 }
 
 function readAll(pids: ReadonlyMap<NodeId, number>): Map<NodeId, ProcessCounters | null> {
@@ -189,7 +205,8 @@ function report(runs: readonly IdleCostRun[], options: BenchOptions): BenchmarkO
       '',
       'Heartbeat traffic of the leader. Messages are derived from the protocol: one Deliver(Heartbeat) per peer per',
       'interval, each answered by Replies(HeartbeatAck). Bytes/s from those counts and protobuf payload sizes encoded as',
-      'the transport does (peer-codec encodeEnvelope): no gRPC 5-byte prefix, no HTTP/2 framing, headers or trailers.',
+      'the transport does (peer-codec encodeEnvelope, with the metadata heartbeats and acks carry): no gRPC 5-byte',
+      'prefix, no HTTP/2 framing, headers or trailers.',
       'For comparison, "written"/"read" are all bytes the process passed to write/read syscalls and "writes/s" the',
       'write syscalls (/proc/<pid>/io rchar, wchar, syscw): TCP with HTTP/2 framing and headers, plus log lines, of',
       'which an idle node writes none.',

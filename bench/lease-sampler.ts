@@ -41,8 +41,15 @@ export class LeaseSampler {
     while (this.sampling) {
       const sentAt = performance.now();
       if (this.cluster.isRunning(id)) {
-        const result = await this.cluster.client(id).getLeader();
-        this.samples.push({ node: id, sentAt, answeredAt: performance.now(), view: result.ok ? result.value : null });
+        const view = await this.cluster
+          .client(id)
+          .getLeader()
+          .then(
+            (result) => (result.ok ? result.value : null),
+            // The channel was closed under us: the cluster is being stopped after a failure.
+            () => null,
+          );
+        this.samples.push({ node: id, sentAt, answeredAt: performance.now(), view });
       }
       await sleep(this.intervalMs - (performance.now() - sentAt));
     }

@@ -139,6 +139,10 @@ async function main(): Promise<number> {
     process.stderr.write(`error: ${parsed.problem}\n\n${usage}`);
     return 2;
   }
+  process.once('unhandledRejection', (error) => {
+    process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    void cleanUpEverything().finally(() => process.exit(1));
+  });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       process.stderr.write(`\n${signal}: stopping every node and removing temp dirs\n`);

@@ -1,13 +1,18 @@
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Role } from '../core/role.ts';
 import type { PeerState } from '../health/peer-health-tracker.ts';
 import type { NodeDriver } from '../runtime/node-driver.ts';
+import type { PeerTraffic } from '../runtime/peer-traffic.ts';
+import { HeartbeatRoundTrips } from './heartbeat-round-trips.ts';
 
 const roles: readonly Role[] = ['follower', 'pre-candidate', 'candidate', 'leader'];
 const peerStates: readonly PeerState[] = ['alive', 'suspect', 'dead'];
 
 /** What the metrics read from a node; NodeDriver has it all. */
-export type MetricsSource = Pick<NodeDriver, 'status' | 'leaseRemainingMs' | 'members' | 'subscribe'>;
+export type MetricsSource = Pick<NodeDriver, 'status' | 'leaseRemainingMs' | 'members' | 'subscribe' | 'observeTraffic'>;
+
+/** From loopback (well under a millisecond) to a round trip that outlasts an election timeout. */
+const roundTripBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
 export interface NodeMetricsOptions {
   /** Process metrics (CPU, memory, event loop, GC...) under prom-client's standard names. Default true. */
@@ -21,6 +26,7 @@ export interface NodeMetricsOptions {
 export class NodeMetrics {
   readonly registry = new Registry();
   private readonly unsubscribe: () => void;
+  private readonly stopObservingTraffic: () => void;
 
   constructor(source: MetricsSource, options: NodeMetricsOptions = {}) {
     const registers = [this.registry];
@@ -123,6 +129,47 @@ export class NodeMetrics {
     for (const preVote of ['true', 'false']) electionsStarted.inc({ pre_vote: preVote }, 0);
     for (const reason of ['rejected', 'timed-out', 'higher-term', 'other-leader']) electionsLost.inc({ reason }, 0);
 
+    const heartbeatsSent = new Counter({
+      name: 'hbc_heartbeats_sent_total',
+      help: 'heartbeats this node sent as leader, per peer (handed to the transport; a partition may still drop them)',
+      labelNames: ['peer'],
+      registers,
+    });
+    const heartbeatsReceived = new Counter({
+      name: 'hbc_heartbeats_received_total',
+      help: 'heartbeats this node received from a leader, per sender',
+      labelNames: ['peer'],
+      registers,
+    });
+    const acksReceived = new Counter({
+      name: 'hbc_heartbeat_acks_received_total',
+      help: "followers' acknowledgements of this leader's heartbeats, per peer",
+      labelNames: ['peer'],
+      registers,
+    });
+    const roundTripSeconds = new Histogram({
+      name: 'hbc_heartbeat_round_trip_seconds',
+      help: "time from sending a heartbeat to a peer to that peer's ack of the same round, on the leader",
+      labelNames: ['peer'],
+      buckets: roundTripBuckets,
+      registers,
+    });
+    const roundTrips = new HeartbeatRoundTrips();
+    this.stopObservingTraffic = source.observeTraffic(({ direction, peer, message, atMs }: PeerTraffic) => {
+      if (message.kind === 'heartbeat') {
+        if (direction === 'sent') {
+          heartbeatsSent.inc({ peer });
+          roundTrips.sent(peer, message.term, message.round, atMs);
+        } else {
+          heartbeatsReceived.inc({ peer });
+        }
+      } else if (message.kind === 'heartbeat-ack' && direction === 'received') {
+        acksReceived.inc({ peer });
+        const roundTripMs = roundTrips.acked(peer, message.term, message.round, atMs);
+        if (roundTripMs !== null) roundTripSeconds.observe({ peer }, roundTripMs / 1000);
+      }
+    });
+
     this.unsubscribe = source.subscribe(({ event }) => {
       switch (event.type) {
         case 'leader-changed':
@@ -158,5 +205,6 @@ export class NodeMetrics {
 
   close(): void {
     this.unsubscribe();
+    this.stopObservingTraffic();
   }
 }

@@ -11,6 +11,7 @@ import { peerHealthSettings } from '../health/peer-health-settings.ts';
 import { PeerHealthTracker, type PeerState, type PeerStateChange } from '../health/peer-health-tracker.ts';
 import type { HardStateStore } from '../storage/hard-state-store.ts';
 import { carriesMetadata, type Transport } from '../transport/transport.ts';
+import type { PeerTraffic } from './peer-traffic.ts';
 
 /** Milliseconds from an arbitrary origin that never go backwards (performance.now in production). */
 export interface MonotonicClock {
@@ -78,6 +79,7 @@ export class NodeDriver {
   private timerAt = Infinity;
   private running = false;
   private readonly listeners = new Set<(event: NodeEvent) => void>();
+  private readonly trafficObservers = new Set<(traffic: PeerTraffic) => void>();
   /** Failure detection of the peers this node hears from (the leader's heartbeats, or followers' acks). */
   private readonly health: PeerHealthTracker;
   private readonly peerMetadata = new Map<NodeId, NodeMetadata>();
@@ -172,6 +174,12 @@ export class NodeDriver {
     return () => this.listeners.delete(listener);
   }
 
+  /** Every peer message this node sends or receives; for counters and round-trip times. */
+  observeTraffic(observer: (traffic: PeerTraffic) => void): () => void {
+    this.trafficObservers.add(observer);
+    return () => this.trafficObservers.delete(observer);
+  }
+
   transferLeadership(target: NodeId | null): Promise<TransferOutcome | NotRunning> {
     return this.enqueue((core, now) => {
       const { outcome, ready } = core.transferLeadership(now, target);
@@ -191,6 +199,7 @@ export class NodeDriver {
 
   private async receive(from: NodeId, message: PeerMessage, metadata: NodeMetadata | null): Promise<readonly PeerMessage[]> {
     if (carriesMetadata(message)) this.observePeer(from, metadata);
+    this.noteTraffic('received', from, message);
     const done = await this.enqueue((core, now) => ({ ready: core.receive(now, from, message), result: null }), from);
     return done?.replies ?? [];
   }
@@ -221,6 +230,7 @@ export class NodeDriver {
     this.publish(ready.events);
     const replies: PeerMessage[] = [];
     for (const { to, message } of ready.messages) {
+      this.noteTraffic('sent', to, message);
       if (to === replyTo) replies.push(message);
       else this.options.transport.send(to, message);
     }
@@ -248,6 +258,12 @@ export class NodeDriver {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.timerAt = Infinity;
+  }
+
+  private noteTraffic(direction: PeerTraffic['direction'], peer: NodeId, message: PeerMessage): void {
+    if (this.trafficObservers.size === 0) return;
+    const traffic: PeerTraffic = { direction, peer, message, atMs: this.options.clock.now() };
+    for (const observer of this.trafficObservers) observer(traffic);
   }
 
   private observePeer(peer: NodeId, metadata: NodeMetadata | null): void {

@@ -68,6 +68,8 @@ interface RunningNode {
   readonly id: NodeId;
   readonly peerAddress: string;
   readonly adminAddress: string;
+  /** Prometheus metrics, on as shipped. */
+  readonly metricsAddress: string;
   readonly dataDir: string;
   readonly logFile: string;
   process: ChildProcess | null;
@@ -99,13 +101,14 @@ export class RealCluster {
 
   static async start(size: number, timings: RealClusterTimings = e2eTimings): Promise<RealCluster> {
     const root = await mkdtemp(path.join(os.tmpdir(), 'hbc-e2e-'));
-    const ports = await freePorts(2 * size);
+    const ports = await freePorts(3 * size);
     const nodes: RunningNode[] = Array.from({ length: size }, (_, i) => {
       const id = asNodeId(`n${i + 1}`);
       return {
         id,
         peerAddress: `127.0.0.1:${ports[i]}`,
         adminAddress: `127.0.0.1:${ports[size + i]}`,
+        metricsAddress: `127.0.0.1:${ports[2 * size + i]}`,
         dataDir: path.join(root, id),
         logFile: path.join(root, `${id}.log`),
         process: null,
@@ -180,6 +183,10 @@ export class RealCluster {
 
   adminAddress(id: NodeId): string {
     return this.node(id).adminAddress;
+  }
+
+  metricsUrl(id: NodeId): string {
+    return `http://${this.node(id).metricsAddress}/metrics`;
   }
 
   adminEndpoints(): string {
@@ -290,6 +297,11 @@ export class RealCluster {
     );
   }
 
+  /** Every node but `excluded`. */
+  othersThan(excluded: NodeId): NodeId[] {
+    return this.ids.filter((id) => id !== excluded);
+  }
+
   running(): NodeId[] {
     return this.ids.filter((id) => this.node(id).process !== null);
   }
@@ -327,7 +339,7 @@ export class RealCluster {
       electionJitterMs: this.timings.electionJitterMs,
     });
     // Metrics would default to the peer port + 200, which the free ports picked here do not reserve.
-    const args = [...command.args, '--metrics-listen', 'off'];
+    const args = [...command.args, '--metrics-listen', node.metricsAddress];
     const child = spawn(command.command, args, { cwd: command.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     if (stdio === 'log') {
       const log = createWriteStream(node.logFile, { flags: 'a' });

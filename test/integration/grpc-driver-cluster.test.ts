@@ -10,6 +10,12 @@ import { waitFor } from '../support/wait-for.ts';
 const silent = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 const timings = { heartbeatIntervalMs: 40, electionTimeoutMinMs: 400, electionJitterMs: 100, maxClockDrift: 0.05 };
 const drivers: NodeDriver[] = [];
+/**
+ * How long an election may take here. Generous: this VM freezes every process for 300-900 ms
+ * about once a second, and each freeze rightly makes the nodes wait for buffered messages (and
+ * lets a lease lapse) before they act.
+ */
+const electionWithinMs = 20_000;
 
 afterEach(async () => {
   await Promise.all(drivers.splice(0).map((d) => d.stop()));
@@ -55,22 +61,22 @@ async function startCluster(size: number): Promise<NodeDriver[]> {
 describe('drivers over real gRPC transports', () => {
   it('elect a leader that keeps leading, and renewing its lease, across many heartbeat rounds', async () => {
     const cluster = await startCluster(3);
-    const leader = await waitFor(() => cluster.find((d) => d.leaseRemainingMs() > 0), 5000);
+    const leader = await waitFor(() => cluster.find((d) => d.leaseRemainingMs() > 0), electionWithinMs, 'a lease holder');
     const term = leader.status().term;
     await new Promise((resolve) => setTimeout(resolve, 5 * timings.electionTimeoutMinMs));
     // A machine stall longer than the lease lets it lapse (correctly); the next acked round renews it.
-    await waitFor(() => leader.leaseRemainingMs() > 0, 5000, 'the lease to be renewed');
+    await waitFor(() => leader.leaseRemainingMs() > 0, electionWithinMs, 'the lease to be renewed');
     expect(leader.status()).toMatchObject({ role: 'leader', term });
     expect(cluster.filter((d) => d !== leader).map((d) => d.status().leaderId)).toEqual([leader.id, leader.id]);
   });
 
   it('shows every member alive to the leader, with the incarnation and load each piggybacks on its acks', async () => {
     const cluster = await startCluster(3);
-    const leader = await waitFor(() => cluster.find((d) => d.leaseRemainingMs() > 0), 10_000);
+    const leader = await waitFor(() => cluster.find((d) => d.leaseRemainingMs() > 0), electionWithinMs, 'a lease holder');
     const members = await waitFor(() => {
       const view = leader.members();
       return view.length === 3 && view.every((m) => m.state === 'alive' && m.incarnation !== null) ? view : null;
-    }, 5000, 'both followers in the members view');
+    }, electionWithinMs, 'both followers in the members view');
     expect(members.map((m) => [m.id, m.isSelf, m.incarnation]).sort()).toEqual(
       cluster.map((d) => [d.id, d === leader, metadataOf(d.id).incarnation]).sort(),
     );

@@ -1,29 +1,23 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { asNodeId } from '../../src/core/ids.ts';
+import { asNodeId, type NodeId } from '../../src/core/ids.ts';
+import type { PeerMessage } from '../../src/core/messages.ts';
 import { MetricsServer } from '../../src/metrics/metrics-server.ts';
 import { NodeMetrics } from '../../src/metrics/node-metrics.ts';
 import { NodeDriver } from '../../src/runtime/node-driver.ts';
+import type { PeerTraffic } from '../../src/runtime/peer-traffic.ts';
 import { MemoryHardStateStore } from '../../src/storage/memory-hard-state-store.ts';
 import { MemoryNetwork } from '../../src/transport/memory-network.ts';
+import { prometheusSamples } from '../support/prometheus-samples.ts';
 
 const n1 = asNodeId('n1');
+const n2 = asNodeId('n2');
+const n3 = asNodeId('n3');
 const cleanups: (() => Promise<void> | void)[] = [];
 
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** `name{labels} value` lines of the exposition text, as a map from the part before the value. */
-function samples(text: string): Map<string, number> {
-  const found = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const split = line.lastIndexOf(' ');
-    found.set(line.slice(0, split), Number(line.slice(split + 1)));
-  }
-  return found;
-}
 
 async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
   const deadline = Date.now() + 15_000;
@@ -62,7 +56,7 @@ describe('node metrics', () => {
       const response = await fetch(`http://127.0.0.1:${started.port}/metrics`);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
-      return samples(await response.text());
+      return prometheusSamples(await response.text());
     };
     const values = await until(scrape, (found) => found.get('hbc_lease_held') === 1, 'the lease');
 
@@ -78,6 +72,37 @@ describe('node metrics', () => {
 
     const notFound = await fetch(`http://127.0.0.1:${started.port}/other`);
     expect(notFound.status).toBe(404);
+  });
+
+  it('counts heartbeats and times each round trip from the heartbeat to its first ack', async () => {
+    let observe: ((traffic: PeerTraffic) => void) | null = null;
+    const metrics = new NodeMetrics({ ...fakeSource(), observeTraffic: (observer) => ((observe = observer), () => (observe = null)) }, { defaultMetrics: false });
+    const traffic = (direction: PeerTraffic['direction'], peer: NodeId, message: PeerMessage, atMs: number): void => observe?.({ direction, peer, message, atMs });
+
+    traffic('sent', n2, { kind: 'heartbeat', term: 3, round: 1 }, 1000);
+    traffic('sent', n3, { kind: 'heartbeat', term: 3, round: 1 }, 1000);
+    traffic('received', n2, { kind: 'heartbeat-ack', term: 3, round: 1 }, 1003);
+    // A duplicate ack, and an ack of a round never sent in this term, are counted but not timed.
+    traffic('received', n2, { kind: 'heartbeat-ack', term: 3, round: 1 }, 1090);
+    traffic('received', n3, { kind: 'heartbeat-ack', term: 2, round: 1 }, 1004);
+    traffic('sent', n2, { kind: 'heartbeat', term: 3, round: 2 }, 1050);
+    traffic('received', n2, { kind: 'heartbeat-ack', term: 3, round: 2 }, 1250);
+    // As a follower: heartbeats in, acks out.
+    traffic('received', n3, { kind: 'heartbeat', term: 4, round: 1 }, 2000);
+    traffic('sent', n3, { kind: 'heartbeat-ack', term: 4, round: 1 }, 2001);
+
+    const values = prometheusSamples(await metrics.metrics());
+    metrics.close();
+    expect(values.get('hbc_heartbeats_sent_total{peer="n2"}')).toBe(2);
+    expect(values.get('hbc_heartbeats_sent_total{peer="n3"}')).toBe(1);
+    expect(values.get('hbc_heartbeat_acks_received_total{peer="n2"}')).toBe(3);
+    expect(values.get('hbc_heartbeat_acks_received_total{peer="n3"}')).toBe(1);
+    expect(values.get('hbc_heartbeats_received_total{peer="n3"}')).toBe(1);
+    expect(values.get('hbc_heartbeat_round_trip_seconds_count{peer="n2"}')).toBe(2);
+    expect(values.get('hbc_heartbeat_round_trip_seconds_sum{peer="n2"}')).toBeCloseTo(0.203, 6);
+    expect(values.get('hbc_heartbeat_round_trip_seconds_bucket{le="0.005",peer="n2"}')).toBe(1);
+    expect(values.get('hbc_heartbeat_round_trip_seconds_bucket{le="0.25",peer="n2"}')).toBe(2);
+    expect(values.has('hbc_heartbeat_round_trip_seconds_count{peer="n3"}')).toBe(false);
   });
 
   it('reports a port in use as a value', async () => {
@@ -99,5 +124,6 @@ function fakeSource(): ConstructorParameters<typeof NodeMetrics>[0] {
     leaseRemainingMs: () => 0,
     members: () => [],
     subscribe: () => () => {},
+    observeTraffic: () => () => {},
   };
 }
