@@ -17,6 +17,7 @@ import { pause } from './pause.ts';
 import { resultsDir, writeResults } from './results-file.ts';
 import { formatSourceVersion, sourceVersion } from './source-version.ts';
 import { stability } from './stability.ts';
+import { buildNodeBundle } from '../src/cluster/node-bundle.ts';
 
 const benchmarks: readonly Benchmark[] = [failover, handoff, pause, idleCost, stability];
 
@@ -150,6 +151,8 @@ async function main(): Promise<number> {
     });
   }
   try {
+    const bundle = await buildNodeBundle();
+    if (!bundle.ok) throw new Error(bundle.message);
     for (const name of parsed.names) {
       const benchmark = benchmarks.find((candidate) => candidate.name === name);
       if (benchmark !== undefined) await runBenchmark(benchmark, parsed.options);

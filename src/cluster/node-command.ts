@@ -6,6 +6,8 @@ import type { LogLevel } from '../node/node-options.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const nodeEntryPoint = path.join(repoRoot, 'src', 'node', 'main.ts');
+/** Where node-bundle.ts writes the bundled entry point. */
+export const nodeBundlePath = path.join(repoRoot, 'dist', 'node', 'main.js');
 
 /** What one node of a local cluster is started with. Settings left out take the node's defaults. */
 export interface NodeLaunch {
@@ -26,19 +28,20 @@ export interface NodeLaunch {
 export interface NodeCommand {
   readonly command: string;
   readonly args: readonly string[];
-  /** `--import tsx` is resolved from the working directory, so the node must start in the repository. */
+  /** The repository: relative paths a node is given (its data dir) are the launcher's. */
   readonly cwd: string;
 }
 
-/** The command that runs one node from source, logging JSON lines to stdout. */
+/**
+ * The command that runs one node from its bundle (see node-bundle.ts; build it first), logging
+ * JSON lines to stdout.
+ */
 export function nodeCommand(launch: NodeLaunch): NodeCommand {
   const optional = (flag: string, value: number | string | undefined): string[] => (value === undefined ? [] : [flag, String(value)]);
   return {
     command: process.execPath,
     args: [
-      '--import',
-      'tsx',
-      nodeEntryPoint,
+      nodeBundlePath,
       '--id',
       launch.id,
       '--listen',

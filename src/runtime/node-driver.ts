@@ -8,7 +8,7 @@ import type { RandomSource } from '../core/random-source.ts';
 import type { Role } from '../core/role.ts';
 import type { NodeLoad, NodeMetadata } from '../health/node-metadata.ts';
 import { peerHealthSettings } from '../health/peer-health-settings.ts';
-import { PeerHealthTracker, type PeerState, type PeerStateChange } from '../health/peer-health-tracker.ts';
+import { PeerHealthTracker, type PeerHealthSettings, type PeerState, type PeerStateChange } from '../health/peer-health-tracker.ts';
 import type { HardStateStore } from '../storage/hard-state-store.ts';
 import { carriesMetadata, type Transport } from '../transport/transport.ts';
 import type { PeerTraffic } from './peer-traffic.ts';
@@ -82,6 +82,7 @@ export class NodeDriver {
   private readonly trafficObservers = new Set<(traffic: PeerTraffic) => void>();
   /** Failure detection of the peers this node hears from (the leader's heartbeats, or followers' acks). */
   private readonly health: PeerHealthTracker;
+  private readonly healthSettings: PeerHealthSettings;
   private readonly peerMetadata = new Map<NodeId, NodeMetadata>();
   private healthTimer: NodeJS.Timeout | null = null;
   private healthCheckDueAt = 0;
@@ -89,7 +90,8 @@ export class NodeDriver {
   constructor(options: NodeDriverOptions) {
     this.options = options;
     this.logger = options.logger;
-    this.health = new PeerHealthTracker(peerHealthSettings(options.config));
+    this.healthSettings = peerHealthSettings(options.config);
+    this.health = new PeerHealthTracker(this.healthSettings);
   }
 
   get id(): NodeId {
@@ -275,9 +277,10 @@ export class NodeDriver {
     const now = this.options.clock.now();
     const lateBy = now - this.healthCheckDueAt;
     this.healthCheckDueAt = now + this.options.config.heartbeatIntervalMs;
-    // After a stall of this process, peers' messages are still queued: judging them now would
-    // call every peer suspect. The next, timely check judges them.
-    if (lateBy > this.options.config.heartbeatIntervalMs) return;
+    // After a stall of this process longer than the detector forgives, peers' messages are still
+    // queued: judging them now would call every peer suspect. The next, timely check judges them.
+    // Shorter stalls (frequent on a busy VM) must not skip checks, or a peer's suspect phase is missed.
+    if (lateBy > this.healthSettings.acceptablePauseMs) return;
     this.logPeerChanges(this.health.evaluate(now));
   }
 

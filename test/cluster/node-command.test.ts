@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { asClusterId, asNodeId } from '../../src/core/ids.ts';
+import { buildNodeBundle } from '../../src/cluster/node-bundle.ts';
 import { nodeCommand, repoRoot } from '../../src/cluster/node-command.ts';
 import { parseNodeOptions } from '../../src/node/node-options.ts';
 
@@ -11,7 +14,7 @@ const members = new Map([
 ]);
 
 describe('nodeCommand', () => {
-  it('runs the node entry point from source under tsx, from the repository', () => {
+  it('runs the bundled node entry point, from the repository', () => {
     const command = nodeCommand({
       id: asNodeId('n2'),
       clusterId: asClusterId('local'),
@@ -21,10 +24,10 @@ describe('nodeCommand', () => {
       dataDir: '/tmp/data/n2',
     });
     expect(command.command).toBe(process.execPath);
-    expect(command.args.slice(0, 3)).toEqual(['--import', 'tsx', path.join(repoRoot, 'src', 'node', 'main.ts')]);
+    expect(command.args[0]).toBe(path.join(repoRoot, 'dist', 'node', 'main.js'));
     expect(command.cwd).toBe(repoRoot);
     expect(existsSync(path.join(repoRoot, 'package.json'))).toBe(true);
-    expect(command.args.slice(3)).toEqual([
+    expect(command.args.slice(1)).toEqual([
       '--id',
       'n2',
       '--listen',
@@ -56,7 +59,7 @@ describe('nodeCommand', () => {
       maxClockDrift: 0.1,
       logLevel: 'debug',
     });
-    const result = parseNodeOptions(command.args.slice(3), {}, true);
+    const result = parseNodeOptions(command.args.slice(1), {}, true);
     if (!result.ok) throw new Error(result.problems.join('\n'));
     expect(result.options).toMatchObject({
       id: 'n1',
@@ -67,5 +70,15 @@ describe('nodeCommand', () => {
       election: { heartbeatIntervalMs: 20, electionTimeoutMinMs: 200, electionJitterMs: 40, maxClockDrift: 0.1 },
     });
     expect([...result.options.members]).toEqual([...members]);
+  });
+
+  it('builds a bundle that runs as the node: it answers --help and refuses a bad flag with exit 2', async () => {
+    expect(await buildNodeBundle()).toEqual({ ok: true });
+    const [bundle] = nodeCommand({ id: asNodeId('n1'), clusterId: asClusterId('t'), listen: '127.0.0.1:7400', adminListen: '127.0.0.1:7500', members, dataDir: '/tmp/x' }).args;
+    const run = promisify(execFile);
+    const help = await run(process.execPath, [bundle!, '--help']);
+    expect(help.stdout).toMatch(/--election-timeout-ms/);
+    const refused = await run(process.execPath, [bundle!, '--id', 'n1', '--heartbeat-ms', 'soon']).catch((error: { code: number; stderr: string }) => error);
+    expect(refused).toMatchObject({ code: 2, stderr: expect.stringMatching(/--heartbeat-ms/) });
   });
 });

@@ -29,7 +29,9 @@ function observedBetween(observations: readonly LeaseObservation[], from: number
 
 /**
  * Runs a partial partition for a while, then heals it. Returns what the nodes said during the
- * fault and the agreed leader after the heal, checked to still lead in the same term a while later.
+ * fault, the agreed leader after the heal and a while later, and whether that leader's process
+ * was frozen meanwhile (its stall-detected log line): this VM sometimes freezes one process for
+ * longer than an election timeout, and then its followers rightly elect another leader.
  */
 async function runPartialPartition(c: RealCluster, applyFault: () => Promise<void>) {
   const sampling = c.sampleLeases(20);
@@ -39,10 +41,12 @@ async function runPartialPartition(c: RealCluster, applyFault: () => Promise<voi
   const faultEndedAt = performance.now();
   await c.healAll();
   const healed = await c.waitForAgreedLeader();
+  const healedAtWallMs = Date.now();
   await sleepUntil(performance.now() + 3 * c.electionTimeoutMs);
   const later = await c.waitForAgreedLeader();
   const observations = await sampling.stop();
-  return { during: observedBetween(observations, faultStartedAt, faultEndedAt), observations, healed, later };
+  const leaderStalled = (await c.events(healed.leader)).some((e) => e.event === 'stall-detected' && Number(e.time) >= healedAtWallMs);
+  return { during: observedBetween(observations, faultStartedAt, faultEndedAt), observations, healed, later, leaderStalled };
 }
 
 describe('leadership scenarios on a real cluster', () => {
@@ -146,7 +150,8 @@ describe('leadership scenarios on a real cluster', () => {
 
     expect(termsWithTwoLeaders(elections)).toEqual([]);
     expect(simultaneousLeaseHolders(run.observations)).toEqual([]);
-    expect(run.later).toEqual(run.healed);
+    // Stable after the heal: a leader change is allowed only if the leader's process froze meanwhile.
+    expect(run.leaderStalled || (run.later.leader === run.healed.leader && run.later.term === run.healed.term)).toBe(true);
   });
 
   // Observed (several runs, the bridge a follower, the leader on one side): the leader keeps
@@ -163,22 +168,30 @@ describe('leadership scenarios on a real cluster', () => {
 
     expect(termsWithTwoLeaders(elections)).toEqual([]);
     expect(simultaneousLeaseHolders(run.observations)).toEqual([]);
-    expect(run.later).toEqual(run.healed);
+    // Stable after the heal: a leader change is allowed only if the leader's process froze meanwhile.
+    expect(run.leaderStalled || (run.later.leader === run.healed.leader && run.later.term === run.healed.term)).toBe(true);
   });
 
   it('transfers leadership to a named follower in exactly one term', async () => {
     cluster = await RealCluster.start(3);
-    const { leader, term } = await cluster.waitForAgreedLeader();
-    const target = cluster.othersThan(leader)[0]!;
-
-    const requestedAt = performance.now();
-    const answer = await cluster.client(leader).transferLeadership(target);
-    const holder = await cluster.waitForLeaseHolder(undefined, [target]);
-    console.log(`transfer ${leader} -> ${target}: target held the lease ${Math.round(performance.now() - requestedAt)} ms after the request`);
-
-    expect(answer).toEqual({ ok: true, value: target });
-    expect(holder).toEqual({ holder: target, term: term + 1 });
-    expect(await cluster.waitForAgreedLeader()).toEqual({ leader: target, term: term + 1 });
+    // A frozen process (this VM does that) can make the cluster elect someone else in the middle
+    // of a transfer; only then is another attempt allowed.
+    for (let attempt = 1; ; attempt++) {
+      const { leader, term } = await cluster.waitForAgreedLeader();
+      const target = cluster.othersThan(leader)[0]!;
+      const requestedAtWallMs = Date.now();
+      const requestedAt = performance.now();
+      const answer = await cluster.client(leader).transferLeadership(target);
+      const holder = await cluster.waitForLeaseHolder();
+      const tookMs = Math.round(performance.now() - requestedAt);
+      const agreed = await cluster.waitForAgreedLeader();
+      const transferred = holder.holder === target && holder.term === term + 1 && agreed.leader === target && agreed.term === term + 1;
+      if (!transferred && attempt < 3 && (await cluster.stalledSince(requestedAtWallMs))) continue;
+      console.log(`transfer ${leader} -> ${target} (attempt ${attempt}): target held the lease ${tookMs} ms after the request`);
+      expect(answer).toEqual({ ok: true, value: target });
+      expect({ holder, agreed }).toEqual({ holder: { holder: target, term: term + 1 }, agreed: { leader: target, term: term + 1 } });
+      return;
+    }
   });
 
   it('after every node restarts, terms never go back and no term ever had two leaders', async () => {
@@ -205,6 +218,7 @@ describe('leadership scenarios on a real cluster', () => {
   it('rejects malformed admin requests with INVALID_ARGUMENT, leaving the cluster as it was', async () => {
     cluster = await RealCluster.start(3);
     const before = await cluster.waitForAgreedLeader();
+    const startedAtWallMs = Date.now();
     const [follower] = cluster.othersThan(before.leader);
     if (!follower) throw new Error('a 3-node cluster has followers');
     const leaderClient = cluster.client(before.leader);
@@ -229,9 +243,11 @@ describe('leadership scenarios on a real cluster', () => {
       transferToSelf: rejected(new RegExp(`cannot transfer leadership to ${before.leader}`)),
       transferToUnknown: rejected(/unknown node "n9"/),
     });
+    // Unaffected: no link fault anywhere, and the same leader in the same term (unless a frozen
+    // process made the cluster elect another, which this VM sometimes does).
     const statuses = await cluster.statuses();
-    expect(statuses.map((s) => ({ term: s?.term, leaderId: s?.leaderId, faults: s?.faults }))).toEqual(
-      cluster.ids.map(() => ({ term: before.term, leaderId: before.leader, faults: [] })),
-    );
+    expect(statuses.map((s) => s?.faults)).toEqual(cluster.ids.map(() => []));
+    const unchanged = statuses.every((s) => s?.term === before.term && s.leaderId === before.leader);
+    expect(unchanged || (await cluster.stalledSince(startedAtWallMs))).toBe(true);
   });
 });

@@ -4,7 +4,7 @@ import { asClusterId, asNodeId, type NodeId } from '../../src/core/ids.ts';
 import { NodeDriver } from '../../src/runtime/node-driver.ts';
 import { MemoryHardStateStore } from '../../src/storage/memory-hard-state-store.ts';
 import { GrpcTransport } from '../../src/transport/grpc-transport.ts';
-import { freePorts } from '../support/free-ports.ts';
+import { freePorts } from '../../src/util/free-ports.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const silent = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -63,11 +63,16 @@ describe('drivers over real gRPC transports', () => {
     const cluster = await startCluster(3);
     const leader = await waitFor(() => cluster.find((d) => d.leaseRemainingMs() > 0), electionWithinMs, 'a lease holder');
     const term = leader.status().term;
+    let stalls = 0;
+    for (const driver of cluster) driver.subscribe(({ event }) => (stalls += event.type === 'stall-detected' ? 1 : 0));
     await new Promise((resolve) => setTimeout(resolve, 5 * timings.electionTimeoutMinMs));
     // A machine stall longer than the lease lets it lapse (correctly); the next acked round renews it.
-    await waitFor(() => leader.leaseRemainingMs() > 0, electionWithinMs, 'the lease to be renewed');
-    expect(leader.status()).toMatchObject({ role: 'leader', term });
-    expect(cluster.filter((d) => d !== leader).map((d) => d.status().leaderId)).toEqual([leader.id, leader.id]);
+    const holder = await waitFor(() => cluster.find((d) => d.leaseRemainingMs() > 0), electionWithinMs, 'the lease to be renewed');
+    const followers = cluster.filter((d) => d !== holder);
+    expect(followers.map((d) => d.status().leaderId)).toEqual([holder.id, holder.id]);
+    // The same leader in the same term, unless this process froze meanwhile: this VM sometimes
+    // freezes for longer than an election timeout, and a new election after that is correct.
+    expect(stalls > 0 || (holder === leader && holder.status().term === term)).toBe(true);
   });
 
   it('shows every member alive to the leader, with the incarnation and load each piggybacks on its acks', async () => {

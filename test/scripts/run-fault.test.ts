@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runFault } from '../../scripts/faults/run-fault.ts';
 import { writeClusterFile } from '../../src/cluster/cluster-file.ts';
 import { asClusterId, asNodeId } from '../../src/core/ids.ts';
-import { freePorts } from '../support/free-ports.ts';
+import { freePorts } from '../../src/util/free-ports.ts';
 
 let root: string | null = null;
 afterEach(async () => {
