@@ -14,5 +14,7 @@ export function peerHealthSettings(config: ElectionConfig): PeerHealthSettings {
     firstIntervalEstimateMs: config.heartbeatIntervalMs,
     suspectPhi: 8,
     deadAfterMs: 4 * config.electionTimeoutMinMs,
+    // A gap long enough to be called dead is an outage, not rhythm.
+    maxIntervalMs: 4 * config.electionTimeoutMinMs,
   };
 }

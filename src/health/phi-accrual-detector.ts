@@ -7,6 +7,12 @@ export interface PhiAccrualSettings {
   readonly acceptablePauseMs: number;
   /** The interval assumed before any has been observed (the expected heartbeat interval). */
   readonly firstIntervalEstimateMs: number;
+  /**
+   * Longer gaps are outages (the peer was down, paused or cut off), not its rhythm, and are left
+   * out of the window, as Cassandra does: otherwise one long pause would blunt suspicion of the
+   * next for the whole window.
+   */
+  readonly maxIntervalMs: number;
 }
 
 /**
@@ -34,7 +40,8 @@ export class PhiAccrualDetector {
   }
 
   heartbeat(nowMs: number): void {
-    if (this.lastArrivalMs !== null) this.record(Math.max(0, nowMs - this.lastArrivalMs));
+    const interval = this.lastArrivalMs === null ? null : Math.max(0, nowMs - this.lastArrivalMs);
+    if (interval !== null && interval <= this.settings.maxIntervalMs) this.record(interval);
     this.lastArrivalMs = nowMs;
   }
 

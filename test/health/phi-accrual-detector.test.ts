@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PhiAccrualDetector, phiOfSilence } from '../../src/health/phi-accrual-detector.ts';
 import { SeededRandom } from '../../src/util/seeded-random.ts';
 
-const settings = { windowSize: 100, minStdDeviationMs: 10, acceptablePauseMs: 0, firstIntervalEstimateMs: 50 };
+const settings = { windowSize: 100, minStdDeviationMs: 10, acceptablePauseMs: 0, firstIntervalEstimateMs: 50, maxIntervalMs: 1000 };
 
 /** Feeds `count` heartbeats `interval()` ms apart, starting at `start`; returns the last arrival time. */
 function feed(detector: PhiAccrualDetector, start: number, count: number, interval: () => number): number {
@@ -26,6 +26,18 @@ describe('phi-accrual detector', () => {
       expect(Number.isFinite(phi)).toBe(true);
       previous = phi;
     }
+  });
+
+  it('leaves an outage out of the rhythm: after a long pause, the next silence is judged as before it', () => {
+    const steady = new PhiAccrualDetector(settings);
+    const paused = new PhiAccrualDetector(settings);
+    const last = feed(steady, 0, 50, () => 50);
+    feed(paused, 0, 50, () => 50);
+    // The paused peer is silent for 4 s, then beats steadily again for a few rounds.
+    const back = feed(paused, last + 4000, 5, () => 50);
+    const again = feed(steady, last + 50, 5, () => 50);
+    expect(paused.phi(back + 200)).toBeCloseTo(steady.phi(again + 200), 1);
+    expect(paused.phi(back + 200)).toBeGreaterThan(8);
   });
 
   it('does not suspect a steady but jittery peer at its usual delays', () => {
