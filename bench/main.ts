@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import type { Benchmark, BenchOptions } from './benchmark.ts';
 import { cleanUpEverything } from './cleanup-registry.ts';
 import { failover } from './failover.ts';
+import { failoverSim } from './failover-sim.ts';
 import { handoff } from './handoff.ts';
 import { idleCost } from './idle-cost.ts';
 import { formatLoadAverage, formatMachineContext, measureMachineContext } from './machine-context.ts';
@@ -19,7 +20,7 @@ import { formatSourceVersion, sourceVersion } from './source-version.ts';
 import { stability } from './stability.ts';
 import { buildNodeBundle } from '../src/cluster/node-bundle.ts';
 
-const benchmarks: readonly Benchmark[] = [failover, handoff, pause, idleCost, stability];
+const benchmarks: readonly Benchmark[] = [failoverSim, failover, handoff, pause, idleCost, stability];
 
 const usage = [
   'Usage: npm run bench -- <benchmark|all> [options]',
@@ -30,7 +31,8 @@ const usage = [
   '',
   'Options:',
   '  --quick              fewer trials and shorter windows',
-  '  --trials <n>         trials per configuration (failover, handoff, pause; default 30, quick 5)',
+  '  --trials <n>         trials per configuration (failover, handoff, pause: default 30, quick 5;',
+  '                       failover-sim: default 2000, quick 300)',
   '  --nodes <n,n,...>    cluster sizes (default 3,5; idle-cost 3,5,7,9, quick 3,5)',
   '  --seconds <s>        measurement window (idle-cost 30, stability 300, quick 10 and 30;',
   '                       with --find-min-timeout: per timeout tried, default 60, quick 8)',

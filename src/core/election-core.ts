@@ -46,6 +46,7 @@ export interface CoreStatus {
 
 interface Campaign {
   readonly preVote: boolean;
+  readonly startedAt: number;
   readonly granted: Set<NodeId>;
   readonly rejected: Set<NodeId>;
 }
@@ -318,7 +319,7 @@ export class ElectionCore {
     if (!current) return;
     (message.granted ? campaign.granted : campaign.rejected).add(from);
     if (campaign.granted.size >= this.majority) {
-      if (campaign.preVote) this.startElection(now, false);
+      if (campaign.preVote) this.startElection(now, false, now - campaign.startedAt);
       else this.becomeLeader(now);
     } else if (campaign.rejected.size >= this.majority) {
       this.emit({ type: 'election-lost', term: this.term, preVote: campaign.preVote, reason: 'rejected' });
@@ -329,7 +330,7 @@ export class ElectionCore {
   private onTimeoutNow(now: number, message: TimeoutNow): void {
     if (message.term < this.term || this.leader) return;
     if (message.term > this.term) this.adoptTerm(now, message.term);
-    this.startElection(now, true);
+    this.startElection(now, true, null);
   }
 
   // ---- transitions -------------------------------------------------------------------------
@@ -339,10 +340,10 @@ export class ElectionCore {
     this.setLeader(null);
     this.leaderHeardAt = null;
     this.electionDeadline = now + this.randomElectionTimeout();
-    this.campaign = { preVote: true, granted: new Set([this.config.self]), rejected: new Set() };
+    this.campaign = { preVote: true, startedAt: now, granted: new Set([this.config.self]), rejected: new Set() };
     this.emit({ type: 'election-started', term: this.term + 1, preVote: true, transfer: false });
     if (this.campaign.granted.size >= this.majority) {
-      this.startElection(now, false);
+      this.startElection(now, false, 0);
       return;
     }
     for (const peer of this.config.peers) {
@@ -350,15 +351,19 @@ export class ElectionCore {
     }
   }
 
-  private startElection(now: number, transfer: boolean): void {
+  /**
+   * `preVoteRoundTripMs`: how long a majority took to grant the pre-vote, or null when there was
+   * no pre-vote (a transfer); the vote round is expected to take about as long.
+   */
+  private startElection(now: number, transfer: boolean, preVoteRoundTripMs: number | null): void {
     this.setTerm(this.term + 1);
     this.votedFor = this.config.self;
     this.pendingHardState = true;
     this.setRole('candidate');
     this.setLeader(null);
     this.leaderHeardAt = null;
-    this.electionDeadline = now + this.randomElectionTimeout();
-    this.campaign = { preVote: false, granted: new Set([this.config.self]), rejected: new Set() };
+    this.electionDeadline = now + (preVoteRoundTripMs === null ? this.randomElectionTimeout() : this.splitVoteRetryTimeout(preVoteRoundTripMs));
+    this.campaign = { preVote: false, startedAt: now, granted: new Set([this.config.self]), rejected: new Set() };
     this.emit({ type: 'election-started', term: this.term, preVote: false, transfer });
     if (this.campaign.granted.size >= this.majority) {
       this.becomeLeader(now);
@@ -494,6 +499,21 @@ export class ElectionCore {
 
   private randomElectionTimeout(): number {
     return this.config.electionTimeoutMinMs + this.random.next() * this.config.electionJitterMs;
+  }
+
+  /**
+   * How long a candidate waits for votes before trying again. A candidate got past pre-vote, so a
+   * majority was reachable and loyal to no leader: if its election splits, nobody leads and no
+   * lease is in force, and waiting a whole election timeout again would only prolong the outage.
+   * Lease safety does not rest on this timer but on voters' stickiness, which still refuses any
+   * candidate within the minimum election timeout of a leader's heartbeat. The wait covers two
+   * heartbeat intervals and twice the pre-vote's round trip, so the votes (and the voters'
+   * synced writes) have time to come back even on a slow network; the jitter separates split
+   * candidates, as in the first round. It is never longer than a normal election timeout.
+   */
+  private splitVoteRetryTimeout(preVoteRoundTripMs: number): number {
+    const wait = Math.max(2 * this.config.heartbeatIntervalMs, 2 * preVoteRoundTripMs);
+    return Math.min(wait, this.config.electionTimeoutMinMs) + this.random.next() * this.config.electionJitterMs;
   }
 
   private setRole(role: Role): void {

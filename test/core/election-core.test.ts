@@ -85,6 +85,21 @@ describe('pre-vote', () => {
     expect(onlyMessageTo(ready, n3)).toEqual({ kind: 'vote-request', term: 8, preVote: false, transfer: false });
   });
 
+  it('after a split vote, tries again within two heartbeat intervals plus jitter, not a whole election timeout', () => {
+    const core = newCore(n1, { random: fixedRandom(0, 0.5) });
+    core.tick(min);
+    core.receive(min + 1, n2, { kind: 'vote-response', term: 1, preVote: true, granted: true });
+    expect(core.status(min + 1).role).toBe('candidate');
+    // n2 voted for another candidate and n3 is silent: no majority for term 1.
+    core.receive(min + 2, n2, { kind: 'vote-response', term: 1, preVote: false, granted: false });
+    const retryAt = min + 1 + 2 * hb + 0.5 * jitter;
+    expect(core.nextWakeAt()).toBe(retryAt);
+    expect(retryAt).toBeLessThan(min + 1 + min);
+    const retry = core.tick(retryAt);
+    expect(retry.events).toContainEqual({ type: 'election-lost', term: 1, preVote: false, reason: 'timed-out' });
+    expect(onlyMessageTo(retry, n2)).toEqual({ kind: 'vote-request', term: 2, preVote: true, transfer: false });
+  });
+
   it('stays in its term when the majority refuses the pre-vote', () => {
     const core = newCore(n1, { hardState: { term: 7, votedFor: null } });
     core.tick(min);
