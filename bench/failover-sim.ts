@@ -4,7 +4,7 @@ import { SimCluster } from '../test/sim/sim-cluster.ts';
 import type { Benchmark, BenchOptions, BenchmarkOutcome, RunContext } from './benchmark.ts';
 import { summaryCells, summaryHeader } from './report-format.ts';
 import { summarize } from './stats.ts';
-import { etcdLikeTimings, productTimings, timingsLabel, type Timings } from './timings.ts';
+import { etcdLikeTimings, etcdRandomizationTimings, productTimings, timingsLabel, type Timings } from './timings.ts';
 
 /** Loopback-like one-way delays: the simulator draws each message's delay from this range. */
 const network = { minDelayMs: 0.2, maxDelayMs: 2 };
@@ -36,7 +36,7 @@ export const failoverSim: Benchmark = {
   async run(options: BenchOptions, context: RunContext): Promise<BenchmarkOutcome> {
     const trials = options.trials ?? (options.quick ? 300 : 2000);
     const runs: SimFailoverRun[] = [];
-    for (const timings of [productTimings, etcdLikeTimings]) {
+    for (const timings of [productTimings, etcdLikeTimings, etcdRandomizationTimings]) {
       for (const nodes of options.nodes ?? [3, 5]) {
         runs.push(runSimFailover(nodes, timings, trials));
         context.progress(`failover-sim ${nodes} nodes ${timingsLabel(timings)}: ${trials} trials done`);

@@ -16,9 +16,9 @@ export interface MinTimeoutSearch {
   readonly smallestStableMs: number | null;
 }
 
-/** Heartbeat a tenth of the timeout, jitter a fifth: the product defaults' proportions (50/500, 100). */
+/** Heartbeat and jitter a tenth of the timeout: the product defaults' proportions (50/500, 50). */
 export function scaledTimings(electionTimeoutMs: number): Timings {
-  return { heartbeatMs: electionTimeoutMs / 10, electionTimeoutMs, electionJitterMs: electionTimeoutMs / 5 };
+  return { heartbeatMs: electionTimeoutMs / 10, electionTimeoutMs, electionJitterMs: electionTimeoutMs / 10 };
 }
 
 /** Tries each candidate timeout on a fresh 3-node cluster for `seconds` under full CPU load. */

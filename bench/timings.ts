@@ -15,8 +15,15 @@ export const productTimings: Timings = {
   electionJitterMs: nodeDefaults.electionJitterMs,
 };
 
-/** etcd's defaults (heartbeat 100 ms, election timeout 1000 ms), whose timeouts are drawn from [T, 2T). */
-export const etcdLikeTimings: Timings = { heartbeatMs: 100, electionTimeoutMs: 1000, electionJitterMs: 1000 };
+/**
+ * etcd's default heartbeat and election timeout (100 ms, 1000 ms), with the product's jitter in
+ * proportion (a tenth of the timeout). etcd itself draws timeouts from [T, 2T), which puts its
+ * median failover near 1.3 T by construction; failover-sim shows that setting for comparison.
+ */
+export const etcdLikeTimings: Timings = { heartbeatMs: 100, electionTimeoutMs: 1000, electionJitterMs: 100 };
+
+/** etcd's own randomization, [T, 2T): for comparison in the simulator only. */
+export const etcdRandomizationTimings: Timings = { heartbeatMs: 100, electionTimeoutMs: 1000, electionJitterMs: 1000 };
 
 /** `50/500 j100`: heartbeat / minimum election timeout, then the jitter. */
 export function timingsLabel(timings: Timings): string {

@@ -15,7 +15,7 @@ export const nodeDefaults = {
   clusterId: 'local',
   heartbeatMs: 50,
   electionTimeoutMs: 500,
-  electionJitterMs: 100,
+  electionJitterMs: 50,
   maxClockDrift: 0.05,
   logLevel: 'info' satisfies LogLevel,
   /** The admin port defaults to the peer port plus this. */

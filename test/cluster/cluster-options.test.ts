@@ -24,7 +24,7 @@ describe('parseClusterOptions', () => {
       clusterId: 'local',
       heartbeatMs: 50,
       electionTimeoutMs: 500,
-      electionJitterMs: 100,
+      electionJitterMs: 50,
       maxClockDrift: 0.05,
       logLevel: 'info',
     });
@@ -114,7 +114,7 @@ describe('planCluster', () => {
         ['n2', '127.0.0.1:8001'],
         ['n3', '127.0.0.1:8002'],
       ]);
-      expect(node).toMatchObject({ clusterId: 'local', heartbeatMs: 20, electionTimeoutMs: 500, electionJitterMs: 100, maxClockDrift: 0.05, logLevel: 'info' });
+      expect(node).toMatchObject({ clusterId: 'local', heartbeatMs: 20, electionTimeoutMs: 500, electionJitterMs: 50, maxClockDrift: 0.05, logLevel: 'info' });
     }
   });
 });

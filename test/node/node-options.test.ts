@@ -39,7 +39,7 @@ describe('parseNodeOptions', () => {
       peers: ['n2', 'n3'],
       heartbeatIntervalMs: 50,
       electionTimeoutMinMs: 500,
-      electionJitterMs: 100,
+      electionJitterMs: 50,
       maxClockDrift: 0.05,
     });
     expect(options.logLevel).toBe('info');
