@@ -70,6 +70,12 @@ describe('the leader lease on a real cluster', () => {
     const resumedAt = performance.now();
     await waitFor(async () => (await cluster!.status(first.holder))?.role === 'follower', 2000 + vmFreezeSlackMs, 'the resumed holder to step down');
     const stepDownMs = performance.now() - resumedAt;
+    // Keep sampling until the resumed node has answered questions asked after it resumed.
+    await waitFor(
+      () => sampling.observations.filter((o) => o.node === first.holder && o.sentAt > resumedAt && o.view !== null).length >= 3,
+      10_000,
+      'answers from the resumed node',
+    );
     const observations = await sampling.stop();
     console.log(
       `lease ${first.holder} (term ${first.term}) -> ${second.holder} (term ${second.term}): new holder ${Math.round(takeoverMs)} ms after SIGSTOP; ` +

@@ -256,7 +256,7 @@ describe('nodeUsage', () => {
       expect(nodeUsage).toContain(`--${flag} `);
       expect(nodeUsage).toContain(`HBC_${flag.toUpperCase().replaceAll('-', '_')}`);
     }
-    for (const fallback of ['default local', 'listen port + 100', './data/<id>', 'default 50', 'default 500', 'default 100', 'default 0.05', 'default info']) {
+    for (const fallback of ['default local', 'listen port + 100', './data/<id>', 'default 50', 'default 500', 'timeout + jitter) (default 50)', 'default 0.05', 'default info']) {
       expect(nodeUsage).toContain(fallback);
     }
     expect(nodeUsage).toContain('--help');
