@@ -6,6 +6,12 @@ import type { LogLevel } from '../node/node-options.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const nodeEntryPoint = path.join(repoRoot, 'src', 'node', 'main.ts');
+/**
+ * V8 settings for node processes. A 1 MiB young generation (default 16 MiB) keeps an idle node's
+ * RSS down (a 5-node cluster's leader: 73 instead of 85 MiB); a node allocates little, so the
+ * extra scavenges cost next to nothing.
+ */
+export const nodeRuntimeFlags: readonly string[] = ['--max-semi-space-size=1'];
 /** Where node-bundle.ts writes the bundled entry point. */
 export const nodeBundlePath = path.join(repoRoot, 'dist', 'node', 'main.js');
 
@@ -41,6 +47,7 @@ export function nodeCommand(launch: NodeLaunch): NodeCommand {
   return {
     command: process.execPath,
     args: [
+      ...nodeRuntimeFlags,
       nodeBundlePath,
       '--id',
       launch.id,

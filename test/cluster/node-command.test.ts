@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { asClusterId, asNodeId } from '../../src/core/ids.ts';
 import { buildNodeBundle } from '../../src/cluster/node-bundle.ts';
-import { nodeCommand, repoRoot } from '../../src/cluster/node-command.ts';
+import { nodeCommand, nodeRuntimeFlags, repoRoot } from '../../src/cluster/node-command.ts';
 import { parseNodeOptions } from '../../src/node/node-options.ts';
 
 const members = new Map([
@@ -24,10 +24,10 @@ describe('nodeCommand', () => {
       dataDir: '/tmp/data/n2',
     });
     expect(command.command).toBe(process.execPath);
-    expect(command.args[0]).toBe(path.join(repoRoot, 'dist', 'node', 'main.js'));
+    expect(command.args.slice(0, 2)).toEqual([...nodeRuntimeFlags, path.join(repoRoot, 'dist', 'node', 'main.js')]);
     expect(command.cwd).toBe(repoRoot);
     expect(existsSync(path.join(repoRoot, 'package.json'))).toBe(true);
-    expect(command.args.slice(1)).toEqual([
+    expect(command.args.slice(2)).toEqual([
       '--id',
       'n2',
       '--listen',
@@ -59,7 +59,7 @@ describe('nodeCommand', () => {
       maxClockDrift: 0.1,
       logLevel: 'debug',
     });
-    const result = parseNodeOptions(command.args.slice(1), {}, true);
+    const result = parseNodeOptions(command.args.slice(2), {}, true);
     if (!result.ok) throw new Error(result.problems.join('\n'));
     expect(result.options).toMatchObject({
       id: 'n1',
@@ -74,7 +74,7 @@ describe('nodeCommand', () => {
 
   it('builds a bundle that runs as the node: it answers --help and refuses a bad flag with exit 2', async () => {
     expect(await buildNodeBundle()).toEqual({ ok: true });
-    const [bundle] = nodeCommand({ id: asNodeId('n1'), clusterId: asClusterId('t'), listen: '127.0.0.1:7400', adminListen: '127.0.0.1:7500', members, dataDir: '/tmp/x' }).args;
+    const [, bundle] = nodeCommand({ id: asNodeId('n1'), clusterId: asClusterId('t'), listen: '127.0.0.1:7400', adminListen: '127.0.0.1:7500', members, dataDir: '/tmp/x' }).args;
     const run = promisify(execFile);
     const help = await run(process.execPath, [bundle!, '--help']);
     expect(help.stdout).toMatch(/--election-timeout-ms/);
