@@ -1,20 +1,11 @@
 import type { CliIo } from '../../src/cli/cli-io.ts';
-import type { FlagSpec, ParsedArgs, PositionalSpec } from '../../src/cli/parse-command-args.ts';
+import type { CommandSpec } from '../../src/cli/command-line-program.ts';
+import type { ParsedArgs } from '../../src/cli/parse-command-args.ts';
 import type { FaultCluster } from './fault-cluster.ts';
 import type { PausedProcesses } from './paused-processes.ts';
 
 /** One `fault <name>` command: what its help shows, and how it runs. */
-export interface FaultCommand {
-  readonly name: string;
-  /** One line for the list of commands. */
-  readonly summary: string;
-  /** What follows the name in its usage line, e.g. `<node|leader> <ms>`. */
-  readonly synopsis: string;
-  /** Paragraph lines for its --help. */
-  readonly description: readonly string[];
-  readonly positionals: readonly PositionalSpec[];
-  /** Its own flags; the global flags are added to every command. */
-  readonly flags: readonly FlagSpec[];
+export interface FaultCommand extends CommandSpec {
   /** Answers the exit code. */
   run(args: ParsedArgs, context: FaultContext): Promise<number>;
 }

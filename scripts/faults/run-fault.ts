@@ -1,15 +1,28 @@
 import type { CliIo } from '../../src/cli/cli-io.ts';
+import { readCommandLine, type CommandLineProgram } from '../../src/cli/command-line-program.ts';
 import { exitCodes } from '../../src/cli/exit-codes.ts';
-import { findCommandName } from '../../src/cli/find-command-name.ts';
-import { parseCommandArgs } from '../../src/cli/parse-command-args.ts';
-import { wantsHelp } from '../../src/util/command-line.ts';
 import { FaultCluster } from './fault-cluster.ts';
-import type { FaultContext } from './fault-command.ts';
+import type { FaultCommand, FaultContext } from './fault-command.ts';
 import { faultCommands } from './fault-commands.ts';
 import { faultGlobalFlags, readFaultGlobalOptions } from './fault-global-options.ts';
 import { reportProblem } from './fault-report.ts';
-import { commandUsage, shortCommandUsage, topLevelUsage } from './fault-usage.ts';
 import { PausedProcesses } from './paused-processes.ts';
+
+const faultProgram: CommandLineProgram<FaultCommand> = {
+  invocation: 'npm run fault --',
+  usageLineNote: '      (or: npx tsx scripts/fault.ts <command> [flags])',
+  about: [
+    'Injects faults into the local cluster started by `npm run cluster`: partitions through each',
+    "node's admin API, and kills, pauses and restarts of the node processes.",
+  ],
+  notes: [
+    'Exit status: 0 done, 1 a node refused or could not be reached, or the cluster file is missing,',
+    '2 wrong command line, 130 Ctrl-C.',
+  ],
+  commands: faultCommands,
+  globalFlags: faultGlobalFlags,
+  reportProblem,
+};
 
 export interface RunFaultOptions {
   /** Aborted on Ctrl-C: commands that wait stop, undoing what must not outlive them (a pause). */
@@ -22,38 +35,11 @@ export interface RunFaultOptions {
 
 /** Runs one fault command line (without `fault`) and answers its exit code. */
 export async function runFault(argv: readonly string[], io: CliIo, options: RunFaultOptions = {}): Promise<number> {
-  const { name, rest } = findCommandName(argv, faultGlobalFlags);
-  // Checked before parsing, so that --help works even on a command line with mistakes.
-  const asksHelp = wantsHelp(argv);
-  if (name === undefined) {
-    const usage = topLevelUsage(faultCommands);
-    if (asksHelp) {
-      usage.forEach((line) => io.stdout(line));
-      return exitCodes.ok;
-    }
-    reportProblem(io, 'no command given');
-    usage.forEach((line) => io.stderr(line));
-    return exitCodes.usage;
-  }
-  const command = faultCommands.find((candidate) => candidate.name === name);
-  if (command === undefined) {
-    reportProblem(io, `unknown command ${JSON.stringify(name)}`);
-    topLevelUsage(faultCommands).forEach((line) => io.stderr(line));
-    return exitCodes.usage;
-  }
-  if (asksHelp) {
-    commandUsage(command).forEach((line) => io.stdout(line));
-    return exitCodes.ok;
-  }
-
-  const usageError = (problem: string): number => {
-    reportProblem(io, problem);
-    shortCommandUsage(command).forEach((line) => io.stderr(line));
-    return exitCodes.usage;
-  };
-  const parsed = parseCommandArgs(rest, [...command.flags, ...faultGlobalFlags], command.positionals);
-  if (!parsed.ok) return usageError(parsed.problem);
-  const globals = readFaultGlobalOptions(parsed.args);
+  const read = readCommandLine(argv, io, faultProgram);
+  if (!read.ok) return read.exitCode;
+  const { command, args, usageErrors } = read;
+  const usageError = (problem: string): number => usageErrors([problem]);
+  const globals = readFaultGlobalOptions(args);
   if (!globals.ok) return usageError(globals.problem);
 
   const paused = options.paused ?? new PausedProcesses();
@@ -76,7 +62,7 @@ export async function runFault(argv: readonly string[], io: CliIo, options: RunF
     },
   };
   try {
-    return await command.run(parsed.args, context);
+    return await command.run(args, context);
   } finally {
     // Without a caller's registry nobody else could continue what this run paused.
     if (options.paused === undefined) paused.resumeAll();

@@ -1,19 +1,10 @@
 import type { CliIo } from './cli-io.ts';
 import type { ClusterConnection } from './cluster-connection.ts';
-import type { FlagSpec, ParsedArgs, PositionalSpec } from './parse-command-args.ts';
+import type { CommandSpec } from './command-line-program.ts';
+import type { ParsedArgs } from './parse-command-args.ts';
 
 /** One `hbctl <name>` subcommand: what its help shows, and how it runs. */
-export interface Command {
-  readonly name: string;
-  /** One line for the list of commands. */
-  readonly summary: string;
-  /** What follows the name in its usage line, e.g. `<node> --from <peers>`. */
-  readonly synopsis: string;
-  /** Paragraph lines for its --help. */
-  readonly description: readonly string[];
-  readonly positionals: readonly PositionalSpec[];
-  /** Its own flags; the global flags are added to every command. */
-  readonly flags: readonly FlagSpec[];
+export interface Command extends CommandSpec {
   /** True for commands that run until Ctrl-C and stop cleanly; the others are abandoned on Ctrl-C. */
   readonly runsUntilInterrupted: boolean;
   /** Answers the exit code. */

@@ -1,15 +1,26 @@
-import { wantsHelp } from '../util/command-line.ts';
 import type { CliIo } from './cli-io.ts';
 import { ClusterConnection } from './cluster-connection.ts';
+import { readCommandLine, type CommandLineProgram } from './command-line-program.ts';
 import type { Command, CommandContext } from './command.ts';
 import { commands } from './commands.ts';
 import { resolveTargets } from './endpoints.ts';
 import { exitCodes } from './exit-codes.ts';
-import { findCommandName } from './find-command-name.ts';
 import { globalFlags, readGlobalOptions, type GlobalOptions } from './global-options.ts';
-import { parseCommandArgs, type ParsedArgs } from './parse-command-args.ts';
+import type { ParsedArgs } from './parse-command-args.ts';
 import { reportProblem } from './report.ts';
-import { commandUsage, shortCommandUsage, topLevelUsage } from './usage.ts';
+
+const hbctlProgram: CommandLineProgram<Command> = {
+  invocation: 'hbctl',
+  usageLineNote: '',
+  about: ["Inspects and steers a heartbeat-cluster through its nodes' admin API."],
+  notes: [
+    'The nodes are found from --endpoints, else --cluster, else ./data/cluster.json.',
+    'Exit status: 0 done, 1 a node refused or could not be reached, 2 wrong command line, 130 Ctrl-C.',
+  ],
+  commands,
+  globalFlags,
+  reportProblem,
+};
 
 export interface RunCliOptions {
   /** Aborted on Ctrl-C; `watch` stops cleanly, any other command is abandoned with exit code 130. */
@@ -20,38 +31,10 @@ export interface RunCliOptions {
 
 /** Runs one hbctl command line (without `node hbctl`) and answers its exit code. */
 export async function runCli(argv: readonly string[], io: CliIo, options: RunCliOptions = {}): Promise<number> {
-  const { name, rest } = findCommandName(argv, globalFlags);
-  // Checked before parsing, so that --help works even on a command line with mistakes.
-  const asksHelp = wantsHelp(argv);
-  if (name === undefined) {
-    const usage = topLevelUsage(commands);
-    if (asksHelp) {
-      usage.forEach((line) => io.stdout(line));
-      return exitCodes.ok;
-    }
-    reportProblem(io, 'no command given');
-    usage.forEach((line) => io.stderr(line));
-    return exitCodes.usage;
-  }
-  const command = commands.find((candidate) => candidate.name === name);
-  if (command === undefined) {
-    reportProblem(io, `unknown command ${JSON.stringify(name)}`);
-    topLevelUsage(commands).forEach((line) => io.stderr(line));
-    return exitCodes.usage;
-  }
-  if (asksHelp) {
-    commandUsage(command).forEach((line) => io.stdout(line));
-    return exitCodes.ok;
-  }
-
-  const usageErrors = (problems: readonly string[]): number => {
-    problems.forEach((problem) => reportProblem(io, problem));
-    shortCommandUsage(command).forEach((line) => io.stderr(line));
-    return exitCodes.usage;
-  };
-  const parsed = parseCommandArgs(rest, [...command.flags, ...globalFlags], command.positionals);
-  if (!parsed.ok) return usageErrors([parsed.problem]);
-  const globals = readGlobalOptions(parsed.args);
+  const read = readCommandLine(argv, io, hbctlProgram);
+  if (!read.ok) return read.exitCode;
+  const { command, args, usageErrors } = read;
+  const globals = readGlobalOptions(args);
   if (!globals.ok) return usageErrors(globals.problems);
 
   const signal = options.signal ?? new AbortController().signal;
@@ -61,7 +44,7 @@ export async function runCli(argv: readonly string[], io: CliIo, options: RunCli
     usageError: (problem) => usageErrors([problem]),
     withCluster: (use) => withCluster(globals.options, options.cwd ?? process.cwd(), io, use),
   };
-  return command.runsUntilInterrupted ? command.run(parsed.args, context) : untilInterrupted(command, parsed.args, context);
+  return command.runsUntilInterrupted ? command.run(args, context) : untilInterrupted(command, args, context);
 }
 
 async function withCluster(
