@@ -2,10 +2,8 @@ import type { LeaderView } from '../admin-responses.ts';
 import type { NodeAnswer } from '../cluster-connection.ts';
 import type { Command } from '../command.ts';
 import { formatMs, noValue } from '../display-values.ts';
-import { exitCodes } from '../exit-codes.ts';
-import { printJson } from '../print-json.ts';
-import { reportNodeFailure } from '../report.ts';
-import { formatTable } from '../table.ts';
+import { reportEveryNode } from '../every-node-report.ts';
+import { jsonFlag } from '../json-flag.ts';
 
 const header = ['ID', 'HOLDS', 'TERM', 'REMAINING', 'LEADER'];
 
@@ -19,24 +17,16 @@ export const leaseCommand: Command = {
   ],
   positionals: [],
   flags: [
-    {
-      name: 'json',
-      type: 'boolean',
-      placeholder: '',
-      description:
-        'print a JSON array of {"id","holdsLease","term","leaseRemainingMs","leaderId"} ' +
+    jsonFlag(
+      'print a JSON array of {"id","holdsLease","term","leaseRemainingMs","leaderId"} ' +
         '(holdsLease false, term null, leaseRemainingMs 0 and leaderId null for a node that does not answer)',
-    },
+    ),
   ],
   runsUntilInterrupted: false,
   run: (args, { io, withCluster }) =>
-    withCluster(async (cluster) => {
-      const answers = await cluster.getLeaderAll();
-      if (args.booleans.has('json')) printJson(io, answers.map(leaseJson));
-      else formatTable(header, answers.map(leaseRow)).forEach((line) => io.stdout(line));
-      for (const { node, result } of answers) if (!result.ok) reportNodeFailure(io, node, result.failure);
-      return answers.some(({ result }) => result.ok) ? exitCodes.ok : exitCodes.failed;
-    }),
+    withCluster(async (cluster) =>
+      reportEveryNode(io, await cluster.getLeaderAll(), args.booleans.has('json'), { header, row: leaseRow, json: leaseJson }),
+    ),
 };
 
 /** Exactly these keys, in this order: part of hbctl's interface for scripts. */

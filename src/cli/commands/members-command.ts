@@ -1,10 +1,11 @@
-import type { MemberInfo, MembersView } from '../admin-responses.ts';
 import type { AdminNode } from '../admin-node.ts';
+import type { MemberInfo, MembersView } from '../admin-responses.ts';
 import type { NodeAnswer } from '../cluster-connection.ts';
 import type { Command } from '../command.ts';
 import { formatMs, noValue } from '../display-values.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { parseNodeId } from '../flag-values.ts';
+import { jsonFlag } from '../json-flag.ts';
 import { locateLeader } from '../locate-leader.ts';
 import { formatCpu, formatLoopP99, formatPhi, formatRssMib } from '../member-values.ts';
 import { printJson } from '../print-json.ts';
@@ -26,14 +27,10 @@ export const membersCommand: Command = {
   ],
   positionals: [],
   flags: [
-    {
-      name: 'json',
-      type: 'boolean',
-      placeholder: '',
-      description:
-        'print a JSON array, one object per member with id, address, role, state, phi, lastSeenAgoMs, incarnation, ' +
+    jsonFlag(
+      'print a JSON array, one object per member with id, address, role, state, phi, lastSeenAgoMs, incarnation, ' +
         'version, eventLoopDelayP99Ms, cpuPercent, rssBytes, isSelf and observer (the node whose view it is)',
-    },
+    ),
     { name: 'from', type: 'string', placeholder: '<id>', description: 'ask this node instead of the leader' },
   ],
   runsUntilInterrupted: false,

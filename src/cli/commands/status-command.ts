@@ -1,13 +1,11 @@
-import type { NodeStatus } from '../admin-responses.ts';
 import type { AdminNode } from '../admin-node.ts';
+import type { NodeStatus } from '../admin-responses.ts';
 import { describeCallFailure } from '../call-failure.ts';
 import type { NodeAnswer } from '../cluster-connection.ts';
 import type { Command } from '../command.ts';
 import { describeLinkFaults, formatMs, noValue } from '../display-values.ts';
-import { exitCodes } from '../exit-codes.ts';
-import { printJson } from '../print-json.ts';
-import { reportNodeFailure } from '../report.ts';
-import { formatTable } from '../table.ts';
+import { reportEveryNode } from '../every-node-report.ts';
+import { jsonFlag } from '../json-flag.ts';
 
 const header = ['ID', 'ENDPOINT', 'PID', 'ROLE', 'TERM', 'LEADER', 'LEASE', 'HEARD', 'FAULTS'];
 
@@ -24,24 +22,16 @@ export const statusCommand: Command = {
   ],
   positionals: [],
   flags: [
-    {
-      name: 'json',
-      type: 'boolean',
-      placeholder: '',
-      description:
-        'print a JSON array, one object per node, with at least id, endpoint, pid, role, term and leaderId ' +
+    jsonFlag(
+      'print a JSON array, one object per node, with at least id, endpoint, pid, role, term and leaderId ' +
         '(role "unreachable", term and leaderId null for a node that does not answer)',
-    },
+    ),
   ],
   runsUntilInterrupted: false,
   run: (args, { io, withCluster }) =>
-    withCluster(async (cluster) => {
-      const answers = await cluster.statusAll();
-      if (args.booleans.has('json')) printJson(io, answers.map(statusJson));
-      else formatTable(header, answers.map(statusRow)).forEach((line) => io.stdout(line));
-      for (const { node, result } of answers) if (!result.ok) reportNodeFailure(io, node, result.failure);
-      return answers.some(({ result }) => result.ok) ? exitCodes.ok : exitCodes.failed;
-    }),
+    withCluster(async (cluster) =>
+      reportEveryNode(io, await cluster.statusAll(), args.booleans.has('json'), { header, row: statusRow, json: statusJson }),
+    ),
 };
 
 /** The keys and their order are part of hbctl's interface for scripts: add keys, never change these. */

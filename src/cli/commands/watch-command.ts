@@ -4,6 +4,7 @@ import type { Command } from '../command.ts';
 import { formatEventLine, formatNodeLine } from '../event-line.ts';
 import { exitCodes } from '../exit-codes.ts';
 import { parseWholeNumber } from '../flag-values.ts';
+import { jsonFlag } from '../json-flag.ts';
 import { NodeWatcher, type WatchSink } from '../node-watcher.ts';
 import { reportNodeFailure } from '../report.ts';
 
@@ -21,14 +22,10 @@ export const watchCommand: Command = {
   ],
   positionals: [],
   flags: [
-    {
-      name: 'json',
-      type: 'boolean',
-      placeholder: '',
-      description:
-        'print NDJSON: one {"wallTimeMs","node","endpoint","type","term","detail"} object per line; ' +
+    jsonFlag(
+      'print NDJSON: one {"wallTimeMs","node","endpoint","type","term","detail"} object per line; ' +
         'reachability changes have type "node-unreachable" or "node-reachable" and term null',
-    },
+    ),
     {
       name: 'count',
       type: 'string',
