@@ -46,6 +46,8 @@ export interface CoreStatus {
 
 interface Campaign {
   readonly preVote: boolean;
+  /** A campaign started by the leader's TimeoutNow; its voters stay loyal to it (see onVoteRequest). */
+  readonly transfer: boolean;
   readonly startedAt: number;
   readonly granted: Set<NodeId>;
   readonly rejected: Set<NodeId>;
@@ -122,7 +124,9 @@ export class ElectionCore {
       // This process was stalled past its own deadline (paused, or its machine froze): messages
       // that arrived meanwhile are still unread. Give them a moment before concluding that the
       // leader or the quorum is gone. Acting later is always safe; acting on stale news flaps.
-      this.stallGraceUntil = now + 2 * this.config.heartbeatIntervalMs;
+      // The grace is jittered: a freeze of the whole machine wakes every follower at once, and
+      // equal graces would make them all campaign at once and split the vote.
+      this.stallGraceUntil = now + 2 * this.config.heartbeatIntervalMs + this.random.next() * this.config.electionJitterMs;
       this.emit({ type: 'stall-detected', term: this.term, lateByMs });
     }
     const inStallGrace = now < this.stallGraceUntil;
@@ -301,6 +305,11 @@ export class ElectionCore {
       this.pendingHardState = true;
     }
     this.electionDeadline = now + this.randomElectionTimeout();
+    // A vote in a leadership transfer binds like a heartbeat: no vote or pre-vote for anyone else
+    // for a minimum election timeout (other transfers excepted, which only a leader that has
+    // dropped its lease starts). So the transfer target may count its lease from the moment it
+    // asked, and hold it the moment it wins, without waiting for a first heartbeat round.
+    if (message.transfer) this.loyalUntil = Math.max(this.loyalUntil, now + this.config.electionTimeoutMinMs);
     this.emit({ type: 'vote-granted', term: this.term, candidate: from, preVote: false });
     this.send(from, { kind: 'vote-response', term: this.term, preVote: false, granted: true });
   }
@@ -320,7 +329,7 @@ export class ElectionCore {
     (message.granted ? campaign.granted : campaign.rejected).add(from);
     if (campaign.granted.size >= this.majority) {
       if (campaign.preVote) this.startElection(now, false, now - campaign.startedAt);
-      else this.becomeLeader(now);
+      else this.becomeLeader(now, campaign.transfer ? campaign.startedAt : null);
     } else if (campaign.rejected.size >= this.majority) {
       this.emit({ type: 'election-lost', term: this.term, preVote: campaign.preVote, reason: 'rejected' });
       this.becomeFollower();
@@ -340,7 +349,7 @@ export class ElectionCore {
     this.setLeader(null);
     this.leaderHeardAt = null;
     this.electionDeadline = now + this.randomElectionTimeout();
-    this.campaign = { preVote: true, startedAt: now, granted: new Set([this.config.self]), rejected: new Set() };
+    this.campaign = { preVote: true, transfer: false, startedAt: now, granted: new Set([this.config.self]), rejected: new Set() };
     this.emit({ type: 'election-started', term: this.term + 1, preVote: true, transfer: false });
     if (this.campaign.granted.size >= this.majority) {
       this.startElection(now, false, 0);
@@ -363,10 +372,10 @@ export class ElectionCore {
     this.setLeader(null);
     this.leaderHeardAt = null;
     this.electionDeadline = now + (preVoteRoundTripMs === null ? this.randomElectionTimeout() : this.splitVoteRetryTimeout(preVoteRoundTripMs));
-    this.campaign = { preVote: false, startedAt: now, granted: new Set([this.config.self]), rejected: new Set() };
+    this.campaign = { preVote: false, transfer, startedAt: now, granted: new Set([this.config.self]), rejected: new Set() };
     this.emit({ type: 'election-started', term: this.term, preVote: false, transfer });
     if (this.campaign.granted.size >= this.majority) {
-      this.becomeLeader(now);
+      this.becomeLeader(now, null);
       return;
     }
     for (const peer of this.config.peers) {
@@ -374,7 +383,8 @@ export class ElectionCore {
     }
   }
 
-  private becomeLeader(now: number): void {
+  /** `leaseFrom`: when a transfer campaign asked for the votes that bound its voters, else null. */
+  private becomeLeader(now: number, leaseFrom: number | null): void {
     this.campaign = null;
     this.setRole('leader');
     this.setLeader(this.config.self);
@@ -391,6 +401,11 @@ export class ElectionCore {
       leaseAnnounced: false,
     };
     this.emit({ type: 'election-won', term: this.term });
+    if (leaseFrom !== null && now < leaseFrom + this.leaseMs) {
+      this.leader.leaseUntil = leaseFrom + this.leaseMs;
+      this.leader.leaseAnnounced = true;
+      this.emit({ type: 'lease-acquired', term: this.term, untilMs: this.leader.leaseUntil });
+    }
     this.startHeartbeatRound(now);
   }
 

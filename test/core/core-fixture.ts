@@ -61,8 +61,8 @@ export function electedLeader(at = 100): ElectionCore {
 }
 
 /** Makes `core` a follower of n2 in term 1 that last heard from it at `at`. */
-export function followerOfN2(at = 150): ElectionCore {
-  const core = newCore(n1);
+export function followerOfN2(at = 150, random?: RandomSource): ElectionCore {
+  const core = newCore(n1, random === undefined ? {} : { random });
   core.receive(at, n2, { kind: 'heartbeat', term: 1, round: 1 });
   return core;
 }

@@ -55,6 +55,15 @@ describe('stall detection', () => {
     expect(core.status(late + 2 * hb).role).toBe('pre-candidate');
   });
 
+  it('jitters the grace, so followers woken together by a machine freeze do not all campaign together', () => {
+    const late = 150 + min + 5 * hb;
+    const [early, later] = [fixedRandom(0, 0, 0.1), fixedRandom(0, 0, 0.9)].map((random) => followerOfN2(150, random));
+    early!.tick(late);
+    later!.tick(late);
+    expect(early!.nextWakeAt()).toBeCloseTo(late + 2 * hb + 0.1 * jitter);
+    expect(later!.nextWakeAt()).toBeCloseTo(late + 2 * hb + 0.9 * jitter);
+  });
+
   it('makes a stalled leader send heartbeats at once and wait for acks before check-quorum', () => {
     const leader = electedLeader(100);
     const late = 100 + min + 5 * hb;
@@ -289,6 +298,39 @@ describe('lease', () => {
 });
 
 describe('leadership transfer', () => {
+  it('makes a transfer vote bind its voter for a minimum election timeout, like a heartbeat', () => {
+    // n1 has no leader and is past its start-up wait: without the transfer vote it would grant n3.
+    const voter = newCore(n1);
+    const votedAt = 2 * min;
+    const granted = voter.receive(votedAt, n2, { kind: 'vote-request', term: 1, preVote: false, transfer: true });
+    expect(onlyMessageTo(granted, n2)).toEqual({ kind: 'vote-response', term: 1, preVote: false, granted: true });
+    const during = voter.receive(votedAt + min - 1, n3, { kind: 'vote-request', term: 2, preVote: true, transfer: false });
+    expect(onlyMessageTo(during, n3)).toMatchObject({ preVote: true, granted: false });
+    const after = voter.receive(votedAt + min + 1, n3, { kind: 'vote-request', term: 2, preVote: true, transfer: false });
+    expect(onlyMessageTo(after, n3)).toMatchObject({ preVote: true, granted: true });
+  });
+
+  it('lets the transfer target hold the lease as it wins, counted from when it asked for votes', () => {
+    const target = newCore(n2, { now: 0 });
+    const askedAt = 2 * min;
+    target.receive(askedAt, n1, { kind: 'timeout-now', term: 1 });
+    const won = target.receive(askedAt + 3, n3, { kind: 'vote-response', term: 2, preVote: false, granted: true });
+    expect(target.status(askedAt + 3).role).toBe('leader');
+    const leaseUntil = askedAt + min * (1 - timings.maxClockDrift);
+    expect(won.events).toContainEqual({ type: 'lease-acquired', term: 2, untilMs: leaseUntil });
+    expect(target.leaseRemainingMs(askedAt + 3)).toBeCloseTo(leaseUntil - (askedAt + 3));
+  });
+
+  it('does not give a lease at once to a leader won in an ordinary election', () => {
+    const core = newCore(n1);
+    core.tick(min);
+    core.receive(min + 1, n2, { kind: 'vote-response', term: 1, preVote: true, granted: true });
+    const won = core.receive(min + 2, n2, { kind: 'vote-response', term: 1, preVote: false, granted: true });
+    expect(core.status(min + 2).role).toBe('leader');
+    expect(won.events.some((event) => event.type === 'lease-acquired')).toBe(false);
+    expect(core.leaseRemainingMs(min + 2)).toBe(0);
+  });
+
   it('sends timeout-now to the most responsive follower and drops the lease at once', () => {
     const leader = electedLeader(100);
     leader.receive(101, n2, { kind: 'heartbeat-ack', term: 1, round: 1 });
