@@ -1,17 +1,11 @@
-import type { LeaderView } from '../src/cli/admin-responses.ts';
+import type { LeaseObservation } from '../src/cli/lease-observations.ts';
 import type { NodeId } from '../src/core/ids.ts';
 import type { ClusterUnderTest } from './cluster-under-test.ts';
 import { sleep } from './sleep.ts';
 import { percentile } from './stats.ts';
 
 /** One GetLeader answer, bracketed by when the question left and the answer came back (bench `performance.now()`). */
-export interface LeaseSample {
-  readonly node: NodeId;
-  readonly sentAt: number;
-  readonly answeredAt: number;
-  /** Null: no answer (the node is stopped, paused or was too slow). */
-  readonly view: LeaderView | null;
-}
+export type LeaseSample = LeaseObservation;
 
 /**
  * Asks each running node GetLeader again `intervalMs` after its previous question left (or as
@@ -54,23 +48,6 @@ export class LeaseSampler {
       await sleep(this.intervalMs - (performance.now() - sentAt));
     }
   }
-}
-
-/**
- * Pairs of samples in which two different nodes claimed the lease at what may have been the same
- * moment: each answer was given somewhere between its question and its arrival, so overlapping
- * windows cannot be told apart in time. A safe lease allows none.
- */
-export function overlappingLeaseClaims(samples: readonly LeaseSample[]): [LeaseSample, LeaseSample][] {
-  const holding = samples.filter((sample) => sample.view?.holdsLease === true).sort((a, b) => a.sentAt - b.sentAt);
-  const overlaps: [LeaseSample, LeaseSample][] = [];
-  holding.forEach((first, index) => {
-    for (const second of holding.slice(index + 1)) {
-      if (second.sentAt > first.answeredAt) break;
-      if (second.node !== first.node) overlaps.push([first, second]);
-    }
-  });
-  return overlaps;
 }
 
 /** The median time between consecutive questions to one node, over all nodes: the sampling resolution achieved. */

@@ -4,7 +4,8 @@ import type { Benchmark, BenchOptions, BenchmarkOutcome, RunContext } from './be
 import { ClusterUnderTest, convergenceTimeoutMs } from './cluster-under-test.ts';
 import { analyzeElections } from './election-analysis.ts';
 import { waitRandomHeartbeatPhase } from './heartbeat-phase.ts';
-import { LeaseSampler, medianSampleIntervalMs, overlappingLeaseClaims, type LeaseSample } from './lease-sampler.ts';
+import { LeaseSampler, medianSampleIntervalMs, type LeaseSample } from './lease-sampler.ts';
+import { overlappingLeaseClaims } from '../src/cli/lease-observations.ts';
 import { numberField, timeline, type NodeLogEvent } from './node-log-event.ts';
 import { ms, summaryCells, summaryHeader } from './report-format.ts';
 import { sleep } from './sleep.ts';

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { overlappingLeaseClaims, type LeaseObservation } from '../../src/cli/lease-observations.ts';
 import type { PartitionDirection } from '../../src/cli/admin-client.ts';
 import { asNodeId, type NodeId } from '../../src/core/ids.ts';
 import { sleepUntil } from '../support/sleep-until.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { RealCluster, simultaneousLeaseHolders, vmFreezeSlackMs, type ElectionWon, type LeaseObservation } from './real-cluster.ts';
+import { RealCluster, vmFreezeSlackMs, type ElectionWon } from './real-cluster.ts';
 
 let cluster: RealCluster | null = null;
 afterEach(async () => {
@@ -68,7 +69,7 @@ describe('leadership scenarios on a real cluster', () => {
 
     expect(second.leader).not.toBe(first.leader);
     expect(second.term).toBeGreaterThan(first.term);
-    expect(simultaneousLeaseHolders(observations)).toEqual([]);
+    expect(overlappingLeaseClaims(observations)).toEqual([]);
     // The check above means something only if the sampling saw the new holder's lease too.
     expect(observations.some((o) => o.node === second.leader && o.view?.holdsLease)).toBe(true);
   });
@@ -127,7 +128,7 @@ describe('leadership scenarios on a real cluster', () => {
     expect(minorityObservations.length).toBeGreaterThan(0);
     expect(minorityObservations.filter((o) => o.view !== null && (o.view.holdsLease || o.view.leaderId === o.view.id))).toEqual([]);
     expect(majority).toContain(majorityLeader.leader);
-    expect(simultaneousLeaseHolders(during)).toEqual([]);
+    expect(overlappingLeaseClaims(during)).toEqual([]);
     expect(majority).toContain(healed.leader);
   });
 
@@ -149,7 +150,7 @@ describe('leadership scenarios on a real cluster', () => {
     console.log(`ring: leader before ${before.leader} (term ${before.term}); leaders during the fault: ${[...selfDeclaredLeaders(run.during)].join(', ')}; after heal ${run.healed.leader} (term ${run.healed.term}); elections won: ${JSON.stringify(elections)}`);
 
     expect(termsWithTwoLeaders(elections)).toEqual([]);
-    expect(simultaneousLeaseHolders(run.observations)).toEqual([]);
+    expect(overlappingLeaseClaims(run.observations)).toEqual([]);
     // Stable after the heal: a leader change is allowed only if the leader's process froze meanwhile.
     expect(run.leaderStalled || (run.later.leader === run.healed.leader && run.later.term === run.healed.term)).toBe(true);
   });
@@ -167,7 +168,7 @@ describe('leadership scenarios on a real cluster', () => {
     console.log(`bridge ${bridge} between [${before.leader}, ${nearPeer}] and [${farA}, ${farB}]: leader before ${before.leader} (term ${before.term}); leaders during the fault: ${[...selfDeclaredLeaders(run.during)].join(', ')}; after heal ${run.healed.leader} (term ${run.healed.term}); elections won: ${JSON.stringify(elections)}`);
 
     expect(termsWithTwoLeaders(elections)).toEqual([]);
-    expect(simultaneousLeaseHolders(run.observations)).toEqual([]);
+    expect(overlappingLeaseClaims(run.observations)).toEqual([]);
     // Stable after the heal: a leader change is allowed only if the leader's process froze meanwhile.
     expect(run.leaderStalled || (run.later.leader === run.healed.leader && run.later.term === run.healed.term)).toBe(true);
   });

@@ -1,11 +1,12 @@
 import * as grpc from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { overlappingLeaseClaims, type LeaseObservation } from '../../src/cli/lease-observations.ts';
 import { runCli } from '../../src/cli/run-cli.ts';
 import type { NodeId } from '../../src/core/ids.ts';
 import { sleepUntil } from '../support/sleep-until.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { RealCluster, simultaneousLeaseHolders, vmFreezeSlackMs, type LeaseObservation } from './real-cluster.ts';
+import { RealCluster, vmFreezeSlackMs } from './real-cluster.ts';
 
 let cluster: RealCluster | null = null;
 afterEach(async () => {
@@ -83,7 +84,7 @@ describe('the leader lease on a real cluster', () => {
     );
 
     expect(second.term).toBeGreaterThan(first.term);
-    expect(simultaneousLeaseHolders(observations)).toEqual([]);
+    expect(overlappingLeaseClaims(observations)).toEqual([]);
     const resumedAnswers = observations.filter((o) => o.node === first.holder && o.sentAt > resumedAt && o.view !== null);
     expect(resumedAnswers.length).toBeGreaterThan(0);
     const staleClaims = observations.filter((o) => o.node === first.holder && o.sentAt > pausedAt && o.view?.holdsLease && o.view.term === first.term);

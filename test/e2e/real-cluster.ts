@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AdminClient } from '../../src/cli/admin-client.ts';
 import type { LeaderView, NodeStatus } from '../../src/cli/admin-responses.ts';
+import type { LeaseObservation } from '../../src/cli/lease-observations.ts';
 import { nodeCommand } from '../../src/cluster/node-command.ts';
 import { asClusterId, asNodeId, type NodeId } from '../../src/core/ids.ts';
 import { freePorts } from '../../src/util/free-ports.ts';
@@ -14,15 +15,6 @@ export interface RealClusterTimings {
   readonly heartbeatMs: number;
   readonly electionTimeoutMs: number;
   readonly electionJitterMs: number;
-}
-
-/** One node's GetLeader answer, bracketed by when the question left and the answer arrived (test-process time). */
-export interface LeaseObservation {
-  readonly node: NodeId;
-  readonly sentAt: number;
-  readonly answeredAt: number;
-  /** Null: no answer (the node is stopped, paused or too slow). */
-  readonly view: LeaderView | null;
 }
 
 /** A running `sampleLeases`; `stop()` waits for the questions still out and answers everything observed. */
@@ -35,23 +27,6 @@ export interface LeaseSampling {
 export interface ElectionWon {
   readonly node: NodeId;
   readonly term: number;
-}
-
-/**
- * Pairs of observations in which two different nodes claimed the lease at what may have been the
- * same moment: each answer was given somewhere between its `sentAt` and `answeredAt`, so
- * overlapping windows cannot be told apart in time.
- */
-export function simultaneousLeaseHolders(observations: readonly LeaseObservation[]): [LeaseObservation, LeaseObservation][] {
-  const holding = observations.filter((o) => o.view?.holdsLease === true).sort((a, b) => a.sentAt - b.sentAt);
-  const conflicts: [LeaseObservation, LeaseObservation][] = [];
-  holding.forEach((first, i) => {
-    for (const second of holding.slice(i + 1)) {
-      if (second.sentAt > first.answeredAt) break;
-      if (second.node !== first.node) conflicts.push([first, second]);
-    }
-  });
-  return conflicts;
 }
 
 /** Short enough for quick tests, long enough to ride out a busy CI machine's scheduling hiccups. */
