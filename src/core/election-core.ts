@@ -3,7 +3,7 @@ import type { CoreEvent, ElectionLostReason, StepDownReason } from './core-event
 import { leaseDurationMs, type ElectionConfig } from './election-config.ts';
 import type { HardState } from './hard-state.ts';
 import type { NodeId } from './ids.ts';
-import type { Heartbeat, HeartbeatAck, OutboundMessage, PeerMessage, TimeoutNow, VoteRequest, VoteResponse } from './messages.ts';
+import { noRound, type Heartbeat, type HeartbeatAck, type OutboundMessage, type PeerMessage, type TimeoutNow, type VoteRequest, type VoteResponse } from './messages.ts';
 import type { RandomSource } from './random-source.ts';
 import type { Role } from './role.ts';
 
@@ -249,8 +249,10 @@ export class ElectionCore {
 
   private onHeartbeat(now: number, from: NodeId, message: Heartbeat): void {
     if (message.term < this.term) {
-      // Our higher term tells a stale leader to step down.
-      this.send(from, { kind: 'heartbeat-ack', term: this.term, round: message.round });
+      // Our higher term tells a stale leader to step down. The reply names no round: by the time
+      // it arrives, the same node may lead our term, and must not take it for an ack of its own
+      // round with that number, which we never received (it would extend its lease on nothing).
+      this.send(from, { kind: 'heartbeat-ack', term: this.term, round: noRound });
       return;
     }
     if (message.term > this.term) this.adoptTerm(now, message.term);
@@ -272,7 +274,7 @@ export class ElectionCore {
       return;
     }
     const leader = this.leader;
-    if (!leader || message.term < this.term || message.round > leader.round) return;
+    if (!leader || message.term < this.term || message.round === noRound || message.round > leader.round) return;
     leader.lastAckAt.set(from, now);
     if (message.round > (leader.ackedRound.get(from) ?? 0)) {
       leader.ackedRound.set(from, message.round);

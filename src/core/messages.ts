@@ -15,14 +15,18 @@ export type PeerMessage =
 export interface Heartbeat {
   readonly kind: 'heartbeat';
   readonly term: number;
-  /** Increases by one per round; acks name it so the leader knows when the round started. */
+  /** Increases by one per round from 1; acks name it so the leader knows when the round started. */
   readonly round: number;
 }
+
+/** Names no round: the answer to a heartbeat from an older term, which acknowledges nothing. */
+export const noRound = 0;
 
 /** A follower's answer to a heartbeat. A term above the leader's tells it to step down. */
 export interface HeartbeatAck {
   readonly kind: 'heartbeat-ack';
   readonly term: number;
+  /** The acknowledged round, or `noRound` when refusing a heartbeat from an older term. */
   readonly round: number;
 }
 

@@ -244,11 +244,11 @@ describe('terms', () => {
     expect(onlyMessageTo(ready, n2)).toEqual({ kind: 'heartbeat-ack', term: 5, round: 1 });
   });
 
-  it('answers a stale leader with its own higher term and does not follow it', () => {
+  it('answers a stale leader with its own higher term, naming no round, and does not follow it', () => {
     const core = newCore(n1, { hardState: { term: 5, votedFor: null } });
     const wakeBefore = core.nextWakeAt();
     const ready = core.receive(10, n2, { kind: 'heartbeat', term: 3, round: 7 });
-    expect(onlyMessageTo(ready, n2)).toEqual({ kind: 'heartbeat-ack', term: 5, round: 7 });
+    expect(onlyMessageTo(ready, n2)).toEqual({ kind: 'heartbeat-ack', term: 5, round: 0 });
     expect(core.status(10).leaderId).toBeNull();
     expect(core.nextWakeAt()).toBe(wakeBefore);
   });
@@ -269,6 +269,21 @@ describe('lease', () => {
     expect(ready.events).toContainEqual({ type: 'lease-acquired', term: 1, untilMs: leaseEnd });
     expect(leader.leaseRemainingMs(103)).toBe(leaseEnd - 103);
     expect(leader.leaseRemainingMs(leaseEnd)).toBe(0);
+  });
+
+  it('is not granted by a follower refusing a heartbeat this node sent while leading an older term', () => {
+    // n1 led term 1; its heartbeat of round 1 reaches n2 late, after n2 voted n1 in as leader of
+    // term 2. n1 must not take n2's refusal for an ack of its own round 1 of term 2.
+    const follower = newCore(n2, { hardState: { term: 2, votedFor: n1 } });
+    const refusal = onlyMessageTo(follower.receive(200, n1, { kind: 'heartbeat', term: 1, round: 1 }), n1);
+    const reelected = newCore(n1, { hardState: { term: 1, votedFor: n1 } });
+    reelected.tick(min);
+    reelected.receive(min, n2, { kind: 'vote-response', term: 2, preVote: true, granted: true });
+    reelected.receive(min, n2, { kind: 'vote-response', term: 2, preVote: false, granted: true });
+    expect(reelected.status(min).role).toBe('leader');
+    const ready = reelected.receive(min + 1, n2, refusal);
+    expect(ready.events.filter((e) => e.type === 'lease-acquired')).toEqual([]);
+    expect(reelected.leaseRemainingMs(min + 1)).toBe(0);
   });
 
   it('is not granted by acks of an older round alone', () => {
