@@ -51,6 +51,8 @@ interface Campaign {
   readonly startedAt: number;
   readonly granted: Set<NodeId>;
   readonly rejected: Set<NodeId>;
+  /** When a pre-vote won but the real election waits for a rival (see `yieldToRivalUntil`). */
+  preVoteWonAt: number | null;
 }
 
 interface LeaderState {
@@ -97,6 +99,8 @@ export class ElectionCore {
   private campaign: Campaign | null = null;
   /** After a detected stall, no campaign and no check-quorum step-down before this time. */
   private stallGraceUntil = -Infinity;
+  /** Having granted a rival's pre-vote, this node starts no real election of its own before this time. */
+  private yieldToRivalUntil = -Infinity;
   private leader: LeaderState | null = null;
 
   private pendingHardState = false;
@@ -142,10 +146,15 @@ export class ElectionCore {
         if (now >= leader.nextHeartbeatAt) this.startHeartbeatRound(now);
       }
     } else if (now >= this.electionDeadline && !inStallGrace) {
-      if (this.campaign) {
-        this.emit({ type: 'election-lost', term: this.term, preVote: this.campaign.preVote, reason: 'timed-out' });
+      const campaign = this.campaign;
+      if (now < this.yieldToRivalUntil) {
+        this.electionDeadline = this.yieldToRivalUntil;
+      } else if (campaign?.preVoteWonAt != null) {
+        this.startElection(now, false, campaign.preVoteWonAt - campaign.startedAt);
+      } else {
+        if (campaign) this.emit({ type: 'election-lost', term: this.term, preVote: campaign.preVote, reason: 'timed-out' });
+        this.startPreVote(now);
       }
-      this.startPreVote(now);
     }
     return this.flush();
   }
@@ -293,6 +302,14 @@ export class ElectionCore {
     if (message.preVote) {
       // A pre-vote changes nothing here; it only reports whether a real vote would be granted.
       if (message.term > this.term) {
+        // Two nodes whose timers fire within a round trip of each other both pass pre-vote and
+        // split the real vote, costing a retry. So a node that grants a rival's pre-vote lets the
+        // rival ask for the real vote first: always when it was idle (the rival is ahead; it does
+        // not even start its own campaign meanwhile), and by node id when both are campaigning.
+        // Only a campaigner with a lower id than its rival goes on, so nobody waits in a circle.
+        if (this.campaign === null || from < this.config.self) {
+          this.yieldToRivalUntil = now + this.config.heartbeatIntervalMs;
+        }
         this.emit({ type: 'vote-granted', term: message.term, candidate: from, preVote: true });
         this.send(from, { kind: 'vote-response', term: message.term, preVote: true, granted: true });
       } else {
@@ -329,9 +346,14 @@ export class ElectionCore {
       : message.term === this.term;
     if (!current) return;
     (message.granted ? campaign.granted : campaign.rejected).add(from);
+    if (campaign.preVoteWonAt !== null) return;
     if (campaign.granted.size >= this.majority) {
-      if (campaign.preVote) this.startElection(now, false, now - campaign.startedAt);
-      else this.becomeLeader(now, campaign.transfer ? campaign.startedAt : null);
+      if (campaign.preVote) {
+        campaign.preVoteWonAt = now;
+        this.startElectionUnlessYielding(now, now - campaign.startedAt);
+      } else {
+        this.becomeLeader(now, campaign.transfer ? campaign.startedAt : null);
+      }
     } else if (campaign.rejected.size >= this.majority) {
       this.emit({ type: 'election-lost', term: this.term, preVote: campaign.preVote, reason: 'rejected' });
       this.becomeFollower();
@@ -351,7 +373,7 @@ export class ElectionCore {
     this.setLeader(null);
     this.leaderHeardAt = null;
     this.electionDeadline = now + this.randomElectionTimeout();
-    this.campaign = { preVote: true, transfer: false, startedAt: now, granted: new Set([this.config.self]), rejected: new Set() };
+    this.campaign = { preVote: true, transfer: false, startedAt: now, granted: new Set([this.config.self]), rejected: new Set(), preVoteWonAt: null };
     this.emit({ type: 'election-started', term: this.term + 1, preVote: true, transfer: false });
     if (this.campaign.granted.size >= this.majority) {
       this.startElection(now, false, 0);
@@ -360,6 +382,19 @@ export class ElectionCore {
     for (const peer of this.config.peers) {
       this.send(peer, { kind: 'vote-request', term: this.term + 1, preVote: true, transfer: false });
     }
+  }
+
+  /**
+   * After a won pre-vote: the real election, unless a rival's pre-vote was granted moments ago.
+   * Then the election waits (as a pre-candidate) for the rival's vote request, which makes this
+   * node its follower, and starts only if none comes by then (see `tick`).
+   */
+  private startElectionUnlessYielding(now: number, preVoteRoundTripMs: number): void {
+    if (now < this.yieldToRivalUntil) {
+      this.electionDeadline = this.yieldToRivalUntil;
+      return;
+    }
+    this.startElection(now, false, preVoteRoundTripMs);
   }
 
   /**
@@ -374,7 +409,7 @@ export class ElectionCore {
     this.setLeader(null);
     this.leaderHeardAt = null;
     this.electionDeadline = now + (preVoteRoundTripMs === null ? this.randomElectionTimeout() : this.splitVoteRetryTimeout(preVoteRoundTripMs));
-    this.campaign = { preVote: false, transfer, startedAt: now, granted: new Set([this.config.self]), rejected: new Set() };
+    this.campaign = { preVote: false, transfer, startedAt: now, granted: new Set([this.config.self]), rejected: new Set(), preVoteWonAt: null };
     this.emit({ type: 'election-started', term: this.term, preVote: false, transfer });
     if (this.campaign.granted.size >= this.majority) {
       this.becomeLeader(now, null);

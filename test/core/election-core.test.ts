@@ -109,6 +109,64 @@ describe('pre-vote', () => {
     expect(onlyMessageTo(retry, n2)).toEqual({ kind: 'vote-request', term: 2, preVote: true, transfer: false });
   });
 
+  it('lets a rival with a lower id ask for votes first when both pass pre-vote together, so the vote does not split', () => {
+    const core = newCore(n2);
+    core.tick(min);
+    // n1's timer fired at about the same time: n2 grants its pre-vote while campaigning itself.
+    core.receive(min + 1, n1, { kind: 'vote-request', term: 1, preVote: true, transfer: false });
+    const won = core.receive(min + 2, n3, { kind: 'vote-response', term: 1, preVote: true, granted: true });
+    expect(core.status(min + 2).role).toBe('pre-candidate');
+    expect(core.hardState()).toEqual({ term: 0, votedFor: null });
+    expect(won.messages).toEqual([]);
+    const vote = core.receive(min + 3, n1, { kind: 'vote-request', term: 1, preVote: false, transfer: false });
+    expect(onlyMessageTo(vote, n1)).toEqual({ kind: 'vote-response', term: 1, preVote: false, granted: true });
+    expect(core.status(min + 3).role).toBe('follower');
+  });
+
+  it('does not wait for a rival with a higher id, which waits instead', () => {
+    const core = newCore(n1);
+    core.tick(min);
+    core.receive(min + 1, n2, { kind: 'vote-request', term: 1, preVote: true, transfer: false });
+    const won = core.receive(min + 2, n3, { kind: 'vote-response', term: 1, preVote: true, granted: true });
+    expect(core.status(min + 2).role).toBe('candidate');
+    expect(onlyMessageTo(won, n2)).toEqual({ kind: 'vote-request', term: 1, preVote: false, transfer: false });
+  });
+
+  it('does not campaign while a rival whose pre-vote it granted while idle may ask for its vote, and campaigns once that passes', () => {
+    const core = newCore(n1, { random: fixedRandom(0.1) });
+    const timerAt = min + 0.1 * jitter;
+    core.receive(timerAt - 1, n3, { kind: 'vote-request', term: 1, preVote: true, transfer: false });
+    const held = core.tick(timerAt);
+    expect(held.messages).toEqual([]);
+    expect(core.status(timerAt).role).toBe('follower');
+    expect(core.nextWakeAt()).toBe(timerAt - 1 + hb);
+    const campaign = core.tick(timerAt - 1 + hb);
+    expect(onlyMessageTo(campaign, n2)).toEqual({ kind: 'vote-request', term: 1, preVote: true, transfer: false });
+  });
+
+  it('votes for that rival when its vote request comes, without campaigning', () => {
+    const core = newCore(n1, { random: fixedRandom(0.1) });
+    const timerAt = min + 0.1 * jitter;
+    core.receive(timerAt - 1, n3, { kind: 'vote-request', term: 1, preVote: true, transfer: false });
+    core.tick(timerAt);
+    const vote = core.receive(timerAt + 1, n3, { kind: 'vote-request', term: 1, preVote: false, transfer: false });
+    expect(onlyMessageTo(vote, n3)).toEqual({ kind: 'vote-response', term: 1, preVote: false, granted: true });
+    expect(core.tick(timerAt - 1 + hb).messages).toEqual([]);
+    expect(core.status(timerAt - 1 + hb).role).toBe('follower');
+  });
+
+  it('campaigns for real after a won pre-vote once the wait for a lower-id rival passes with no vote request', () => {
+    const core = newCore(n2);
+    core.tick(min);
+    core.receive(min + 1, n1, { kind: 'vote-request', term: 1, preVote: true, transfer: false });
+    core.receive(min + 2, n3, { kind: 'vote-response', term: 1, preVote: true, granted: true });
+    expect(core.nextWakeAt()).toBe(min + 1 + hb);
+    const campaign = core.tick(min + 1 + hb);
+    expect(core.status(min + 1 + hb).role).toBe('candidate');
+    expect(campaign.hardState).toEqual({ term: 1, votedFor: n2 });
+    expect(onlyMessageTo(campaign, n3)).toEqual({ kind: 'vote-request', term: 1, preVote: false, transfer: false });
+  });
+
   it('stays in its term when the majority refuses the pre-vote', () => {
     const core = newCore(n1, { hardState: { term: 7, votedFor: null } });
     core.tick(min);

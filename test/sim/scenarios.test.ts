@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { nodeDefaults } from '../../src/node/node-options.ts';
 import { SeededRandom } from '../../src/util/seeded-random.ts';
 import { rateSpreadWithin, runRandomSchedule, simTimings } from './random-schedule.ts';
 import { SimCluster } from './sim-cluster.ts';
@@ -43,6 +44,31 @@ describe.each([3, 5])('a %i-node simulated cluster', (nodes) => {
     expect(sim.role(first as never)).toBe('follower');
     expect(sim.leaderOf(first as never)).toBe(newLeader);
     expect(sim.checker.violations).toEqual([]);
+  });
+
+  it('at the default timings, replaces a crashed leader within the election timeout plus jitter in 99% of failovers', () => {
+    const defaults = { heartbeatIntervalMs: nodeDefaults.heartbeatMs, electionTimeoutMinMs: nodeDefaults.electionTimeoutMs, electionJitterMs: nodeDefaults.electionJitterMs, maxClockDrift: 0.05 };
+    // A survivor campaigns between the minimum timeout and the jitter after the last heartbeat;
+    // the pre-vote and vote round trips take a few milliseconds more. Only a split vote, which
+    // costs a retry, takes longer.
+    const boundMs = defaults.electionTimeoutMinMs + defaults.electionJitterMs + 10;
+    const trials = 400;
+    let slow = 0;
+    for (let seed = 1; seed <= trials; seed++) {
+      const sim = new SimCluster({ nodes, seed, timings: defaults, network: { minDelayMs: 0.2, maxDelayMs: 2 } });
+      sim.runUntilTrue(() => sim.agreedLeader() !== null, 20 * defaults.electionTimeoutMinMs);
+      const old = sim.agreedLeader();
+      expect(old, `seed ${seed}: no first leader`).not.toBeNull();
+      sim.runFor(2 * defaults.electionTimeoutMinMs + sim.random.between(0, defaults.heartbeatIntervalMs));
+      const oldTerm = sim.term(old as never);
+      const killedAt = sim.now;
+      sim.crash(old as never);
+      const at = sim.runUntilTrue(() => sim.ids.some((id) => id !== old && sim.role(id) === 'leader' && sim.term(id) > oldTerm), 20 * defaults.electionTimeoutMinMs);
+      expect(at, `seed ${seed}: no new leader`).not.toBeNull();
+      if ((at ?? Infinity) - killedAt > boundMs) slow += 1;
+      expect(sim.checker.violations).toEqual([]);
+    }
+    expect(slow).toBeLessThanOrEqual(trials / 100);
   });
 
   it('does not let a node isolated for a long time raise the cluster term or unseat the leader when it returns', () => {
