@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkElectionConfig } from '../../src/core/election-config.ts';
-import { ElectionCore } from '../../src/core/election-core.ts';
+import { ElectionCore, type Ready } from '../../src/core/election-core.ts';
+import type { NodeId } from '../../src/core/ids.ts';
 import {
   configFor,
   electedLeader,
@@ -15,6 +16,16 @@ import {
 } from './core-fixture.ts';
 
 const { electionTimeoutMinMs: min, heartbeatIntervalMs: hb, electionJitterMs: jitter } = timings;
+
+/** `self` campaigns at `min`, grants the pre-vote of `rival` (whose timer fired alike), then wins its own pre-vote. */
+function preVoteWonBesideRival(self: NodeId, rival: NodeId): { readonly core: ElectionCore; readonly won: Ready } {
+  const core = newCore(self);
+  core.tick(min);
+  core.receive(min + 1, rival, { kind: 'vote-request', term: 1, preVote: true, transfer: false });
+  const voter = [n1, n2, n3].find((id) => id !== self && id !== rival) ?? n3;
+  const won = core.receive(min + 2, voter, { kind: 'vote-response', term: 1, preVote: true, granted: true });
+  return { core, won };
+}
 
 describe('election timer', () => {
   it('draws each timeout from [min, min + jitter) with the injected random source', () => {
@@ -110,11 +121,7 @@ describe('pre-vote', () => {
   });
 
   it('lets a rival with a lower id ask for votes first when both pass pre-vote together, so the vote does not split', () => {
-    const core = newCore(n2);
-    core.tick(min);
-    // n1's timer fired at about the same time: n2 grants its pre-vote while campaigning itself.
-    core.receive(min + 1, n1, { kind: 'vote-request', term: 1, preVote: true, transfer: false });
-    const won = core.receive(min + 2, n3, { kind: 'vote-response', term: 1, preVote: true, granted: true });
+    const { core, won } = preVoteWonBesideRival(n2, n1);
     expect(core.status(min + 2).role).toBe('pre-candidate');
     expect(core.hardState()).toEqual({ term: 0, votedFor: null });
     expect(won.messages).toEqual([]);
@@ -124,10 +131,7 @@ describe('pre-vote', () => {
   });
 
   it('does not wait for a rival with a higher id, which waits instead', () => {
-    const core = newCore(n1);
-    core.tick(min);
-    core.receive(min + 1, n2, { kind: 'vote-request', term: 1, preVote: true, transfer: false });
-    const won = core.receive(min + 2, n3, { kind: 'vote-response', term: 1, preVote: true, granted: true });
+    const { core, won } = preVoteWonBesideRival(n1, n2);
     expect(core.status(min + 2).role).toBe('candidate');
     expect(onlyMessageTo(won, n2)).toEqual({ kind: 'vote-request', term: 1, preVote: false, transfer: false });
   });
@@ -156,10 +160,7 @@ describe('pre-vote', () => {
   });
 
   it('campaigns for real after a won pre-vote once the wait for a lower-id rival passes with no vote request', () => {
-    const core = newCore(n2);
-    core.tick(min);
-    core.receive(min + 1, n1, { kind: 'vote-request', term: 1, preVote: true, transfer: false });
-    core.receive(min + 2, n3, { kind: 'vote-response', term: 1, preVote: true, granted: true });
+    const { core } = preVoteWonBesideRival(n2, n1);
     expect(core.nextWakeAt()).toBe(min + 1 + hb);
     const campaign = core.tick(min + 1 + hb);
     expect(core.status(min + 1 + hb).role).toBe('candidate');
