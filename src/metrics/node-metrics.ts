@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Role } from '../core/role.ts';
 import type { PeerState } from '../health/peer-health-tracker.ts';
@@ -98,6 +99,20 @@ export class NodeMetrics {
       collect() {
         const load = source.members().find((member) => member.isSelf)?.load;
         if (load !== undefined && load !== null) this.set(load.eventLoopDelayP99Ms / 1000);
+      },
+    });
+
+    let busyReportedSeconds = 0;
+    new Counter({
+      name: 'hbc_event_loop_busy_seconds_total',
+      help:
+        "time this process's event loop spent running code rather than waiting for I/O or timers; its rate is the " +
+        "share of one core's time the node keeps busy, timed by the loop itself rather than billed by the kernel",
+      registers,
+      collect() {
+        const busySeconds = performance.eventLoopUtilization().active / 1000;
+        this.inc(Math.max(0, busySeconds - busyReportedSeconds));
+        busyReportedSeconds = Math.max(busySeconds, busyReportedSeconds);
       },
     });
 

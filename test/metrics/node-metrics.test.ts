@@ -70,6 +70,13 @@ describe('node metrics', () => {
     expect(values.has('process_resident_memory_bytes')).toBe(true);
     expect(values.has('nodejs_eventloop_lag_p99_seconds')).toBe(true);
 
+    // The loop's busy time grows by at least the time it is kept running.
+    const busyBefore = values.get('hbc_event_loop_busy_seconds_total') ?? Number.NaN;
+    const spinUntil = performance.now() + 50;
+    while (performance.now() < spinUntil);
+    const busyAfter = (await scrape()).get('hbc_event_loop_busy_seconds_total') ?? Number.NaN;
+    expect(busyAfter - busyBefore).toBeGreaterThanOrEqual(0.05);
+
     const notFound = await fetch(`http://127.0.0.1:${started.port}/other`);
     expect(notFound.status).toBe(404);
   });
