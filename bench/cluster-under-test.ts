@@ -122,6 +122,11 @@ export class ClusterUnderTest {
     return this.ids.filter((id) => this.isRunning(id));
   }
 
+  /** `host:port` of the node's Prometheus endpoint. */
+  metricsAddress(id: NodeId): string {
+    return this.slot(id).metricsAddress;
+  }
+
   pid(id: NodeId): number {
     const pid = this.slot(id).child?.pid;
     if (pid === undefined) throw new Error(`${id} is not running`);

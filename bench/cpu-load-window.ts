@@ -1,7 +1,8 @@
 import os from 'node:os';
 import type { NodeId } from '../src/core/ids.ts';
 import type { ClusterUnderTest } from './cluster-under-test.ts';
-import { CpuHogs } from './cpu-hogs.ts';
+import { BackgroundProcesses } from './background-processes.ts';
+import { leaderChangeCauses, type LeaderChange } from './leader-change-causes.ts';
 import { StallMonitor, type StallSummary } from './machine-stalls.ts';
 import { numberField, type NodeLogEvent } from './node-log-event.ts';
 import { clockTicksPerSecond, readProcessCounters } from './proc-stats.ts';
@@ -34,8 +35,9 @@ export interface CpuLoadWindow {
   readonly hogs: number;
   /** Of one core each, /proc/<pid>/stat over the window. */
   readonly hogCpuPercent: readonly number[];
-  /** New leaders during the window: every one of them is spurious, nothing failed. */
+  /** New leaders during the window: nothing failed, so each is a freeze or a spurious election. */
   readonly electionsWon: number;
+  readonly leaderChanges: readonly LeaderChange[];
   readonly nodes: readonly NodeUnderLoad[];
   /** The bench's own timer, competing with the hogs like the nodes do. */
   readonly stalls: StallSummary;
@@ -47,7 +49,7 @@ export interface CpuLoadWindow {
  * is told (SIGUSR2) to start its histogram afresh as the window opens.
  */
 export async function runUnderCpuLoad(cluster: ClusterUnderTest, seconds: number, resetProbes: boolean): Promise<CpuLoadWindow> {
-  const hogs = CpuHogs.start(os.availableParallelism());
+  const hogs = BackgroundProcesses.cpuHogs(os.availableParallelism());
   try {
     const pids = new Map(cluster.ids.map((id) => [id, cluster.pid(id)] as const));
     const ticks = (pid: number): number | null => readProcessCounters(pid)?.cpuTicks ?? null;
@@ -74,6 +76,7 @@ export async function runUnderCpuLoad(cluster: ClusterUnderTest, seconds: number
       hogs: hogs.pids.length,
       hogCpuPercent,
       electionsWon: inWindow.filter((entry) => entry.event === 'election-won').length,
+      leaderChanges: leaderChangeCauses(cluster.logEvents(), cluster.ids, startWallMs, endWallMs, cluster.timings),
       nodes,
       stalls,
     };

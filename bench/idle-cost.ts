@@ -7,8 +7,9 @@ import { heartbeatWireSize, type HeartbeatWireSize } from './heartbeat-wire-size
 import { formatStalls, StallMonitor, type StallSummary } from './machine-stalls.ts';
 import { numberField, stringField } from './node-log-event.ts';
 import { clockTicksPerSecond, readProcessCounters, type ProcessCounters } from './proc-stats.ts';
+import { BackgroundProcesses } from './background-processes.ts';
 import { sleep } from './sleep.ts';
-import { productTimings, timingsLabel, type Timings } from './timings.ts';
+import { etcdLikeTimings, productTimings, timingsLabel, type Timings } from './timings.ts';
 
 interface NodeCost {
   readonly node: NodeId;
@@ -17,6 +18,8 @@ interface NodeCost {
   readonly cpuPercent: number;
   /** Of one core, from the scheduler's run time in /proc/<pid>/schedstat (ns). */
   readonly schedCpuPercent: number | null;
+  /** Share of the window the node's event loop was running code, by its own clock (hbc_event_loop_busy_seconds_total). */
+  readonly busyPercent: number | null;
   readonly rssMiB: number | null;
   /** Bytes handed to write/read syscalls per second (/proc/<pid>/io): sockets, plus log lines (none at idle). */
   readonly writtenBytesPerSecond: number | null;
@@ -24,6 +27,11 @@ interface NodeCost {
   /** write/read syscalls per second: with nothing else to do, about one per message sent or received. */
   readonly writeCallsPerSecond: number | null;
   readonly readCallsPerSecond: number | null;
+}
+
+interface ControlCost {
+  readonly cpuPercent: number | null;
+  readonly schedCpuPercent: number | null;
 }
 
 interface IdleCostRun {
@@ -34,6 +42,8 @@ interface IdleCostRun {
   /** Leadership changes during the window (should be 0: the cluster is idle). */
   readonly electionsDuringWindow: number;
   readonly costs: readonly NodeCost[];
+  /** The idle control process (see `BackgroundProcesses.idleControl`) over the same window. */
+  readonly control: ControlCost;
   readonly stalls: StallSummary;
   /** Derived from the protocol: one heartbeat per peer per interval, one ack back. */
   readonly heartbeatsPerSecond: number;
@@ -46,14 +56,19 @@ const quickWarmUpMs = 2_000;
 
 export const idleCost: Benchmark = {
   name: 'idle-cost',
-  description: 'CPU, RSS and heartbeat traffic of a healthy idle cluster of 3, 5, 7, 9 nodes (--seconds, --nodes)',
+  description: 'CPU, RSS and heartbeat traffic of a healthy idle cluster of 3, 5, 7, 9 nodes, and 5 at 100/1000 (--seconds, --nodes)',
   async run(options, { progress }) {
     const sizes = options.nodes ?? (options.quick ? [3, 5] : [3, 5, 7, 9]);
     const seconds = options.seconds ?? (options.quick ? 10 : 30);
     const runs: IdleCostRun[] = [];
-    for (const nodes of sizes) {
-      progress(`idle-cost ${nodes} nodes: ${seconds} s window`);
-      runs.push(await measureIdleCluster(nodes, productTimings, seconds, options.quick ? quickWarmUpMs : warmUpMs));
+    // The cost target is stated for 5 nodes at a 100 ms heartbeat; the defaults beat twice as often.
+    const configurations = [
+      ...sizes.map((nodes) => ({ nodes, timings: productTimings })),
+      ...(sizes.includes(5) ? [{ nodes: 5, timings: etcdLikeTimings }] : []),
+    ];
+    for (const { nodes, timings } of configurations) {
+      progress(`idle-cost ${nodes} nodes at ${timingsLabel(timings)}: ${seconds} s window`);
+      runs.push(await measureIdleCluster(nodes, timings, seconds, options.quick ? quickWarmUpMs : warmUpMs));
     }
     return report(runs, options);
   },
@@ -61,20 +76,29 @@ export const idleCost: Benchmark = {
 
 async function measureIdleCluster(nodes: number, timings: Timings, seconds: number, warmUp: number): Promise<IdleCostRun> {
   const cluster = await ClusterUnderTest.start({ size: nodes, timings });
+  const control = BackgroundProcesses.idleControl(timings.heartbeatMs);
   try {
     const stable = await cluster.waitForStableLeader();
     await sleep(warmUp);
     const pids = new Map(cluster.ids.map((id) => [id, cluster.pid(id)] as const));
+    const controlPid = control.pids[0];
+    const controlBefore = controlPid === undefined ? null : readProcessCounters(controlPid);
+    const busyBefore = await readBusySeconds(cluster);
     const before = readAll(pids);
     const windowStartWallMs = Date.now();
     const startedAt = performance.now();
     const monitor = new StallMonitor();
     await sleep(seconds * 1000);
     const after = readAll(pids);
+    const busyAfter = await readBusySeconds(cluster);
+    const controlAfter = controlPid === undefined ? null : readProcessCounters(controlPid);
     const elapsedSeconds = (performance.now() - startedAt) / 1000;
     const stalls = monitor.stop();
     const elections = cluster.logEvents().filter((entry) => entry.event === 'election-won' && entry.wallMs >= windowStartWallMs).length;
-    const costs = cluster.ids.map((id) => nodeCost(id, id === stable.leader ? 'leader' : 'follower', before.get(id), after.get(id), elapsedSeconds));
+    const costs = cluster.ids.map((id) => {
+      const busy = { before: busyBefore.get(id) ?? null, after: busyAfter.get(id) ?? null };
+      return nodeCost(id, id === stable.leader ? 'leader' : 'follower', { before: before.get(id), after: after.get(id), busy }, elapsedSeconds);
+    });
     const follower = cluster.ids.find((id) => id !== stable.leader) ?? stable.leader;
     const wonAt = cluster.logEvents().find((entry) => entry.event === 'election-won' && entry.node === stable.leader && numberField(entry, 'term') === stable.term);
     // The round number grows by one per interval; its varint length is part of the size.
@@ -86,13 +110,22 @@ async function measureIdleCluster(nodes: number, timings: Timings, seconds: numb
       leader: stable.leader,
       electionsDuringWindow: elections,
       costs,
+      control: controlCost(controlBefore, controlAfter, elapsedSeconds),
       stalls,
       heartbeatsPerSecond: ((nodes - 1) * 1000) / timings.heartbeatMs,
       wireSize: heartbeatWireSize(benchClusterId, stable.leader, follower, { term: stable.term, round, metadata: leaderMetadata(cluster, stable.leader, costs) }),
     };
   } finally {
-    await cluster.stop();
+    await Promise.all([control.stop(), cluster.stop()]);
   }
+}
+
+function controlCost(before: ProcessCounters | null, after: ProcessCounters | null, seconds: number): ControlCost {
+  if (!before || !after) return { cpuPercent: null, schedCpuPercent: null };
+  return {
+    cpuPercent: (100 * (after.cpuTicks - before.cpuTicks)) / clockTicksPerSecond / seconds,
+    schedCpuPercent: before.runtimeNs === null || after.runtimeNs === null ? null : (100 * (after.runtimeNs - before.runtimeNs)) / 1e9 / seconds,
+  };
 }
 
 /**
@@ -110,11 +143,36 @@ function leaderMetadata(cluster: ClusterUnderTest, leader: NodeId, costs: readon
   };
 }
 
+/**
+ * Each node's event-loop busy time from its metrics endpoint. Unlike the kernel's CPU accounting,
+ * the loop times itself, so a VM freeze while it waits counts as idle, as it should.
+ */
+async function readBusySeconds(cluster: ClusterUnderTest): Promise<Map<NodeId, number | null>> {
+  const readings = await Promise.all(
+    cluster.ids.map(async (id) => {
+      try {
+        const response = await fetch(`http://${cluster.metricsAddress(id)}/metrics`, { signal: AbortSignal.timeout(5000) });
+        const match = /^hbc_event_loop_busy_seconds_total (\S+)$/m.exec(await response.text());
+        return [id, match?.[1] === undefined ? null : Number(match[1])] as const;
+      } catch {
+        return [id, null] as const;
+      }
+    }),
+  );
+  return new Map(readings);
+}
+
 function readAll(pids: ReadonlyMap<NodeId, number>): Map<NodeId, ProcessCounters | null> {
   return new Map([...pids].map(([id, pid]) => [id, readProcessCounters(pid)] as const));
 }
 
-function nodeCost(node: NodeId, role: NodeCost['role'], before: ProcessCounters | null | undefined, after: ProcessCounters | null | undefined, seconds: number): NodeCost {
+interface WindowReadings {
+  readonly before: ProcessCounters | null | undefined;
+  readonly after: ProcessCounters | null | undefined;
+  readonly busy: { readonly before: number | null; readonly after: number | null };
+}
+
+function nodeCost(node: NodeId, role: NodeCost['role'], { before, after, busy }: WindowReadings, seconds: number): NodeCost {
   if (!before || !after) throw new Error(`${node} exited during the idle window`);
   const rate = (from: number | null, to: number | null): number | null => (from === null || to === null ? null : (to - from) / seconds);
   const runtime = rate(before.runtimeNs, after.runtimeNs);
@@ -123,6 +181,7 @@ function nodeCost(node: NodeId, role: NodeCost['role'], before: ProcessCounters 
     role,
     cpuPercent: (100 * (after.cpuTicks - before.cpuTicks)) / clockTicksPerSecond / seconds,
     schedCpuPercent: runtime === null ? null : (100 * runtime) / 1e9,
+    busyPercent: busy.before === null || busy.after === null ? null : (100 * (busy.after - busy.before)) / seconds,
     rssMiB: after.rssKiB === null ? null : after.rssKiB / 1024,
     writtenBytesPerSecond: rate(before.writtenBytes, after.writtenBytes),
     readBytesPerSecond: rate(before.readBytes, after.readBytes),
@@ -155,11 +214,15 @@ function report(runs: readonly IdleCostRun[], options: BenchOptions): BenchmarkO
     const followerCpu = followers.map((cost) => cost.cpuPercent);
     return [
       String(run.nodes),
+      timingsLabel(run.timings),
       fixed(leader?.cpuPercent, 1),
       fixed(leader?.schedCpuPercent, 1),
+      fixed(leader?.busyPercent, 2),
       `${fixed(mean(followerCpu), 1)} (${fixed(Math.max(...followerCpu), 1)})`,
       fixed(mean(followers.flatMap((cost) => cost.schedCpuPercent ?? [])), 1),
+      fixed(mean(followers.flatMap((cost) => cost.busyPercent ?? [])), 2),
       fixed(run.costs.reduce((sum, cost) => sum + cost.cpuPercent, 0), 1),
+      `${fixed(run.control.cpuPercent, 1)} / ${fixed(run.control.schedCpuPercent, 1)}`,
       fixed(leader?.rssMiB, 0),
       fixed(mean(followers.flatMap((cost) => cost.rssMiB ?? [])), 0),
       String(run.stalls.over100Ms),
@@ -171,6 +234,7 @@ function report(runs: readonly IdleCostRun[], options: BenchOptions): BenchmarkO
     const followers = run.costs.filter((cost) => cost.role === 'follower');
     return [
       String(run.nodes),
+      timingsLabel(run.timings),
       fixed(run.heartbeatsPerSecond, 0),
       fixed(run.heartbeatsPerSecond, 0),
       `${run.wireSize.heartbeatBytes} / ${run.wireSize.ackBytes}`,
@@ -184,24 +248,28 @@ function report(runs: readonly IdleCostRun[], options: BenchOptions): BenchmarkO
       fixed(mean(followers.flatMap((cost) => cost.writeCallsPerSecond ?? [])), 1),
     ];
   });
+  const first = runs[0];
   const leaderCpuSlope = slope(runs.flatMap((run) => {
     const leader = run.costs.find((cost) => cost.role === 'leader');
-    return leader ? [[run.nodes, leader.cpuPercent] as const] : [];
+    return leader && run.timings === first?.timings ? [[run.nodes, leader.cpuPercent] as const] : [];
   }));
-  const first = runs[0];
   return {
     lines: [
-      `Healthy idle cluster at ${first ? timingsLabel(first.timings) : '-'}, measured over ${first ? first.seconds.toFixed(0) : '-'} s after a warm-up,`,
+      `Healthy idle cluster, measured over ${first ? first.seconds.toFixed(0) : '-'} s after a warm-up,`,
       'CPU as % of one core. "stat": utime+stime deltas from /proc/<pid>/stat (10 ms ticks); "sched": run time from',
       '/proc/<pid>/schedstat (ns, the scheduler\'s own count). Both are charged by the guest kernel: a VM freeze may be',
-      'billed to whatever ran, so "stalls" counts wake-ups of the bench\'s 5 ms timer >= 100 ms late in the window.',
+      'billed to whatever ran, so "stalls" counts wake-ups of the bench\'s 5 ms timer >= 100 ms late in the window, and',
+      '"control" is a bare Node process that wakes at the heartbeat interval and does nothing, measured over the same',
+      'window: a node\'s figure minus the control\'s estimates what the node itself costs. "busy": the share of the window',
+      'the node\'s event loop spent running code by its own clock (hbc_event_loop_busy_seconds_total). Where the machine',
+      'freezes processes as they wake, it counts the freezes too.',
       '',
       ...formatTable(
-        ['nodes', 'leader CPU% stat', 'leader sched', 'follower stat mean (max)', 'follower sched', 'cluster CPU% stat', 'leader RSS MiB', 'follower RSS MiB', 'stalls', 'elections'],
+        ['nodes', 'timings', 'leader CPU% stat', 'leader sched', 'leader busy', 'follower stat mean (max)', 'follower sched', 'follower busy', 'cluster CPU% stat', 'control stat / sched', 'leader RSS MiB', 'follower RSS MiB', 'stalls', 'elections'],
         cpuRows,
       ),
       '',
-      leaderCpuSlope === null ? '' : `leader CPU grows by ${leaderCpuSlope.toFixed(2)}% of a core per extra node (least-squares over the sizes above)`,
+      leaderCpuSlope === null ? '' : `leader CPU grows by ${leaderCpuSlope.toFixed(2)}% of a core per extra node (least-squares over the sizes at ${first ? timingsLabel(first.timings) : '-'})`,
       '',
       'Heartbeat traffic of the leader. Messages are derived from the protocol: one Deliver(Heartbeat) per peer per',
       'interval, each answered by Replies(HeartbeatAck). Bytes/s from those counts and protobuf payload sizes encoded as',
@@ -212,11 +280,11 @@ function report(runs: readonly IdleCostRun[], options: BenchOptions): BenchmarkO
       'which an idle node writes none.',
       '',
       ...formatTable(
-        ['nodes', 'heartbeats/s out', 'acks/s in', 'payload B hb / ack', 'payload B/s out', 'payload B/s in', 'cluster msgs/s', 'leader written B/s', 'leader read B/s', 'leader writes/s', 'follower written B/s', 'follower writes/s'],
+        ['nodes', 'timings', 'heartbeats/s out', 'acks/s in', 'payload B hb / ack', 'payload B/s out', 'payload B/s in', 'cluster msgs/s', 'leader written B/s', 'leader read B/s', 'leader writes/s', 'follower written B/s', 'follower writes/s'],
         trafficRows,
       ),
       '',
-      ...runs.map((run) => `stalls during the ${run.nodes}-node window: ${formatStalls(run.stalls)}`),
+      ...runs.map((run) => `stalls during the ${run.nodes}-node window at ${timingsLabel(run.timings)}: ${formatStalls(run.stalls)}`),
     ],
     data: { quick: options.quick, runs },
   };

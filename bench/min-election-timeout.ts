@@ -2,8 +2,8 @@ import { ClusterUnderTest } from './cluster-under-test.ts';
 import { runUnderCpuLoad, type CpuLoadWindow } from './cpu-load-window.ts';
 import type { Timings } from './timings.ts';
 
-/** Minimum election timeouts tried, largest first. */
-export const candidateTimeoutsMs = [500, 300, 200, 150, 100] as const;
+/** Minimum election timeouts tried, largest first: above the defaults too, where freezes here are long. */
+export const candidateTimeoutsMs = [2000, 1000, 500, 300, 200, 150, 100] as const;
 
 export interface TimeoutTrial {
   readonly timings: Timings;
@@ -12,8 +12,10 @@ export interface TimeoutTrial {
 
 export interface MinTimeoutSearch {
   readonly trials: readonly TimeoutTrial[];
-  /** The smallest timeout that, like every larger one tried, saw no spurious election; null if none did. */
+  /** The smallest timeout that, like every larger one tried, saw no leader change at all; null if none did. */
   readonly smallestStableMs: number | null;
+  /** The same, counting only changes that no freeze explains (see leader-change-causes.ts). */
+  readonly smallestFreeOfSpuriousMs: number | null;
 }
 
 /** Heartbeat and jitter a tenth of the timeout: the product defaults' proportions (50/500, 50). */
@@ -32,15 +34,25 @@ export async function findMinElectionTimeout(seconds: number, progress: (line: s
       progress(`min timeout: ${timeoutMs} ms for ${seconds} s under load`);
       const window = await runUnderCpuLoad(cluster, seconds, false);
       trials.push({ timings, window });
-      progress(`min timeout: ${timeoutMs} ms: ${window.electionsWon} spurious elections`);
+      const unexplained = window.leaderChanges.filter((change) => change.cause === 'unexplained').length;
+      progress(`min timeout: ${timeoutMs} ms: ${window.electionsWon} leader changes, ${unexplained} unexplained by a freeze`);
     } finally {
       await cluster.stop();
     }
   }
-  let smallestStableMs: number | null = null;
+  return {
+    trials,
+    smallestStableMs: smallestWhile(trials, (trial) => trial.window.electionsWon === 0),
+    smallestFreeOfSpuriousMs: smallestWhile(trials, (trial) => trial.window.leaderChanges.every((change) => change.cause !== 'unexplained')),
+  };
+}
+
+/** The timeout of the last trial (largest timeout first) before `holds` first fails. */
+function smallestWhile(trials: readonly TimeoutTrial[], holds: (trial: TimeoutTrial) => boolean): number | null {
+  let smallest: number | null = null;
   for (const trial of trials) {
-    if (trial.window.electionsWon > 0) break;
-    smallestStableMs = trial.timings.electionTimeoutMs;
+    if (!holds(trial)) break;
+    smallest = trial.timings.electionTimeoutMs;
   }
-  return { trials, smallestStableMs };
+  return smallest;
 }

@@ -5,6 +5,7 @@ import { ClusterUnderTest } from './cluster-under-test.ts';
 import { runUnderCpuLoad, type CpuLoadWindow } from './cpu-load-window.ts';
 import { formatStalls } from './machine-stalls.ts';
 import { findMinElectionTimeout, type MinTimeoutSearch } from './min-election-timeout.ts';
+import type { LeaderChange } from './leader-change-causes.ts';
 import { productTimings, timingsLabel } from './timings.ts';
 
 const eventLoopProbe = fileURLToPath(new URL('./event-loop-probe.ts', import.meta.url));
@@ -28,6 +29,16 @@ export const stability: Benchmark = {
   },
 };
 
+function formatTimeout(ms: number | null): string {
+  return ms === null ? 'none of those tried' : `${ms} ms`;
+}
+
+/** E.g. "4 after the leader froze past the timeout, 1 after a majority of followers did, 1 unexplained (spurious)". */
+function describeCauses(changes: readonly LeaderChange[]): string {
+  const count = (cause: LeaderChange['cause']): number => changes.filter((change) => change.cause === cause).length;
+  return `${count('leader-frozen')} after the leader froze past the timeout, ${count('majority-frozen')} after a majority of followers did, ${count('unexplained')} unexplained (spurious)`;
+}
+
 function fixed(value: number | null | undefined, digits: number): string {
   return value === null || value === undefined ? '-' : value.toFixed(digits);
 }
@@ -47,7 +58,8 @@ function report(window: CpuLoadWindow, search: MinTimeoutSearch | null, options:
   const lines = [
     `3 nodes at ${timingsLabel(productTimings)} for ${window.seconds.toFixed(0)} s while ${window.hogs} CPU hogs spin (one per core, nothing pinned,`,
     `same priority; hog CPU % of a core: ${window.hogCpuPercent.map((value) => value.toFixed(0)).join(', ')}).`,
-    `leader changes (election-won lines in the window, target 0): ${window.electionsWon}`,
+    `leader changes (election-won lines in the window, target 0): ${window.electionsWon}; ${describeCauses(window.leaderChanges)}`,
+    ...window.leaderChanges.map((change) => `  ${new Date(change.wallMs).toISOString()} term ${change.term ?? '?'}: ${change.from ?? '?'} -> ${change.to}, ${change.cause}`),
     '',
     'Per node, from its log lines: stall-detected (a timer fired more than a heartbeat late) and the worst lateness it',
     'logged. Event-loop delay is not exposed by the nodes: a probe imported into each node process (bench/event-loop-probe.ts,',
@@ -65,6 +77,7 @@ function report(window: CpuLoadWindow, search: MinTimeoutSearch | null, options:
       timingsLabel(trial.timings),
       fixed(trial.window.seconds, 0),
       String(trial.window.electionsWon),
+      String(trial.window.leaderChanges.filter((change) => change.cause === 'unexplained').length),
       String(trial.window.nodes.reduce((sum, node) => sum + node.preVotes, 0)),
       String(trial.window.nodes.reduce((sum, node) => sum + node.stallsDetected, 0)),
       fixed(Math.max(0, ...trial.window.nodes.map((node) => node.maxLateByMs ?? 0)), 0),
@@ -72,12 +85,13 @@ function report(window: CpuLoadWindow, search: MinTimeoutSearch | null, options:
     ]);
     lines.push(
       '',
-      'Smallest minimum election timeout with no spurious election under the same load (heartbeat = timeout / 10,',
-      'jitter = timeout / 5; a fresh 3-node cluster per timeout):',
+      'Smallest minimum election timeout with no spurious election under the same load (heartbeat and jitter = timeout / 10,',
+      'a fresh 3-node cluster per timeout):',
       '',
-      ...formatTable(['timing', 'seconds', 'spurious elections', 'pre-votes', 'stall-detected', 'max late ms', 'bench stalls >=100 ms'], searchRows),
+      ...formatTable(['timing', 'seconds', 'leader changes', 'unexplained by a freeze', 'pre-votes', 'stall-detected', 'max late ms', 'bench stalls >=100 ms'], searchRows),
       '',
-      `smallest timeout with zero spurious elections (and none at any larger one): ${search.smallestStableMs === null ? 'none' : `${search.smallestStableMs} ms`}`,
+      `smallest timeout with no leader change (and none at any larger one): ${formatTimeout(search.smallestStableMs)}`,
+      `smallest timeout with no change that a freeze does not explain (and none at any larger one): ${formatTimeout(search.smallestFreeOfSpuriousMs)}`,
     );
   }
   return { lines, data: { quick: options.quick, timings: productTimings, window, minTimeoutSearch: search } };

@@ -106,8 +106,8 @@ export class NodeMetrics {
     new Counter({
       name: 'hbc_event_loop_busy_seconds_total',
       help:
-        "time this process's event loop spent running code rather than waiting for I/O or timers; its rate is the " +
-        "share of one core's time the node keeps busy, timed by the loop itself rather than billed by the kernel",
+        "time this process's event loop spent running code rather than waiting for I/O or timers (event-loop " +
+        "utilization); its rate is the share of one core's time the node keeps its main thread busy",
       registers,
       collect() {
         const busySeconds = performance.eventLoopUtilization().active / 1000;
