@@ -124,15 +124,8 @@ export class ElectionCore {
   /** Advances timers. Call it no later than `nextWakeAt()`; calling it early is harmless. */
   tick(now: number): Ready {
     const lateByMs = now - this.nextWakeAt();
-    if (lateByMs > this.config.heartbeatIntervalMs) {
-      // This process was stalled past its own deadline (paused, or its machine froze): messages
-      // that arrived meanwhile are still unread. Give them a moment before concluding that the
-      // leader or the quorum is gone. Acting later is always safe; acting on stale news flaps.
-      // The grace is jittered: a freeze of the whole machine wakes every follower at once, and
-      // equal graces would make them all campaign at once and split the vote.
-      this.stallGraceUntil = now + 2 * this.config.heartbeatIntervalMs + this.random.next() * this.config.electionJitterMs;
-      this.emit({ type: 'stall-detected', term: this.term, lateByMs });
-    }
+    // Once per stall: the driver may have reported this one already (see `stalled`).
+    if (lateByMs > this.config.heartbeatIntervalMs && now >= this.stallGraceUntil) this.enterStallGrace(now, lateByMs);
     const inStallGrace = now < this.stallGraceUntil;
     if (this.leader) {
       const leader = this.leader;
@@ -156,6 +149,17 @@ export class ElectionCore {
         this.startPreVote(now);
       }
     }
+    return this.flush();
+  }
+
+  /**
+   * Reports that this process was stalled for `lateByMs`, as a timer of the driver's that fires
+   * every heartbeat interval saw. The core's own timer cannot always tell: a follower frozen from
+   * just after a heartbeat until just past its election deadline wakes barely late, with the
+   * leader's heartbeats from the freeze still unread.
+   */
+  stalled(now: number, lateByMs: number): Ready {
+    if (now >= this.stallGraceUntil) this.enterStallGrace(now, lateByMs);
     return this.flush();
   }
 
@@ -548,6 +552,18 @@ export class ElectionCore {
   }
 
   // ---- small helpers -----------------------------------------------------------------------
+
+  /**
+   * This process was stalled (paused, or its machine froze): messages that arrived meanwhile are
+   * still unread. Give them a moment before concluding that the leader or the quorum is gone.
+   * Acting later is always safe; acting on stale news flaps. The grace is jittered: a freeze of the
+   * whole machine wakes every follower at once, and equal graces would make them all campaign at
+   * once and split the vote.
+   */
+  private enterStallGrace(now: number, lateByMs: number): void {
+    this.stallGraceUntil = now + 2 * this.config.heartbeatIntervalMs + this.random.next() * this.config.electionJitterMs;
+    this.emit({ type: 'stall-detected', term: this.term, lateByMs });
+  }
 
   private randomElectionTimeout(): number {
     return this.config.electionTimeoutMinMs + this.random.next() * this.config.electionJitterMs;

@@ -277,6 +277,9 @@ export class NodeDriver {
     const now = this.options.clock.now();
     const lateBy = now - this.healthCheckDueAt;
     this.healthCheckDueAt = now + this.options.config.heartbeatIntervalMs;
+    // This timer is due every heartbeat, so it runs before an election timer that came due at the
+    // end of a freeze, and tells the core of the freeze first.
+    if (lateBy > this.options.config.heartbeatIntervalMs) void this.enqueue((core, at) => ({ ready: core.stalled(at, lateBy), result: null }), null);
     // After a stall of this process longer than the detector forgives, peers' messages are still
     // queued: judging them now would call every peer suspect. The next, timely check judges them.
     // Shorter stalls (frequent on a busy VM) must not skip checks, or a peer's suspect phase is missed.

@@ -57,6 +57,17 @@ describe('stall detection', () => {
     expect(core.status(late + 2 * hb)).toMatchObject({ role: 'follower', leaderId: n2 });
   });
 
+  it('holds back a campaign on a stall the driver reports, though its own timer wakes barely late', () => {
+    const core = followerOfN2(150);
+    const late = 150 + min + hb / 2; // frozen since just after the heartbeat at 150
+    const reported = core.stalled(late, late - 150 - hb);
+    expect(reported.events).toEqual([{ type: 'stall-detected', term: 1, lateByMs: late - 150 - hb }]);
+    expect(core.tick(late).messages).toEqual([]);
+    core.receive(late + 1, n2, { kind: 'heartbeat', term: 1, round: 9 });
+    core.tick(late + 2 * hb + jitter);
+    expect(core.status(late + 2 * hb + jitter)).toMatchObject({ role: 'follower', leaderId: n2 });
+  });
+
   it('campaigns once the grace passes with no word from the leader', () => {
     const core = followerOfN2(150);
     const late = 150 + min + 5 * hb;

@@ -121,6 +121,22 @@ describe('NodeDriver', () => {
   });
 });
 
+describe('NodeDriver stall reports', () => {
+  it('tells the core of a freeze that its once-a-heartbeat timer saw, though no election timer came due late', async () => {
+    const { driver, advance } = startDriver(new MemoryHardStateStore(), new RecordingTransport());
+    const stalls: number[] = [];
+    driver.subscribe(({ event }) => {
+      if (event.type === 'stall-detected') stalls.push(event.lateByMs);
+    });
+    await driver.start();
+    // The process "freezes": its clock moves on by four heartbeats, short of the election deadline.
+    advance(4 * timings.heartbeatIntervalMs);
+    await new Promise((resolve) => setTimeout(resolve, 3 * timings.heartbeatIntervalMs));
+    expect(stalls).toEqual([3 * timings.heartbeatIntervalMs]);
+    expect(driver.status().role).toBe('follower');
+  });
+});
+
 describe('NodeDriver over an in-memory network', () => {
   function startCluster() {
     const network = new MemoryNetwork();

@@ -134,6 +134,21 @@ describe('stalls', () => {
     }
   });
 
+  it('keeps the leader when every process freezes until just past the followers\' election deadlines', () => {
+    // A freeze that ends within a heartbeat of a deadline leaves that timer barely late; only the
+    // driver's once-a-heartbeat timer shows the stall, and the leader's queued heartbeats must win.
+    for (let freezeMs = min; freezeMs <= min + jitter + 10; freezeMs += 1) {
+      const sim = cluster(3, freezeMs);
+      const leader = electLeader(sim);
+      const term = sim.term(leader as never);
+      sim.runFor(3 * min);
+      for (const id of sim.ids) sim.pause(id, freezeMs);
+      sim.runFor(5 * min);
+      expect(sim.agreedLeader(), `freeze of ${freezeMs} ms`).toBe(leader);
+      expect(sim.maxTerm(), `freeze of ${freezeMs} ms`).toBe(term);
+    }
+  });
+
   it('keeps the leader when a follower is paused past the election timeout and resumes', () => {
     const sim = cluster(3, 3);
     const leader = electLeader(sim);

@@ -50,6 +50,8 @@ interface SimNode {
   core: ElectionCore | null;
   stored: HardState;
   pausedUntil: number;
+  /** Global time the current pause began. */
+  pausedAt: number;
   wakeToken: number;
   wakeAt: number;
 }
@@ -96,6 +98,7 @@ export class SimCluster {
         core: null,
         stored: initialHardState,
         pausedUntil: -Infinity,
+        pausedAt: -Infinity,
         wakeToken: 0,
         wakeAt: Infinity,
       };
@@ -159,6 +162,10 @@ export class SimCluster {
       case 'resume': {
         const node = this.node(event.node);
         if (!node.core || this.globalNow < node.pausedUntil) break;
+        // The driver's once-a-heartbeat timer comes due first and reports the stall.
+        const hb = node.config.heartbeatIntervalMs;
+        const lateByMs = node.rate * (this.globalNow - node.pausedAt) - hb;
+        if (lateByMs > hb) this.apply(node, node.core.stalled(this.localTime(node), lateByMs));
         this.apply(node, node.core.tick(this.localTime(node)));
         break;
       }
@@ -234,6 +241,7 @@ export class SimCluster {
   pause(id: NodeId, ms: number): void {
     const node = this.node(id);
     if (!node.core) return;
+    if (this.globalNow >= node.pausedUntil) node.pausedAt = this.globalNow;
     node.pausedUntil = Math.max(node.pausedUntil, this.globalNow + ms);
     this.queue.push(node.pausedUntil, { kind: 'resume', node: id });
   }
