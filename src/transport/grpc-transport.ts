@@ -150,6 +150,14 @@ export class GrpcTransport implements Transport {
       throw new Error('GrpcTransport: closed while starting');
     }
     this.log.info({ address: this.listenAddress, port: this.port }, 'peer transport listening');
+    for (const link of this.links.values()) this.keepConnected(link);
+  }
+
+  /** Peers whose channel is connected and ready for a call now. */
+  connectedPeers(): NodeId[] {
+    return [...this.links.values()]
+      .filter((link) => link.client.getChannel().getConnectivityState(false) === grpc.connectivityState.READY)
+      .map((link) => link.id);
   }
 
   send(to: NodeId, message: PeerMessage): void {
@@ -189,6 +197,20 @@ export class GrpcTransport implements Transport {
     if (server === undefined) return;
     await shutdownGrpcServer(server, SHUTDOWN_GRACE_MS);
     this.handler = undefined;
+  }
+
+  /**
+   * Connects the channel to `link` at once and again whenever it falls idle. A follower would
+   * otherwise open its channels to the other followers only when it first campaigns, and their
+   * TCP and HTTP/2 handshakes would lengthen every failover and hand-off. A channel to a peer that
+   * is down retries with the reconnect backoff.
+   */
+  private keepConnected(link: PeerLink): void {
+    if (this.closed) return;
+    const channel = link.client.getChannel();
+    const state = channel.getConnectivityState(true);
+    if (state === grpc.connectivityState.SHUTDOWN) return;
+    channel.watchConnectivityState(state, Infinity, () => this.keepConnected(link));
   }
 
   /** Outbound call completed: hand the peer's replies to the inbound handler. */

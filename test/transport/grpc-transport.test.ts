@@ -105,8 +105,9 @@ describe('GrpcTransport', () => {
   it('delivers a heartbeat and carries the ack back to the sender', async () => {
     const nodes = await makeCluster([a, b, c]);
     const [na, nb] = [nodes.get(a)!, nodes.get(b)!];
-    await na.transport.start(recorder(na));
+    // The receiver first: a sender that finds its peer down backs off before it tries again.
     await nb.transport.start(recorder(nb, follower));
+    await na.transport.start(recorder(na));
 
     na.transport.send(b, { kind: 'heartbeat', term: 2, round: 9 });
 
@@ -119,10 +120,10 @@ describe('GrpcTransport', () => {
     const nodes = await makeCluster([a, b]);
     const [na, nb] = [nodes.get(a)!, nodes.get(b)!];
     // a reacts to a granted vote by asking b to campaign (as a leadership transfer would).
+    await nb.transport.start(recorder(nb, follower));
     await na.transport.start(
       recorder(na, (_from, m) => (m.kind === 'vote-response' ? [{ kind: 'timeout-now', term: m.term }] : [])),
     );
-    await nb.transport.start(recorder(nb, follower));
 
     na.transport.send(b, { kind: 'vote-request', term: 5, preVote: false, transfer: true });
 
@@ -219,11 +220,24 @@ describe('GrpcTransport', () => {
     expect(na.received[0]?.message.kind).toBe('heartbeat-ack');
   });
 
+  it('connects to every peer as it starts, before sending anything, and to a peer that comes up later', async () => {
+    const nodes = await makeCluster([a, b, c]);
+    const [na, nb, nc] = [nodes.get(a)!, nodes.get(b)!, nodes.get(c)!];
+    await na.transport.start(recorder(na));
+    await nb.transport.start(recorder(nb));
+    await waitFor(() => na.transport.connectedPeers().includes(b), 'a to connect to b unasked');
+    expect(na.transport.connectedPeers()).toEqual([b]);
+    await nc.transport.start(recorder(nc));
+    await waitFor(() => na.transport.connectedPeers().length === 2, 'a to connect to c once c is up');
+    expect(nc.transport.connectedPeers().sort()).toEqual([a, b]);
+    expect([na, nb, nc].flatMap((node) => node.received)).toEqual([]);
+  });
+
   it('reaches a peer again after it restarts on the same address', async () => {
     const nodes = await makeCluster([a, b], 300);
     const [na, nb] = [nodes.get(a)!, nodes.get(b)!];
-    await na.transport.start(recorder(na));
     await nb.transport.start(recorder(nb, follower));
+    await na.transport.start(recorder(na));
     na.transport.send(b, { kind: 'heartbeat', term: 1, round: 1 });
     await waitFor(() => na.received.length === 1, 'the first ack');
 
