@@ -97,6 +97,7 @@ describe('the leader lease on a real cluster', () => {
     const sampling = cluster.sampleLeases(3);
     await waitFor(() => sawHolding(sampling.observations, first.holder), 5000, 'a sample of the holder holding its lease');
 
+    const killedAtWallMs = Date.now();
     const exit = await cluster.kill(first.holder, 'SIGTERM');
     const second = await cluster.waitForLeaseHolder(undefined, cluster.othersThan(first.holder));
     const observations = await sampling.stop();
@@ -114,7 +115,10 @@ describe('the leader lease on a real cluster', () => {
       console.log(`hand-off ${first.holder} -> ${second.holder}: no lease holder for between ${earliest.toFixed(1)} and ${latest.toFixed(1)} ms (${observations.length} samples)`);
     }
     expect(exit).toEqual({ code: 0, signal: null });
-    expect(handOff).toMatchObject({ target: second.holder, confirmed: true });
+    // The old leader waits a moment to see the target lead before it exits; a freeze of this VM
+    // can outlast that wait, and then it exits unconfirmed (the hand-off itself still happened).
+    const stalled = await cluster.stalledSince(killedAtWallMs);
+    expect(handOff).toMatchObject({ target: second.holder, ...(stalled ? {} : { confirmed: true }) });
     expect(second.term).toBe(first.term + 1);
   });
 
