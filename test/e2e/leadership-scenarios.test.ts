@@ -84,8 +84,15 @@ describe('leadership scenarios on a real cluster', () => {
     const successor = await cluster.waitForAgreedLeader(undefined, majority);
     await waitFor(async () => (await cluster!.status(leader))?.role !== 'leader', 3 * cluster.electionTimeoutMs + vmFreezeSlackMs, 'the isolated leader to step down');
     const steppedDownAfterMs = Math.round(performance.now() - isolatedAt);
-    // Long enough for the isolated node to time out and try to campaign several times.
+    // Long enough for the isolated node to time out and try to campaign several times, and at
+    // least until it has tried once: this VM's freezes can swallow several election timeouts.
     await sleepUntil(isolatedAt + 6 * cluster.electionTimeoutMs);
+    const sinceStepDown = await waitFor(async () => {
+      const events = await cluster!.events(leader);
+      const stepDown = events.findIndex((e) => e.event === 'stepped-down' && e.reason === 'check-quorum' && e.term === term);
+      const after = stepDown < 0 ? [] : events.slice(stepDown + 1);
+      return after.some((e) => e.event === 'election-started') ? after : null;
+    }, 20 * cluster.electionTimeoutMs + vmFreezeSlackMs, `${leader}'s check-quorum step-down and a campaign attempt while cut off, in its log`);
     const beforeHeal = await cluster.status(leader);
     await cluster.healAll();
     const healed = await cluster.waitForAgreedLeader();
@@ -97,12 +104,6 @@ describe('leadership scenarios on a real cluster', () => {
     expect(healed.term).toBeGreaterThanOrEqual(successor.term);
     // Its log shows why it stepped down, and that it did try to campaign while cut off, but only
     // ever as a pre-candidate, which is why its term stayed put.
-    const sinceStepDown = await waitFor(async () => {
-      const events = await cluster!.events(leader);
-      const stepDown = events.findIndex((e) => e.event === 'stepped-down' && e.reason === 'check-quorum' && e.term === term);
-      const after = stepDown < 0 ? [] : events.slice(stepDown + 1);
-      return after.some((e) => e.event === 'election-started') ? after : null;
-    }, 5000, `${leader}'s check-quorum step-down and campaign attempts in its log`);
     const campaigns = sinceStepDown.filter((e) => e.event === 'election-started');
     expect(campaigns.every((e) => e.preVote === true)).toBe(true);
   });
