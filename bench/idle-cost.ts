@@ -6,7 +6,7 @@ import { benchClusterId, ClusterUnderTest } from './cluster-under-test.ts';
 import { heartbeatWireSize, type HeartbeatWireSize } from './heartbeat-wire-size.ts';
 import { formatStalls, StallMonitor, type StallSummary } from './machine-stalls.ts';
 import { numberField, stringField } from './node-log-event.ts';
-import { clockTicksPerSecond, readProcessCounters, type ProcessCounters } from './proc-stats.ts';
+import { cpuShareBetween, readProcessCounters, type CpuShare, type ProcessCounters } from './proc-stats.ts';
 import { BackgroundProcesses } from './background-processes.ts';
 import { sleep } from './sleep.ts';
 import { etcdLikeTimings, productTimings, timingsLabel, type Timings } from './timings.ts';
@@ -29,11 +29,6 @@ interface NodeCost {
   readonly readCallsPerSecond: number | null;
 }
 
-interface ControlCost {
-  readonly cpuPercent: number | null;
-  readonly schedCpuPercent: number | null;
-}
-
 interface IdleCostRun {
   readonly nodes: number;
   readonly timings: Timings;
@@ -43,7 +38,7 @@ interface IdleCostRun {
   readonly electionsDuringWindow: number;
   readonly costs: readonly NodeCost[];
   /** The idle control process (see `BackgroundProcesses.idleControl`) over the same window. */
-  readonly control: ControlCost;
+  readonly control: CpuShare | null;
   readonly stalls: StallSummary;
   /** Derived from the protocol: one heartbeat per peer per interval, one ack back. */
   readonly heartbeatsPerSecond: number;
@@ -110,7 +105,7 @@ async function measureIdleCluster(nodes: number, timings: Timings, seconds: numb
       leader: stable.leader,
       electionsDuringWindow: elections,
       costs,
-      control: controlCost(controlBefore, controlAfter, elapsedSeconds),
+      control: controlBefore && controlAfter ? cpuShareBetween(controlBefore, controlAfter, elapsedSeconds) : null,
       stalls,
       heartbeatsPerSecond: ((nodes - 1) * 1000) / timings.heartbeatMs,
       wireSize: heartbeatWireSize(benchClusterId, stable.leader, follower, { term: stable.term, round, metadata: leaderMetadata(cluster, stable.leader, costs) }),
@@ -118,14 +113,6 @@ async function measureIdleCluster(nodes: number, timings: Timings, seconds: numb
   } finally {
     await Promise.all([control.stop(), cluster.stop()]);
   }
-}
-
-function controlCost(before: ProcessCounters | null, after: ProcessCounters | null, seconds: number): ControlCost {
-  if (!before || !after) return { cpuPercent: null, schedCpuPercent: null };
-  return {
-    cpuPercent: (100 * (after.cpuTicks - before.cpuTicks)) / clockTicksPerSecond / seconds,
-    schedCpuPercent: before.runtimeNs === null || after.runtimeNs === null ? null : (100 * (after.runtimeNs - before.runtimeNs)) / 1e9 / seconds,
-  };
 }
 
 /**
@@ -175,12 +162,10 @@ interface WindowReadings {
 function nodeCost(node: NodeId, role: NodeCost['role'], { before, after, busy }: WindowReadings, seconds: number): NodeCost {
   if (!before || !after) throw new Error(`${node} exited during the idle window`);
   const rate = (from: number | null, to: number | null): number | null => (from === null || to === null ? null : (to - from) / seconds);
-  const runtime = rate(before.runtimeNs, after.runtimeNs);
   return {
     node,
     role,
-    cpuPercent: (100 * (after.cpuTicks - before.cpuTicks)) / clockTicksPerSecond / seconds,
-    schedCpuPercent: runtime === null ? null : (100 * runtime) / 1e9,
+    ...cpuShareBetween(before, after, seconds),
     busyPercent: busy.before === null || busy.after === null ? null : (100 * (busy.after - busy.before)) / seconds,
     rssMiB: after.rssKiB === null ? null : after.rssKiB / 1024,
     writtenBytesPerSecond: rate(before.writtenBytes, after.writtenBytes),
@@ -222,7 +207,7 @@ function report(runs: readonly IdleCostRun[], options: BenchOptions): BenchmarkO
       fixed(mean(followers.flatMap((cost) => cost.schedCpuPercent ?? [])), 1),
       fixed(mean(followers.flatMap((cost) => cost.busyPercent ?? [])), 2),
       fixed(run.costs.reduce((sum, cost) => sum + cost.cpuPercent, 0), 1),
-      `${fixed(run.control.cpuPercent, 1)} / ${fixed(run.control.schedCpuPercent, 1)}`,
+      `${fixed(run.control?.cpuPercent, 1)} / ${fixed(run.control?.schedCpuPercent, 1)}`,
       fixed(leader?.rssMiB, 0),
       fixed(mean(followers.flatMap((cost) => cost.rssMiB ?? [])), 0),
       String(run.stalls.over100Ms),

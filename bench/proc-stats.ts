@@ -22,6 +22,19 @@ export interface ProcessCounters {
   readonly writeCalls: number | null;
 }
 
+/** A process's CPU over a window, as % of one core: by stat ticks, and by the scheduler's run time. */
+export interface CpuShare {
+  readonly cpuPercent: number;
+  readonly schedCpuPercent: number | null;
+}
+
+export function cpuShareBetween(before: ProcessCounters, after: ProcessCounters, seconds: number): CpuShare {
+  return {
+    cpuPercent: (100 * (after.cpuTicks - before.cpuTicks)) / clockTicksPerSecond / seconds,
+    schedCpuPercent: before.runtimeNs === null || after.runtimeNs === null ? null : (100 * (after.runtimeNs - before.runtimeNs)) / 1e9 / seconds,
+  };
+}
+
 /** Null when the process is gone. */
 export function readProcessCounters(pid: number): ProcessCounters | null {
   const stat = readProc(`/proc/${pid}/stat`);
