@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ElectionConfig } from '../../src/core/election-config.ts';
 import type { HardState } from '../../src/core/hard-state.ts';
 import { asNodeId, type NodeId } from '../../src/core/ids.ts';
@@ -123,17 +123,22 @@ describe('NodeDriver', () => {
 
 describe('NodeDriver stall reports', () => {
   it('tells the core of a freeze that its once-a-heartbeat timer saw, though no election timer came due late', async () => {
-    const { driver, advance } = startDriver(new MemoryHardStateStore(), new RecordingTransport());
-    const stalls: number[] = [];
-    driver.subscribe(({ event }) => {
-      if (event.type === 'stall-detected') stalls.push(event.lateByMs);
-    });
-    await driver.start();
-    // The process "freezes": its clock moves on by four heartbeats, short of the election deadline.
-    advance(4 * timings.heartbeatIntervalMs);
-    await new Promise((resolve) => setTimeout(resolve, 3 * timings.heartbeatIntervalMs));
-    expect(stalls).toEqual([3 * timings.heartbeatIntervalMs]);
-    expect(driver.status().role).toBe('follower');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    try {
+      const { driver, advance } = startDriver(new MemoryHardStateStore(), new RecordingTransport());
+      const stalls: number[] = [];
+      driver.subscribe(({ event }) => {
+        if (event.type === 'stall-detected') stalls.push(event.lateByMs);
+      });
+      await driver.start();
+      // The process "freezes": its clock moves on by four heartbeats, short of the election deadline.
+      advance(4 * timings.heartbeatIntervalMs);
+      await vi.advanceTimersByTimeAsync(timings.heartbeatIntervalMs);
+      expect(stalls).toEqual([3 * timings.heartbeatIntervalMs]);
+      expect(driver.status().role).toBe('follower');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
