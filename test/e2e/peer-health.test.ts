@@ -86,7 +86,8 @@ describe('peer health and metrics on a real cluster', () => {
     cluster = await RealCluster.start(3);
     // Two scrapes of the leader and a follower, 10 heartbeats apart, with the same leader in the
     // same term throughout; a frozen process (this VM does that) may force a new leader, or keep
-    // the follower from reading any heartbeat between the scrapes, and then they are taken again.
+    // the follower from reading, or the leader from hearing, any heartbeat between the scrapes,
+    // and then they are taken again.
     const c = cluster;
     const { leader, term, follower, first, second } = await waitFor(async () => {
       const { leader, term } = await c.waitForAgreedLeader();
@@ -94,10 +95,11 @@ describe('peer health and metrics on a real cluster', () => {
       const first = { leader: await scrape(c.metricsUrl(leader)), follower: await scrape(c.metricsUrl(follower)) };
       await new Promise((resolve) => setTimeout(resolve, 10 * 40));
       const second = { leader: await scrape(c.metricsUrl(leader)), follower: await scrape(c.metricsUrl(follower)) };
-      const received = `hbc_heartbeats_received_total{peer="${leader}"}`;
+      const moved = (name: string, side: 'leader' | 'follower'): boolean => (second[side].get(name) ?? 0) > (first[side].get(name) ?? 0);
       const steady =
         [first.leader, second.leader].every((m) => m.get('hbc_role{role="leader"}') === 1 && m.get('hbc_term') === term) &&
-        (second.follower.get(received) ?? 0) > (first.follower.get(received) ?? 0);
+        moved(`hbc_heartbeats_received_total{peer="${leader}"}`, 'follower') &&
+        moved(`hbc_heartbeat_acks_received_total{peer="${follower}"}`, 'leader');
       return steady ? { leader, term, follower, first, second } : null;
     }, 30_000, 'two scrapes with the same leader in the same term');
     const grew = (name: string, side: 'leader' | 'follower'): number => (second[side].get(name) ?? 0) - (first[side].get(name) ?? 0);
