@@ -167,6 +167,7 @@ function eventTerm(event: CoreEvent): number {
     case 'vote-granted':
     case 'lease-acquired':
     case 'lease-lost':
+    case 'safety-alarm':
     case 'stall-detected':
       return event.term;
     default:

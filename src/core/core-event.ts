@@ -5,6 +5,20 @@ export type StepDownReason = 'higher-term' | 'check-quorum' | 'transfer' | 'step
 export type ElectionLostReason = 'rejected' | 'timed-out' | 'higher-term' | 'other-leader';
 export type LeaseLostReason = 'expired' | 'stepped-down';
 
+/**
+ * Something a correct cluster never does, refused instead of obeyed: a peer is faulty, hostile,
+ * or misconfigured. Operators should look at every one.
+ */
+export type SafetyAlarm =
+  /** A heartbeat from `from` in a term that `leaderId` (perhaps this node) already leads. */
+  | { readonly kind: 'second-leader'; readonly from: NodeId; readonly leaderId: NodeId }
+  /** A TimeoutNow from a node not known to lead its term; only the leader may hand over. */
+  | { readonly kind: 'timeout-now-refused'; readonly from: NodeId; readonly leaderId: NodeId | null }
+  /** A term more than `maxTermLead` above ours that too few peers vouch for. */
+  | { readonly kind: 'term-jump-refused'; readonly from: NodeId; readonly claimedTerm: number }
+  /** This node's term has reached `maxTerm`: it cannot campaign again. */
+  | { readonly kind: 'term-exhausted' };
+
 /** What happened inside the core during one step; the driver logs them and streams them to watchers. */
 export type CoreEvent =
   | { readonly type: 'role-changed'; readonly term: number; readonly from: Role; readonly to: Role }
@@ -17,5 +31,6 @@ export type CoreEvent =
   | { readonly type: 'vote-granted'; readonly term: number; readonly candidate: NodeId; readonly preVote: boolean }
   | { readonly type: 'lease-acquired'; readonly term: number; readonly untilMs: number }
   | { readonly type: 'lease-lost'; readonly term: number; readonly reason: LeaseLostReason }
+  | { readonly type: 'safety-alarm'; readonly term: number; readonly alarm: SafetyAlarm }
   /** A timer fired this late: the process was paused or starved. */
   | { readonly type: 'stall-detected'; readonly term: number; readonly lateByMs: number };

@@ -1,9 +1,20 @@
 import { assertNever } from './assert-never.ts';
-import type { CoreEvent, ElectionLostReason, StepDownReason } from './core-event.ts';
+import type { CoreEvent, ElectionLostReason, SafetyAlarm, StepDownReason } from './core-event.ts';
 import { leaseDurationMs, type ElectionConfig } from './election-config.ts';
 import type { HardState } from './hard-state.ts';
 import type { NodeId } from './ids.ts';
-import { noRound, type Heartbeat, type HeartbeatAck, type OutboundMessage, type PeerMessage, type TimeoutNow, type VoteRequest, type VoteResponse } from './messages.ts';
+import {
+  maxTerm,
+  maxTermLead,
+  noRound,
+  type Heartbeat,
+  type HeartbeatAck,
+  type OutboundMessage,
+  type PeerMessage,
+  type TimeoutNow,
+  type VoteRequest,
+  type VoteResponse,
+} from './messages.ts';
 import type { RandomSource } from './random-source.ts';
 import type { Role } from './role.ts';
 
@@ -91,6 +102,18 @@ export class ElectionCore {
   private votedFor: NodeId | null;
   private role: Role = 'follower';
   private leaderId: NodeId | null = null;
+  /**
+   * The node known to have won the current term (this node included), kept while campaigning
+   * in the same term. Only one node can win a term, so a heartbeat of this term from anyone
+   * else is a lie, and only this node may hand leadership over.
+   */
+  private termLeader: NodeId | null = null;
+  /** The current term's leader has handed over to `target`, which may ask for transfer votes in the next term. */
+  private handover: { readonly term: number; readonly target: NodeId } | null = null;
+  /** Terms far above ours that peers have claimed (see `maxTermLead`), by peer. */
+  private readonly termClaims = new Map<NodeId, number>();
+  /** How many peers must vouch for a far-off term: more than the cluster can lose, so one is honest. */
+  private readonly termVouchers: number;
   private leaderHeardAt: number | null = null;
   /** Votes and pre-votes for other nodes are refused before this time (unless for a transfer). */
   private loyalUntil: number;
@@ -111,6 +134,7 @@ export class ElectionCore {
     this.config = config;
     this.random = random;
     this.majority = Math.floor((config.peers.length + 1) / 2) + 1;
+    this.termVouchers = config.peers.length + 1 - this.majority + 1;
     this.leaseMs = leaseDurationMs(config);
     this.term = persisted.term;
     this.votedFor = persisted.votedFor;
@@ -165,6 +189,7 @@ export class ElectionCore {
 
   receive(now: number, from: NodeId, message: PeerMessage): Ready {
     if (from === this.config.self || !this.config.peers.includes(from)) return this.flush();
+    if (message.term > Math.min(maxTerm, this.term + maxTermLead) && !this.acceptTermJump(now, from, message.term)) return this.flush();
     switch (message.kind) {
       case 'heartbeat':
         this.onHeartbeat(now, from, message);
@@ -179,7 +204,7 @@ export class ElectionCore {
         this.onVoteResponse(now, from, message);
         break;
       case 'timeout-now':
-        this.onTimeoutNow(now, message);
+        this.onTimeoutNow(now, from, message);
         break;
       default:
         assertNever(message);
@@ -189,12 +214,13 @@ export class ElectionCore {
 
   /**
    * Hands leadership to `target`, or to the most responsive follower when null. The leader drops
-   * its lease and stops leading at once; the target campaigns without waiting for a timeout.
+   * its lease and stops leading at once; the target campaigns without waiting for a timeout, and
+   * the other followers learn that they may vote for it although they were loyal a moment ago.
    */
   transferLeadership(now: number, target: NodeId | null): { readonly outcome: TransferOutcome; readonly ready: Ready } {
     const outcome = this.chooseTransferTarget(now, target);
     if (outcome.ok) {
-      this.send(outcome.target, { kind: 'timeout-now', term: this.term });
+      for (const peer of this.config.peers) this.send(peer, { kind: 'timeout-now', term: this.term, target: outcome.target });
       this.stepDown(now, 'transfer');
     }
     return { outcome, ready: this.flush() };
@@ -269,12 +295,16 @@ export class ElectionCore {
       return;
     }
     if (message.term > this.term) this.adoptTerm(now, message.term);
-    if (this.leader) return; // Two leaders in one term cannot happen; ignore rather than corrupt state.
+    if (this.termLeader !== null && this.termLeader !== from) {
+      this.alarm({ kind: 'second-leader', from, leaderId: this.termLeader });
+      return;
+    }
     if (this.role !== 'follower') {
       if (this.campaign) this.emit({ type: 'election-lost', term: this.term, preVote: this.campaign.preVote, reason: 'other-leader' });
       this.becomeFollower();
     }
     this.setLeader(from);
+    this.termLeader = from;
     this.leaderHeardAt = now;
     this.loyalUntil = Math.max(this.loyalUntil, now + this.config.electionTimeoutMinMs);
     this.electionDeadline = now + this.randomElectionTimeout();
@@ -301,7 +331,7 @@ export class ElectionCore {
     // Loyalty to a live leader (or the startup wait) comes before anything else: a candidate
     // that cannot win must not even raise our term, or it would unseat a healthy leader.
     const loyal = this.leader !== null || now < this.loyalUntil;
-    if (loyal && !message.transfer) return refuse();
+    if (loyal && !this.isHandedOverTo(from, message)) return refuse();
 
     if (message.preVote) {
       // A pre-vote changes nothing here; it only reports whether a real vote would be granted.
@@ -364,15 +394,50 @@ export class ElectionCore {
     }
   }
 
-  private onTimeoutNow(now: number, message: TimeoutNow): void {
-    if (message.term < this.term || this.leader) return;
-    if (message.term > this.term) this.adoptTerm(now, message.term);
-    this.startElection(now, true, null);
+  /**
+   * Obeyed only from the node known to lead the current term. A later term is not one we know a
+   * leader of (a lagging follower's notice), an earlier one is stale: both are ignored.
+   */
+  private onTimeoutNow(now: number, from: NodeId, message: TimeoutNow): void {
+    if (message.term !== this.term) return;
+    if (from !== this.termLeader || this.leader) {
+      this.alarm({ kind: 'timeout-now-refused', from, leaderId: this.termLeader });
+      return;
+    }
+    if (message.target === this.config.self) this.startElection(now, true, null);
+    else if (this.config.peers.includes(message.target)) this.handover = { term: message.term, target: message.target };
+  }
+
+  /** A transfer vote may override loyalty only for the target the term's leader handed over to. */
+  private isHandedOverTo(candidate: NodeId, request: VoteRequest): boolean {
+    const handover = this.handover;
+    return request.transfer && !request.preVote && handover !== null && handover.target === candidate && request.term === handover.term + 1;
+  }
+
+  /**
+   * A term more than `maxTermLead` above ours is adopted only once `termVouchers` peers claim at
+   * least that much; until then the message is refused. Returns whether the message may now be
+   * handled.
+   */
+  private acceptTermJump(now: number, from: NodeId, term: number): boolean {
+    if (term > maxTerm) {
+      this.alarm({ kind: 'term-jump-refused', from, claimedTerm: term });
+      return false;
+    }
+    if (!this.termClaims.has(from)) this.alarm({ kind: 'term-jump-refused', from, claimedTerm: term });
+    this.termClaims.set(from, Math.max(term, this.termClaims.get(from) ?? 0));
+    const claims = [...this.termClaims.values()].filter((claim) => claim > this.term).sort((a, b) => b - a);
+    const vouched = claims[this.termVouchers - 1];
+    if (vouched === undefined) return false;
+    this.termClaims.clear();
+    this.adoptTerm(now, vouched);
+    return term <= this.term + maxTermLead;
   }
 
   // ---- transitions -------------------------------------------------------------------------
 
   private startPreVote(now: number): void {
+    if (this.termExhausted(now)) return;
     this.setRole('pre-candidate');
     this.setLeader(null);
     this.leaderHeardAt = null;
@@ -406,6 +471,10 @@ export class ElectionCore {
    * no pre-vote (a transfer); the vote round is expected to take about as long.
    */
   private startElection(now: number, transfer: boolean, preVoteRoundTripMs: number | null): void {
+    if (this.termExhausted(now)) {
+      this.becomeFollower();
+      return;
+    }
     this.setTerm(this.term + 1);
     this.votedFor = this.config.self;
     this.pendingHardState = true;
@@ -429,6 +498,7 @@ export class ElectionCore {
     this.campaign = null;
     this.setRole('leader');
     this.setLeader(this.config.self);
+    this.termLeader = this.config.self;
     this.leaderHeardAt = null;
     this.leader = {
       round: 0,
@@ -565,6 +635,14 @@ export class ElectionCore {
     this.emit({ type: 'stall-detected', term: this.term, lateByMs });
   }
 
+  /** At `maxTerm` a node cannot campaign: it says so and waits, as a follower, for another election timeout. */
+  private termExhausted(now: number): boolean {
+    if (this.term < maxTerm) return false;
+    this.alarm({ kind: 'term-exhausted' });
+    this.electionDeadline = now + this.randomElectionTimeout();
+    return true;
+  }
+
   private randomElectionTimeout(): number {
     return this.config.electionTimeoutMinMs + this.random.next() * this.config.electionJitterMs;
   }
@@ -593,6 +671,8 @@ export class ElectionCore {
   private setTerm(term: number): void {
     this.emit({ type: 'term-changed', from: this.term, to: term });
     this.term = term;
+    this.termLeader = null;
+    this.handover = null;
   }
 
   private setLeader(leaderId: NodeId | null): void {
@@ -607,6 +687,10 @@ export class ElectionCore {
 
   private emit(event: CoreEvent): void {
     this.events.push(event);
+  }
+
+  private alarm(alarm: SafetyAlarm): void {
+    this.emit({ type: 'safety-alarm', term: this.term, alarm });
   }
 
   private flush(): Ready {

@@ -46,11 +46,32 @@ export interface VoteResponse {
   readonly granted: boolean;
 }
 
-/** The leader tells a chosen follower to campaign at once (leadership transfer). */
+/**
+ * Leadership transfer: the leader of `term` hands over to `target`. Sent to every follower: the
+ * target campaigns at once; the others may then vote for it in the next term although they were
+ * loyal to the leader a moment ago. Obeyed only from the node known to lead `term`.
+ */
 export interface TimeoutNow {
   readonly kind: 'timeout-now';
   readonly term: number;
+  readonly target: NodeId;
 }
+
+/**
+ * The highest term any node enters or accepts. Terms are plain numbers, exact up to 2^53 - 1, and
+ * this leaves that much again as headroom: every term accepted can still be incremented, stored
+ * and sent exactly. A cluster holding one election per millisecond would need 142,000 years to
+ * reach it; a node at this term refuses to campaign rather than overflow.
+ */
+export const maxTerm = 2 ** 52;
+
+/**
+ * How far above its own term a node follows a single peer. Beyond it, one peer's word is not
+ * enough (it may be faulty or hostile, and adopting a term near `maxTerm` would wedge the
+ * cluster): the node adopts such a term only when more peers than the cluster can lose claim it.
+ * Honest nodes differ by one term per election they missed; 2^24 is far beyond any real lag.
+ */
+export const maxTermLead = 2 ** 24;
 
 export interface OutboundMessage {
   readonly to: NodeId;

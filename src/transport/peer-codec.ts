@@ -7,7 +7,7 @@ import { status } from '@grpc/grpc-js';
 import { assertNever } from '../core/assert-never.ts';
 import { isValidId, type ClusterId, type NodeId } from '../core/ids.ts';
 import type { NodeMetadata } from '../health/node-metadata.ts';
-import type { PeerMessage } from '../core/messages.ts';
+import { maxTerm, type PeerMessage } from '../core/messages.ts';
 
 /** uint64 on the wire: proto-loader renders it as a decimal string (`longs: String`). */
 export type WireUint64 = string;
@@ -26,7 +26,9 @@ export interface WireVoteResponse {
   preVote: boolean;
   granted: boolean;
 }
-export type WireTimeoutNow = Record<string, never>;
+export interface WireTimeoutNow {
+  target: string;
+}
 
 /** Name of the oneof member that is set, as proto-loader reports it (`oneofs: true`). */
 export type WireBodyKind = 'heartbeat' | 'heartbeatAck' | 'voteRequest' | 'voteResponse' | 'timeoutNow';
@@ -217,7 +219,7 @@ function readMessage(envelope: Record<string, unknown>, term: number): PeerMessa
         granted: readBool(body['granted'], 'voteResponse.granted'),
       };
     case 'timeoutNow':
-      return { kind: 'timeout-now', term };
+      return { kind: 'timeout-now', term, target: readId(body['target'], 'timeoutNow.target') as NodeId };
     default:
       return assertNever(kind);
   }
@@ -229,7 +231,8 @@ function readMessage(envelope: Record<string, unknown>, term: number): PeerMessa
  *
  * - cluster id other than ours, unknown sender, `to` not this node: FAILED_PRECONDITION;
  * - malformed ids, terms/rounds that are not non-negative integers or exceed
- *   Number.MAX_SAFE_INTEGER, missing or ambiguous body, wrongly typed fields: INVALID_ARGUMENT.
+ *   Number.MAX_SAFE_INTEGER, missing or ambiguous body, wrongly typed fields: INVALID_ARGUMENT;
+ * - a term above `maxTerm`, which no node ever enters: OUT_OF_RANGE.
  *
  * Replies carried back in a `Replies` response are decoded with the same function, with `self`
  * the node that sent the request and `peers` just the peer it called.
@@ -258,6 +261,7 @@ export function decodeEnvelope(raw: unknown, expected: EnvelopeExpectation): Dec
       };
     }
     const term = readUint64(envelope['term'], 'term');
+    if (term > maxTerm) return { ok: false, code: status.OUT_OF_RANGE, reason: `term ${term} is above the highest term, ${maxTerm}` };
     return { ok: true, from, message: readMessage(envelope, term), metadata: readMetadata(envelope['metadata']) };
   } catch (error) {
     if (error instanceof DecodeError) return { ok: false, code: error.code, reason: error.message };
@@ -306,7 +310,7 @@ function encodeBody(clusterId: ClusterId, from: NodeId, to: NodeId, message: Pee
         voteResponse: { preVote: message.preVote, granted: message.granted },
       };
     case 'timeout-now':
-      return { clusterId, from, to, term, body: 'timeoutNow', timeoutNow: {} };
+      return { clusterId, from, to, term, body: 'timeoutNow', timeoutNow: { target: message.target } };
     default:
       return assertNever(message);
   }

@@ -262,9 +262,10 @@ describe('leader stickiness', () => {
     expect(onlyMessageTo(ready, n3)).toMatchObject({ granted: true, term: 2 });
   });
 
-  it('is bypassed by a leadership transfer', () => {
+  it('is bypassed by a leadership transfer to the node the leader handed over to', () => {
     const core = followerOfN2(150);
-    const ready = core.receive(151, n3, { kind: 'vote-request', term: 2, preVote: false, transfer: true });
+    core.receive(151, n2, { kind: 'timeout-now', term: 1, target: n3 });
+    const ready = core.receive(152, n3, { kind: 'vote-request', term: 2, preVote: false, transfer: true });
     expect(onlyMessageTo(ready, n3)).toMatchObject({ granted: true, term: 2 });
   });
 
@@ -398,7 +399,8 @@ describe('leadership transfer', () => {
   it('lets the transfer target hold the lease as it wins, counted from when it asked for votes', () => {
     const target = newCore(n2, { now: 0 });
     const askedAt = 2 * min;
-    target.receive(askedAt, n1, { kind: 'timeout-now', term: 1 });
+    target.receive(askedAt - hb, n1, { kind: 'heartbeat', term: 1, round: 1 });
+    target.receive(askedAt, n1, { kind: 'timeout-now', term: 1, target: n2 });
     const won = target.receive(askedAt + 3, n3, { kind: 'vote-response', term: 2, preVote: false, granted: true });
     expect(target.status(askedAt + 3).role).toBe('leader');
     const leaseUntil = askedAt + min * (1 - timings.maxClockDrift);
@@ -416,20 +418,21 @@ describe('leadership transfer', () => {
     expect(core.leaseRemainingMs(min + 2)).toBe(0);
   });
 
-  it('sends timeout-now to the most responsive follower and drops the lease at once', () => {
+  it('sends timeout-now naming the most responsive follower to every follower, and drops the lease at once', () => {
     const leader = electedLeader(100);
     leader.receive(101, n2, { kind: 'heartbeat-ack', term: 1, round: 1 });
     leader.tick(100 + hb);
     leader.receive(100 + hb + 1, n3, { kind: 'heartbeat-ack', term: 1, round: 2 });
     const { outcome, ready } = leader.transferLeadership(100 + hb + 2, null);
     expect(outcome).toEqual({ ok: true, target: n3 });
-    expect(onlyMessageTo(ready, n3)).toEqual({ kind: 'timeout-now', term: 1 });
+    expect(onlyMessageTo(ready, n3)).toEqual({ kind: 'timeout-now', term: 1, target: n3 });
+    expect(onlyMessageTo(ready, n2)).toEqual({ kind: 'timeout-now', term: 1, target: n3 });
     expect(leader.status(100 + hb + 2)).toMatchObject({ role: 'follower', holdsLease: false });
   });
 
   it('makes the target campaign at once, skipping pre-vote, with the transfer flag', () => {
     const follower = followerOfN2(150);
-    const ready = follower.receive(151, n2, { kind: 'timeout-now', term: 1 });
+    const ready = follower.receive(151, n2, { kind: 'timeout-now', term: 1, target: n1 });
     expect(ready.hardState).toEqual({ term: 2, votedFor: n1 });
     expect(onlyMessageTo(ready, n3)).toEqual({ kind: 'vote-request', term: 2, preVote: false, transfer: true });
   });

@@ -122,7 +122,7 @@ describe('GrpcTransport', () => {
     // a reacts to a granted vote by asking b to campaign (as a leadership transfer would).
     await nb.transport.start(recorder(nb, follower));
     await na.transport.start(
-      recorder(na, (_from, m) => (m.kind === 'vote-response' ? [{ kind: 'timeout-now', term: m.term }] : [])),
+      recorder(na, (_from, m) => (m.kind === 'vote-response' ? [{ kind: 'timeout-now', term: m.term, target: nb.id }] : [])),
     );
 
     na.transport.send(b, { kind: 'vote-request', term: 5, preVote: false, transfer: true });
@@ -130,7 +130,7 @@ describe('GrpcTransport', () => {
     await waitFor(() => nb.received.length >= 2, 'timeout-now at b');
     expect(nb.received.map((r) => r.message)).toEqual([
       { kind: 'vote-request', term: 5, preVote: false, transfer: true },
-      { kind: 'timeout-now', term: 5 },
+      { kind: 'timeout-now', term: 5, target: b },
     ]);
     expect(na.received).toEqual([{ from: b, message: { kind: 'vote-response', term: 5, preVote: false, granted: true } }]);
   });
@@ -292,7 +292,7 @@ describe('GrpcTransport', () => {
     expect(transport.boundPort).toBeGreaterThan(0);
     await Promise.all([transport.close(), transport.close()]);
     await transport.close();
-    expect(() => transport.send(b, { kind: 'timeout-now', term: 1 })).not.toThrow();
+    expect(() => transport.send(b, { kind: 'timeout-now', term: 1, target: b })).not.toThrow();
     await expect(transport.start(async () => [])).rejects.toThrow(/after close/);
   });
 });

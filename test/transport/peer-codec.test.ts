@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { asClusterId, asNodeId } from '../../src/core/ids.ts';
-import type { PeerMessage } from '../../src/core/messages.ts';
+import { maxTerm, type PeerMessage } from '../../src/core/messages.ts';
 import { decodeEnvelope, encodeEnvelope, type EnvelopeExpectation } from '../../src/transport/peer-codec.ts';
 import { loadProtoDefinition } from '../../src/transport/proto-loader.ts';
 
@@ -19,8 +19,8 @@ const messages: readonly PeerMessage[] = [
   { kind: 'vote-request', term: 4, preVote: false, transfer: true },
   { kind: 'vote-response', term: 4, preVote: true, granted: false },
   { kind: 'vote-response', term: 4, preVote: false, granted: true },
-  { kind: 'timeout-now', term: 5 },
-  { kind: 'heartbeat', term: Number.MAX_SAFE_INTEGER, round: 0 },
+  { kind: 'timeout-now', term: 5, target: n2 },
+  { kind: 'heartbeat', term: maxTerm, round: Number.MAX_SAFE_INTEGER },
 ];
 
 // The Deliver method's own (de)serializers: what actually crosses the network.
@@ -90,13 +90,21 @@ describe('peer codec', () => {
     expectFailure(base({ clusterId: '' }), status.INVALID_ARGUMENT, /malformed cluster/);
   });
 
+  it('rejects a term above the highest term with OUT_OF_RANGE, so it is never adopted', () => {
+    for (const term of [String(maxTerm + 1), String(Number.MAX_SAFE_INTEGER)]) {
+      expectFailure(base({ term }), status.OUT_OF_RANGE, /above the highest term/);
+      expectFailure(overTheWire(base({ term })), status.OUT_OF_RANGE, /above the highest term/);
+    }
+    expect(decodeEnvelope(base({ term: String(maxTerm) }), atN2)).toMatchObject({ ok: true, message: { term: maxTerm } });
+  });
+
   it('rejects a term above Number.MAX_SAFE_INTEGER as out of range', () => {
     expectFailure(base({ term: '18446744073709551615' }), status.INVALID_ARGUMENT, /out of range/);
     expectFailure(base({ term: '9007199254740992' }), status.INVALID_ARGUMENT, /out of range/);
     expectFailure(base({ heartbeat: { round: '18446744073709551615' } }), status.INVALID_ARGUMENT, /round .*out of range/);
     // The full uint64 range survives the wire exactly, so the check sees the real value.
     expectFailure(overTheWire(base({ term: '18446744073709551615' })), status.INVALID_ARGUMENT, /18446744073709551615 is out of range/);
-    expect(decodeEnvelope(base({ term: '9007199254740991' }), atN2).ok).toBe(true);
+    expect(decodeEnvelope(base({ heartbeat: { round: '9007199254740991' } }), atN2).ok).toBe(true);
   });
 
   it('rejects non-decimal and negative terms and rounds with INVALID_ARGUMENT', () => {
@@ -122,15 +130,16 @@ describe('peer codec', () => {
     expectFailure(overTheWire(base({ body: undefined, heartbeat: undefined })), status.INVALID_ARGUMENT, /no message body/);
     expectFailure(base({ body: 'gossip' }), status.INVALID_ARGUMENT, /unknown message kind/);
     expectFailure(base({ body: 'voteRequest' }), status.INVALID_ARGUMENT, /voteRequest must be a message/);
-    expectFailure(base({ body: undefined, timeoutNow: {} }), status.INVALID_ARGUMENT, /both heartbeat and timeoutNow/);
+    expectFailure(base({ body: undefined, timeoutNow: { target: 'n2' } }), status.INVALID_ARGUMENT, /both heartbeat and timeoutNow/);
+    expectFailure(base({ body: 'timeoutNow', timeoutNow: { target: '' } }), status.INVALID_ARGUMENT, /timeoutNow.target/);
     expectFailure(base({ body: 'voteRequest', voteRequest: { preVote: 'yes', transfer: false } }), status.INVALID_ARGUMENT, /preVote/);
   });
 
   it('finds the body without the oneof discriminant', () => {
-    expect(decodeEnvelope(base({ body: undefined, heartbeat: undefined, timeoutNow: {} }), atN2)).toEqual({
+    expect(decodeEnvelope(base({ body: undefined, heartbeat: undefined, timeoutNow: { target: 'n2' } }), atN2)).toEqual({
       ok: true,
       from: n1,
-      message: { kind: 'timeout-now', term: 3 },
+      message: { kind: 'timeout-now', term: 3, target: n2 },
       metadata: null,
     });
   });
