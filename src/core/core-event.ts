@@ -1,3 +1,4 @@
+import { assertNever } from './assert-never.ts';
 import type { NodeId } from './ids.ts';
 import type { Role } from './role.ts';
 
@@ -18,6 +19,21 @@ export type SafetyAlarm =
   | { readonly kind: 'term-jump-refused'; readonly from: NodeId; readonly claimedTerm: number }
   /** This node's term has reached `maxTerm`: it cannot campaign again. */
   | { readonly kind: 'term-exhausted' };
+
+export function describeSafetyAlarm(alarm: SafetyAlarm): string {
+  switch (alarm.kind) {
+    case 'second-leader':
+      return `${alarm.from} sent a heartbeat as leader of a term that ${alarm.leaderId} leads; refused`;
+    case 'timeout-now-refused':
+      return `${alarm.from} asked for a leadership transfer but ${alarm.leaderId ?? 'no known node'} leads the term; refused`;
+    case 'term-jump-refused':
+      return `${alarm.from} claims term ${alarm.claimedTerm}, too far above ours for one peer's word; refused`;
+    case 'term-exhausted':
+      return 'this node has reached the highest term and cannot campaign';
+    default:
+      return assertNever(alarm);
+  }
+}
 
 /** What happened inside the core during one step; the driver logs them and streams them to watchers. */
 export type CoreEvent =

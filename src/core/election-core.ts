@@ -242,6 +242,14 @@ export class ElectionCore {
 
   // ---- queries -----------------------------------------------------------------------------
 
+  get currentRole(): Role {
+    return this.role;
+  }
+
+  get currentLeaderId(): NodeId | null {
+    return this.leaderId;
+  }
+
   /** The latest local time by which `tick` must be called. */
   nextWakeAt(): number {
     const leader = this.leader;

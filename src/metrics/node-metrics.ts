@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { SafetyAlarm } from '../core/core-event.ts';
 import type { Role } from '../core/role.ts';
 import type { PeerState } from '../health/peer-health-tracker.ts';
 import type { NodeDriver } from '../runtime/node-driver.ts';
@@ -8,6 +9,7 @@ import { HeartbeatRoundTrips } from './heartbeat-round-trips.ts';
 
 const roles: readonly Role[] = ['follower', 'pre-candidate', 'candidate', 'leader'];
 const peerStates: readonly PeerState[] = ['alive', 'suspect', 'dead'];
+const safetyAlarmKinds: readonly SafetyAlarm['kind'][] = ['second-leader', 'timeout-now-refused', 'term-jump-refused', 'term-exhausted'];
 
 /** What the metrics read from a node; NodeDriver has it all. */
 export type MetricsSource = Pick<NodeDriver, 'status' | 'leaseRemainingMs' | 'members' | 'subscribe' | 'observeTraffic'>;
@@ -140,7 +142,14 @@ export class NodeMetrics {
       registers,
     });
     const stalls = new Counter({ name: 'hbc_stalls_detected_total', help: 'timers that fired far too late: the process was paused or starved', registers });
+    const safetyAlarms = new Counter({
+      name: 'hbc_safety_alarms_total',
+      help: 'messages a correct cluster never sends, refused (second leader in a term, TimeoutNow from a non-leader, far-off term) and a term exhausted; any is worth a look',
+      labelNames: ['alarm'],
+      registers,
+    });
     // Label sets that exist from the start, so rates work from the first scrape.
+    for (const alarm of safetyAlarmKinds) safetyAlarms.inc({ alarm }, 0);
     for (const preVote of ['true', 'false']) electionsStarted.inc({ pre_vote: preVote }, 0);
     for (const reason of ['rejected', 'timed-out', 'higher-term', 'other-leader']) electionsLost.inc({ reason }, 0);
 
@@ -202,6 +211,9 @@ export class NodeMetrics {
           break;
         case 'stall-detected':
           stalls.inc();
+          break;
+        case 'safety-alarm':
+          safetyAlarms.inc({ alarm: event.alarm.kind });
           break;
         default:
           break;

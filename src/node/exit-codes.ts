@@ -7,6 +7,8 @@ export const exitCodes = {
   dataDirCorrupt: 4,
   cannotListen: 5,
   persistFailed: 6,
+  /** The election core or the driver failed on a step: a bug, stopped loudly rather than run on wrong state. */
+  stepFailed: 7,
 } as const;
 
 export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];

@@ -55,8 +55,10 @@ export async function runNode(options: NodeOptions, logger: Logger): Promise<Run
     random,
     logger,
     localMetadata,
-    onFatal: () => {
-      void store.close().finally(() => process.exit(exitCodes.persistFailed));
+    onFatal: (reason) => {
+      // Every timer is already cleared; the admin and metrics servers go with the process.
+      logger.flush();
+      void store.close().finally(() => process.exit(reason === 'persist-failed' ? exitCodes.persistFailed : exitCodes.stepFailed));
     },
   });
   try {

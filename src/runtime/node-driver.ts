@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
-import type { CoreEvent } from '../core/core-event.ts';
+import { describeSafetyAlarm, type CoreEvent, type SafetyAlarm } from '../core/core-event.ts';
 import type { ElectionConfig } from '../core/election-config.ts';
+import { initialHardState, type HardState } from '../core/hard-state.ts';
 import { ElectionCore, type CoreStatus, type Ready, type TransferOutcome } from '../core/election-core.ts';
 import type { NodeId } from '../core/ids.ts';
 import type { PeerMessage } from '../core/messages.ts';
@@ -11,6 +12,7 @@ import { peerHealthSettings } from '../health/peer-health-settings.ts';
 import { PeerHealthTracker, type PeerHealthSettings, type PeerState, type PeerStateChange } from '../health/peer-health-tracker.ts';
 import type { HardStateStore } from '../storage/hard-state-store.ts';
 import { carriesMetadata, type Transport } from '../transport/transport.ts';
+import { RateLimiter } from '../util/rate-limiter.ts';
 import type { PeerTraffic } from './peer-traffic.ts';
 
 /** Milliseconds from an arbitrary origin that never go backwards (performance.now in production). */
@@ -25,6 +27,9 @@ export interface NodeEvent {
   readonly event: CoreEvent;
 }
 
+/** Why a node stopped itself: it could not persist its state, or a step failed (a bug). */
+export type FatalReason = 'persist-failed' | 'step-failed';
+
 export interface NodeDriverOptions {
   readonly config: ElectionConfig;
   readonly store: HardStateStore;
@@ -32,8 +37,8 @@ export interface NodeDriverOptions {
   readonly clock: MonotonicClock;
   readonly random: RandomSource;
   readonly logger: Logger;
-  /** Called once if the node must stop because it can no longer persist its state. */
-  readonly onFatal: (error: Error) => void;
+  /** Called once if the node must stop: it can no longer persist its state, or a step failed. */
+  readonly onFatal: (reason: FatalReason, error: Error) => void;
   /** This node's own metadata, shown in `members()`; the transport piggybacks the same on heartbeats. */
   readonly localMetadata?: () => NodeMetadata;
 }
@@ -86,6 +91,14 @@ export class NodeDriver {
   private readonly peerMetadata = new Map<NodeId, NodeMetadata>();
   private healthTimer: NodeJS.Timeout | null = null;
   private healthCheckDueAt = 0;
+  /** The hard state on disk. */
+  private durable: HardState = initialHardState;
+  /**
+   * While a step's new term or vote is being written, what may be shown of role and leader: as
+   * they were before that step. Nothing is shown of a state that is not on disk yet.
+   */
+  private saving: { readonly role: Role; readonly leaderId: NodeId | null } | null = null;
+  private readonly alarmLog = new RateLimiter(1000);
 
   constructor(options: NodeDriverOptions) {
     this.options = options;
@@ -105,6 +118,7 @@ export class NodeDriver {
   /** Loads the persisted state, starts the core and begins accepting peer messages. */
   async start(): Promise<void> {
     const hardState = await this.options.store.load();
+    this.durable = hardState;
     this.core = new ElectionCore(this.options.config, hardState, this.options.clock.now(), this.options.random);
     this.running = true;
     this.logger.info({ event: 'started', term: hardState.term, votedFor: hardState.votedFor }, 'node started');
@@ -126,12 +140,18 @@ export class NodeDriver {
     await this.options.transport.close();
   }
 
+  /** This node as it stands on disk: a term or vote still being written is not shown. */
   status(): CoreStatus {
-    return this.requireCore().status(this.options.clock.now());
+    const status = this.requireCore().status(this.options.clock.now());
+    const saving = this.saving;
+    if (saving === null) return status;
+    const { term, votedFor } = this.durable;
+    return { ...status, term, votedFor, role: saving.role, leaderId: saving.leaderId, holdsLease: false, leaseRemainingMs: 0 };
   }
 
+  /** A lease is held only in a term that is on disk: its term is the fencing token handed out. */
   leaseRemainingMs(): number {
-    return this.core && this.running ? this.core.leaseRemainingMs(this.options.clock.now()) : 0;
+    return this.core && this.running && this.saving === null ? this.core.leaseRemainingMs(this.options.clock.now()) : 0;
   }
 
   /** This node and every peer it has heard from, with failure-detector state and piggybacked metadata. */
@@ -220,24 +240,41 @@ export class NodeDriver {
   private async process<T>(step: Step<T>, replyTo: NodeId | null): Promise<StepDone<T> | null> {
     const core = this.core;
     if (!core || !this.running) return null;
-    const { ready, result } = step(core, this.options.clock.now());
+    const role = core.currentRole;
+    const leaderId = core.currentLeaderId;
+    let done: { readonly ready: Ready; readonly result: T };
+    try {
+      done = step(core, this.options.clock.now());
+    } catch (error) {
+      this.fail('step-failed', error);
+      return null;
+    }
+    const { ready, result } = done;
     if (ready.hardState) {
+      this.saving = { role, leaderId };
       try {
         await this.options.store.save(ready.hardState);
       } catch (error) {
-        this.fail(error);
+        this.fail('persist-failed', error);
         return null;
       }
+      this.durable = ready.hardState;
+      this.saving = null;
     }
-    this.publish(ready.events);
-    const replies: PeerMessage[] = [];
-    for (const { to, message } of ready.messages) {
-      this.noteTraffic('sent', to, message);
-      if (to === replyTo) replies.push(message);
-      else this.options.transport.send(to, message);
+    try {
+      this.publish(ready.events);
+      const replies: PeerMessage[] = [];
+      for (const { to, message } of ready.messages) {
+        this.noteTraffic('sent', to, message);
+        if (to === replyTo) replies.push(message);
+        else this.options.transport.send(to, message);
+      }
+      this.armTimer();
+      return { result, replies };
+    } catch (error) {
+      this.fail('step-failed', error);
+      return null;
     }
-    this.armTimer();
-    return { result, replies };
   }
 
   private tick(): void {
@@ -293,24 +330,44 @@ export class NodeDriver {
     }
   }
 
-  private fail(error: unknown): void {
+  private fail(reason: FatalReason, error: unknown): void {
+    if (!this.running) return;
     const err = error instanceof Error ? error : new Error(String(error));
-    this.logger.fatal({ event: 'persist-failed', err }, 'could not persist hard state; stopping so this node never votes on unsaved state');
+    const message =
+      reason === 'persist-failed'
+        ? 'could not persist hard state; stopping so this node never votes on unsaved state'
+        : 'a step of the election core failed; stopping rather than run on a state nobody checked';
+    this.logger.fatal({ event: reason, err }, message);
     this.running = false;
     this.clearTimer();
+    if (this.healthTimer) clearInterval(this.healthTimer);
+    this.healthTimer = null;
     void this.options.transport.close();
-    this.options.onFatal(err);
+    this.options.onFatal(reason, err);
   }
 
   private publish(events: readonly CoreEvent[]): void {
     if (events.length === 0) return;
     const wallTimeMs = Date.now();
     for (const event of events) {
-      const { type, ...fields } = event;
-      const level = type === 'stall-detected' ? 'warn' : type === 'vote-granted' && event.preVote ? 'debug' : 'info';
-      this.logger[level]({ event: type, ...fields }, type);
+      if (event.type === 'safety-alarm') this.logAlarm(event.alarm, event.term);
+      else this.logEvent(event);
       for (const listener of this.listeners) listener({ node: this.id, wallTimeMs, event });
     }
+  }
+
+  private logEvent(event: Exclude<CoreEvent, { type: 'safety-alarm' }>): void {
+    const { type, ...fields } = event;
+    const level = type === 'stall-detected' ? 'warn' : type === 'vote-granted' && event.preVote ? 'debug' : 'info';
+    this.logger[level]({ event: type, ...fields }, type);
+  }
+
+  /** A faulty or hostile peer can repeat its lie many times a second: one line per kind and peer per second. */
+  private logAlarm(alarm: SafetyAlarm, term: number): void {
+    const peer = alarm.kind === 'term-exhausted' ? null : alarm.from;
+    const suppressed = this.alarmLog.allow(`${alarm.kind}/${peer}`, this.options.clock.now());
+    if (suppressed === null) return;
+    this.logger.error({ event: 'safety-alarm', term, ...alarm, suppressed }, `safety alarm: ${describeSafetyAlarm(alarm)}`);
   }
 
   private requireCore(): ElectionCore {

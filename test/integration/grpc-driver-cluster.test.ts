@@ -47,7 +47,7 @@ async function startCluster(size: number): Promise<NodeDriver[]> {
       clock: { now: () => performance.now() },
       random: { next: Math.random },
       logger: silent.child({ node: id }),
-      onFatal: (e) => {
+      onFatal: (_reason, e) => {
         throw e;
       },
     });

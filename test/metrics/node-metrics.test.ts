@@ -30,6 +30,42 @@ async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what:
 }
 
 describe('node metrics', () => {
+  it('counts the safety alarms a lying peer raises, by kind', async () => {
+    const network = new MemoryNetwork();
+    const timings = { heartbeatIntervalMs: 10, electionTimeoutMinMs: 60_000, electionJitterMs: 30, maxClockDrift: 0.05 };
+    const driver = new NodeDriver({
+      config: { self: n1, peers: [n2, n3], ...timings },
+      store: new MemoryHardStateStore(),
+      transport: network.transportFor(n1),
+      clock: { now: () => performance.now() },
+      random: { next: Math.random },
+      logger: pino({ level: 'silent' }),
+      onFatal: (_reason, error) => {
+        throw error;
+      },
+    });
+    const metrics = new NodeMetrics(driver, { defaultMetrics: false });
+    cleanups.push(() => metrics.close());
+    await driver.start();
+    cleanups.push(() => driver.stop());
+    const leader = network.transportFor(n2);
+    const liar = network.transportFor(n3);
+    await leader.start(async () => []);
+    await liar.start(async () => []);
+    leader.send(n1, { kind: 'heartbeat', term: 1, round: 1 });
+    await until(async () => driver.status().leaderId, (id) => id === n2, 'n1 to follow n2');
+    for (let i = 0; i < 5; i++) liar.send(n1, { kind: 'heartbeat', term: 1, round: 1 });
+    liar.send(n1, { kind: 'timeout-now', term: 1, target: n1 });
+    const values = await until(
+      async () => prometheusSamples(await metrics.metrics()),
+      (found) => found.get('hbc_safety_alarms_total{alarm="timeout-now-refused"}') === 1,
+      'the refused TimeoutNow, sent after the heartbeats',
+    );
+    expect(values.get('hbc_safety_alarms_total{alarm="second-leader"}')).toBe(5);
+    expect(values.get('hbc_safety_alarms_total{alarm="term-jump-refused"}')).toBe(0);
+    expect(driver.status()).toMatchObject({ leaderId: n2, role: 'follower', term: 1 });
+  });
+
   it('serves /metrics whose values follow a one-node cluster electing itself', async () => {
     const driver = new NodeDriver({
       config: { self: n1, peers: [], heartbeatIntervalMs: 10, electionTimeoutMinMs: 60, electionJitterMs: 30, maxClockDrift: 0.05 },
@@ -38,7 +74,7 @@ describe('node metrics', () => {
       clock: { now: () => performance.now() },
       random: { next: Math.random },
       logger: pino({ level: 'silent' }),
-      onFatal: (error) => {
+      onFatal: (_reason, error) => {
         throw error;
       },
     });

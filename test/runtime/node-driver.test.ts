@@ -4,7 +4,7 @@ import type { ElectionConfig } from '../../src/core/election-config.ts';
 import type { HardState } from '../../src/core/hard-state.ts';
 import { asNodeId, type NodeId } from '../../src/core/ids.ts';
 import type { PeerMessage } from '../../src/core/messages.ts';
-import { NodeDriver } from '../../src/runtime/node-driver.ts';
+import { NodeDriver, type FatalReason } from '../../src/runtime/node-driver.ts';
 import type { HardStateStore } from '../../src/storage/hard-state-store.ts';
 import { MemoryHardStateStore } from '../../src/storage/memory-hard-state-store.ts';
 import { MemoryNetwork } from '../../src/transport/memory-network.ts';
@@ -32,6 +32,9 @@ class GatedStore implements HardStateStore {
         resolve();
       });
     });
+  }
+  get pendingWrites(): number {
+    return this.release.length;
   }
   completeWrites(): void {
     for (const release of this.release.splice(0)) release();
@@ -68,7 +71,7 @@ afterEach(async () => {
 });
 
 /** A driver on a manual clock: `advance` moves its monotonic time on. */
-function startDriver(store: HardStateStore, transport: Transport, self = n1, onFatal: (e: Error) => void = () => {}) {
+function startDriver(store: HardStateStore, transport: Transport, self = n1, onFatal: (reason: FatalReason, e: Error) => void = () => {}) {
   let now = 10_000;
   const driver = new NodeDriver({
     config: configFor(self),
@@ -107,7 +110,7 @@ describe('NodeDriver', () => {
     const store = new MemoryHardStateStore();
     const transport = new RecordingTransport();
     const fatal: Error[] = [];
-    const { driver, advance } = startDriver(store, transport, n1, (e) => fatal.push(e));
+    const { driver, advance } = startDriver(store, transport, n1, (reason, e) => fatal.push(e));
     await driver.start();
     advance(timings.electionTimeoutMinMs);
     store.failNextSave(new Error('disk full'));
@@ -119,6 +122,142 @@ describe('NodeDriver', () => {
     expect(transport.closed).toBe(true);
     expect(store.current).toEqual({ term: 0, votedFor: null });
   });
+});
+
+describe('NodeDriver shows only what is on disk', () => {
+  it('reports the old term and vote while a new vote is being written, the new ones once written', async () => {
+    const store = new GatedStore();
+    const transport = new RecordingTransport();
+    const { driver, advance } = startDriver(store, transport);
+    await driver.start();
+    advance(timings.electionTimeoutMinMs);
+    const reply = transport.deliver(n2, { kind: 'vote-request', term: 5, preVote: false, transfer: false });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(driver.status()).toMatchObject({ term: 0, votedFor: null, role: 'follower' });
+    store.completeWrites();
+    await reply;
+    expect(driver.status()).toMatchObject({ term: 5, votedFor: n2 });
+  });
+
+  it('does not hand out a lease, whose term is the fencing token, before that term is on disk', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    try {
+      const store = new GatedStore();
+      let now = 10_000;
+      const driver = new NodeDriver({
+        config: { self: n1, peers: [], ...timings },
+        store,
+        transport: new RecordingTransport(),
+        clock: { now: () => now },
+        random: { next: () => 0 },
+        logger: silent,
+        onFatal: () => {},
+      });
+      drivers.push(driver);
+      await driver.start();
+      for (let waited = 0; waited < timings.electionTimeoutMinMs; waited += timings.heartbeatIntervalMs) {
+        now += timings.heartbeatIntervalMs;
+        await vi.advanceTimersByTimeAsync(timings.heartbeatIntervalMs);
+      }
+      expect(store.pendingWrites).toBe(1);
+      // The lone node has elected itself in term 1; the write of term 1 is still in flight.
+      expect(driver.leaseRemainingMs()).toBe(0);
+      expect(driver.status()).toMatchObject({ term: 0, holdsLease: false, role: 'follower' });
+      store.completeWrites();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(driver.leaseRemainingMs()).toBeGreaterThan(0);
+      expect(driver.status()).toMatchObject({ term: 1, holdsLease: true, role: 'leader' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('NodeDriver safety alarms', () => {
+  it('refuses every heartbeat of a second leader in the term, and logs them at a bounded rate', async () => {
+    const lines: { event?: string; suppressed?: number }[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line) as { event?: string }) });
+    const transport = new RecordingTransport();
+    let now = 10_000;
+    const driver = new NodeDriver({
+      config: configFor(n1),
+      store: new MemoryHardStateStore(),
+      transport,
+      clock: { now: () => now },
+      random: { next: () => 0.5 },
+      logger,
+      onFatal: () => {},
+    });
+    drivers.push(driver);
+    const alarms: string[] = [];
+    driver.subscribe(({ event }) => {
+      if (event.type === 'safety-alarm') alarms.push(event.alarm.kind);
+    });
+    await driver.start();
+    await transport.deliver(n2, { kind: 'heartbeat', term: 1, round: 1 });
+    const answers: (readonly PeerMessage[])[] = [];
+    for (let i = 0; i < 1000; i++) {
+      now += 1; // a thousand forged heartbeats within one second
+      answers.push(await transport.deliver(n3, { kind: 'heartbeat', term: 1, round: i + 1 }));
+    }
+    expect(alarms).toHaveLength(1000);
+    expect(answers.every((answer) => answer.length === 0)).toBe(true);
+    expect(driver.status()).toMatchObject({ leaderId: n2, term: 1 });
+    const logged = lines.filter((line) => line.event === 'safety-alarm');
+    expect(logged.length).toBeLessThanOrEqual(2);
+    now += 1000;
+    await transport.deliver(n3, { kind: 'heartbeat', term: 1, round: 2000 });
+    const last = lines.filter((line) => line.event === 'safety-alarm').at(-1);
+    expect(last?.suppressed).toBeGreaterThanOrEqual(998);
+  });
+});
+
+describe('NodeDriver failures', () => {
+  async function failingNode(failure: 'persist' | 'step') {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    const store = new MemoryHardStateStore();
+    const transport = new RecordingTransport();
+    const fatal: FatalReason[] = [];
+    let broken = false;
+    let now = 10_000;
+    const driver = new NodeDriver({
+      config: configFor(n1),
+      store,
+      transport,
+      clock: { now: () => now },
+      random: {
+        next: () => {
+          if (broken) throw new Error('bug in a step');
+          return 0.5;
+        },
+      },
+      logger: silent,
+      onFatal: (reason) => fatal.push(reason),
+    });
+    drivers.push(driver);
+    await driver.start();
+    now += timings.electionTimeoutMinMs; // past the start-up wait, short of the election deadline
+    if (failure === 'persist') store.failNextSave(new Error('disk full'));
+    else broken = true;
+    const answer = await transport.deliver(n2, { kind: 'vote-request', term: 3, preVote: false, transfer: false });
+    return { driver, transport, fatal, answer };
+  }
+
+  for (const failure of ['persist', 'step'] as const) {
+    it(`stops loudly when a ${failure === 'persist' ? 'write' : 'step'} fails: one fatal report, no reply, no timer left running`, async () => {
+      try {
+        const { transport, fatal, answer } = await failingNode(failure);
+        expect(fatal).toEqual([failure === 'persist' ? 'persist-failed' : 'step-failed']);
+        expect(answer).toEqual([]);
+        expect(transport.closed).toBe(true);
+        expect(vi.getTimerCount()).toBe(0);
+        await vi.advanceTimersByTimeAsync(10 * timings.electionTimeoutMinMs);
+        expect(transport.sent).toEqual([]);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+  }
 });
 
 describe('NodeDriver stall reports', () => {
@@ -153,7 +292,7 @@ describe('NodeDriver over an in-memory network', () => {
         clock: { now: () => performance.now() },
         random: { next: Math.random },
         logger: silent,
-        onFatal: (e) => {
+        onFatal: (_reason, e) => {
           throw e;
         },
       });
