@@ -58,7 +58,7 @@ export interface MemberInfo {
   readonly address: string;
   /** A role, or `unknown` for a peer whose role the answering node does not know. */
   readonly role: string;
-  /** alive | suspect | dead, as the answering node's phi-accrual detector sees it. */
+  /** alive | suspect | dead | unknown, as the answering node's phi-accrual detector sees it. */
   readonly state: string;
   readonly phi: number;
   /** Null for the answering node itself. */

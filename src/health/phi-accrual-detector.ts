@@ -47,11 +47,16 @@ export class PhiAccrualDetector {
 
   phi(nowMs: number): number {
     if (this.lastArrivalMs === null) return 0;
+    return this.phiAfter(nowMs - this.lastArrivalMs);
+  }
+
+  /** Phi of a silence of `silenceMs`, judged by this peer's rhythm. */
+  phiAfter(silenceMs: number): number {
     const count = this.intervals.length;
     const mean = this.sum / count;
     const variance = Math.max(0, this.sumOfSquares / count - mean * mean);
     const stdDeviation = Math.max(Math.sqrt(variance), this.settings.minStdDeviationMs);
-    return phiOfSilence(nowMs - this.lastArrivalMs, mean + this.settings.acceptablePauseMs, stdDeviation);
+    return phiOfSilence(silenceMs, mean + this.settings.acceptablePauseMs, stdDeviation);
   }
 
   private record(intervalMs: number): void {

@@ -8,7 +8,7 @@ import type { PeerTraffic } from '../runtime/peer-traffic.ts';
 import { HeartbeatRoundTrips } from './heartbeat-round-trips.ts';
 
 const roles: readonly Role[] = ['follower', 'pre-candidate', 'candidate', 'leader'];
-const peerStates: readonly PeerState[] = ['alive', 'suspect', 'dead'];
+const peerStates: readonly PeerState[] = ['alive', 'suspect', 'dead', 'unknown'];
 const safetyAlarmKinds: readonly SafetyAlarm['kind'][] = ['second-leader', 'timeout-now-refused', 'term-jump-refused', 'term-exhausted'];
 
 /** What the metrics read from a node; NodeDriver has it all. */
@@ -83,7 +83,7 @@ export class NodeMetrics {
     });
     new Gauge({
       name: 'hbc_peer_state',
-      help: "1 for each peer's current state (alive, suspect, dead), 0 for the others",
+      help: "1 for each peer's current state (alive, suspect, dead, or unknown: not expected to be heard from), 0 for the others",
       labelNames: ['peer', 'state'],
       registers,
       collect() {

@@ -104,7 +104,7 @@ export class NodeDriver {
     this.options = options;
     this.logger = options.logger;
     this.healthSettings = peerHealthSettings(options.config);
-    this.health = new PeerHealthTracker(this.healthSettings);
+    this.health = new PeerHealthTracker(this.healthSettings, options.config.peers, options.clock.now());
   }
 
   get id(): NodeId {
@@ -324,6 +324,15 @@ export class NodeDriver {
     this.logPeerChanges(this.health.evaluate(now));
   }
 
+  /** A leader hears from every follower; a follower from its leader; anyone else from nobody regularly. */
+  private expectPeers(): void {
+    const core = this.requireCore();
+    const leaderId = core.currentLeaderId;
+    const expected: ReadonlySet<NodeId> =
+      core.currentRole === 'leader' ? new Set(this.options.config.peers) : leaderId !== null && leaderId !== this.id ? new Set([leaderId]) : new Set();
+    this.logPeerChanges(this.health.expect(expected, this.options.clock.now()));
+  }
+
   private logPeerChanges(changes: readonly PeerStateChange[]): void {
     for (const change of changes) {
       this.logger.info({ event: 'peer-state-changed', ...change }, `${change.peer} is ${change.to}${change.restarted ? ' (restarted)' : ''}`);
@@ -349,6 +358,7 @@ export class NodeDriver {
   private publish(events: readonly CoreEvent[]): void {
     if (events.length === 0) return;
     const wallTimeMs = Date.now();
+    if (events.some((event) => event.type === 'role-changed' || event.type === 'leader-changed')) this.expectPeers();
     for (const event of events) {
       if (event.type === 'safety-alarm') this.logAlarm(event.alarm, event.term);
       else this.logEvent(event);

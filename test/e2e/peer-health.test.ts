@@ -56,7 +56,8 @@ describe('peer health and metrics on a real cluster', () => {
       const member = await memberAsSeenBy(c, leader, follower);
       return member?.state === 'alive' && (member.incarnation ?? 0) > (before.incarnation ?? 0) ? member : null;
     }, 10_000, `${leader} to see ${follower}'s new incarnation`);
-    const transitions = (await cluster.events(leader)).filter((e) => e.event === 'peer-state-changed' && e.peer === follower);
+    // From its first ack on (before it, the leader had no verdict: unknown).
+    const transitions = (await cluster.events(leader)).filter((e) => e.event === 'peer-state-changed' && e.peer === follower && e.from !== 'unknown');
     console.log(
       `${leader} on paused ${follower}: ${seen.map((s) => `${s.atMs} ms ${s.state} phi ${s.phi.toFixed(1)}`).join('; ')}; ` +
         `alive ${aliveAfterResumeMs} ms after SIGCONT (incarnation ${resumed.incarnation}); after restart incarnation ${restarted.incarnation}`,
@@ -80,6 +81,50 @@ describe('peer health and metrics on a real cluster', () => {
     ]).toContainEqual(pauseSteps.map((e) => [e.from, e.to]));
     expect(pauseSteps.every((e) => e.restarted === false)).toBe(true);
     expect(transitions.some((e) => e.to === 'alive' && e.restarted === true)).toBe(true);
+  });
+
+  it('no node calls a live member suspect or dead through a transfer, a kill and a restart', async () => {
+    cluster = await RealCluster.start(3);
+    const c = cluster;
+    const { leader } = await cluster.waitForAgreedLeader();
+    await waitFor(async () => (await memberAsSeenBy(c, leader, c.othersThan(leader)[0]!))?.state === 'alive', 5000, 'acks at the leader');
+    /** Every verdict of suspect or dead, by every node, on a node that is not `down`, over `ms`. */
+    const falseVerdicts = async (ms: number, down: NodeId | null): Promise<string[]> => {
+      const found: string[] = [];
+      const until = performance.now() + ms;
+      while (performance.now() < until) {
+        for (const observer of c.running()) {
+          const answer = await c.client(observer).members();
+          if (!answer.ok) continue;
+          for (const member of answer.value.members) {
+            if (member.id !== down && !member.isSelf && (member.state === 'suspect' || member.state === 'dead')) {
+              found.push(`${observer} called ${member.id} ${member.state} (phi ${member.phi.toFixed(1)})`);
+            }
+          }
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return found;
+    };
+
+    const target = cluster.othersThan(leader)[0]!;
+    const transferredAtWallMs = Date.now();
+    expect((await cluster.client(leader).transferLeadership(target)).ok).toBe(true);
+    // Long enough for a detector to call a silent peer dead (four election timeouts), and more.
+    const afterTransfer = await falseVerdicts(5 * cluster.electionTimeoutMs, null);
+    if (afterTransfer.length > 0) expect(await cluster.stalledSince(transferredAtWallMs)).toBe(true);
+
+    const { leader: current } = await cluster.waitForAgreedLeader();
+    const victim = cluster.othersThan(current)[0]!;
+    await cluster.kill(victim, 'SIGKILL');
+    await cluster.launch(victim);
+    const relaunchedAtWallMs = Date.now();
+    // Once back, the victim is alive (or, to a fellow follower, unknown) to everyone within a few
+    // heartbeats: the leader hears its first ack; nobody else had reason to hear from it.
+    await waitFor(async () => (await memberAsSeenBy(c, current, victim))?.state === 'alive', 5000, `${current} to see ${victim} back`);
+    const afterRestart = await falseVerdicts(2 * cluster.electionTimeoutMs, null);
+    if (afterRestart.length > 0) expect(await cluster.stalledSince(relaunchedAtWallMs)).toBe(true);
+    console.log(`false verdicts after the transfer: ${afterTransfer.length}; after the restart: ${afterRestart.length}`);
   });
 
   it('serves Prometheus metrics whose heartbeat counters and round-trip times move while the cluster runs', async () => {

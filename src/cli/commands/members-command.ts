@@ -20,7 +20,7 @@ export const membersCommand: Command = {
   synopsis: '[--json] [--from <id>]',
   description: [
     'Asks the leader (found from every node\'s Status) for its Members view: every member\'s',
-    'phi-accrual suspicion (STATE alive|suspect|dead, PHI), how long ago it was last heard from (SEEN),',
+    'phi-accrual suspicion (STATE alive|suspect|dead, or unknown where that node has no reason to hear', 'from the member; PHI), how long ago it was last heard from (SEEN),',
     'and the metadata it piggybacks on heartbeats: incarnation, version and load (event-loop delay p99,',
     'CPU and resident memory). If no leader can be found, asks every node and prints each one\'s view.',
     'Exits 0 if at least one view was printed, 1 if none was.',
