@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { nodeDefaults } from '../../src/node/node-options.ts';
 import { SeededRandom } from '../../src/util/seeded-random.ts';
 import { rateSpreadWithin, runRandomSchedule, simTimings } from './random-schedule.ts';
+import type { NodeId } from '../../src/core/ids.ts';
 import { SimCluster } from './sim-cluster.ts';
 
 const { electionTimeoutMinMs: min, electionJitterMs: jitter } = simTimings;
@@ -195,6 +196,67 @@ describe('the invariant checker', () => {
     sim.isolate(slow);
     sim.runFor(10 * min);
     expect(sim.checker.violations.some((v) => v.includes('both hold a valid lease'))).toBe(true);
+  });
+
+  /**
+   * The worst case the drift bound allows: the lease holder's clock as slow as the bound lets it
+   * be next to its followers' (fast) clocks, no network delay to speak of, and the followers'
+   * election at the earliest instant stickiness permits (jitter all but zero). The lease must
+   * still end before a successor's begins, and does only because `leaseDurationMs` shortens it by
+   * the drift bound: without that factor both hold a lease for about 5 ms of this schedule.
+   */
+  describe('the lease at the worst clock drift the bound allows', () => {
+    const timings = { ...simTimings, electionJitterMs: 0.001 };
+    const fast = 1.02;
+    const slowRate = fast * (1 - 0.99 * timings.maxClockDrift);
+    const network = { minDelayMs: 0.001, maxDelayMs: 0.002 };
+
+    function slowLeader(seed: number): { sim: SimCluster; slow: NodeId } {
+      const sim = new SimCluster({ nodes: 3, seed, timings, network, clockRates: [slowRate, fast, fast] });
+      const slow = sim.ids[0]!;
+      const leader = electLeader(sim);
+      sim.runFor(min);
+      if (leader !== slow) expect(sim.transferLeadership(leader as never, slow)).toBe(true);
+      sim.runFor(3 * min);
+      expect(sim.agreedLeader()).toBe(slow);
+      return { sim, slow };
+    }
+
+    function successorAfterIsolating(sim: SimCluster, slow: NodeId): void {
+      sim.isolate(slow);
+      const next = sim.runUntilTrue(() => sim.ids.some((id) => id !== slow && sim.holdsLease(id)), 5 * min);
+      expect(next, 'a successor lease').not.toBeNull();
+      sim.runFor(2 * min);
+    }
+
+    it('ends a lease renewed by a heartbeat round before the cut-off followers elect a successor', () => {
+      for (let seed = 1; seed <= 20; seed++) {
+        const { sim, slow } = slowLeader(seed);
+        // Cut the leader off just after both followers acked a round: they heard it at once, and
+        // its lease runs from that round's start.
+        const acked = sim.runUntilTrue(() => sim.status(slow)?.peers.every((peer) => peer.lastAckAgoMs !== null && peer.lastAckAgoMs < 0.01) ?? false, 2 * min);
+        expect(acked).not.toBeNull();
+        successorAfterIsolating(sim, slow);
+        expect(sim.checker.violations, `seed ${seed}`).toEqual([]);
+      }
+    });
+
+    it('ends a transfer lease, counted from the vote request, before the voters elect a successor', () => {
+      for (let seed = 1; seed <= 20; seed++) {
+        const { sim, slow } = slowLeader(seed);
+        const other = sim.ids.find((id) => id !== slow)!;
+        expect(sim.transferLeadership(slow, other)).toBe(true);
+        sim.runUntilTrue(() => sim.agreedLeader() === other, 2 * min);
+        sim.runFor(min);
+        expect(sim.transferLeadership(other, slow)).toBe(true);
+        // Cut the slow node off the moment it wins: its first heartbeat never binds anyone, so
+        // only the transfer votes, cast as it asked, hold the voters.
+        expect(sim.runUntilTrue(() => sim.role(slow) === 'leader', min)).not.toBeNull();
+        expect(sim.holdsLease(slow)).toBe(true);
+        successorAfterIsolating(sim, slow);
+        expect(sim.checker.violations, `seed ${seed}`).toEqual([]);
+      }
+    });
   });
 
   it('catches double votes and two leaders in a term when the store forgets votes on a crash', () => {

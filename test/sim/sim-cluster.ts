@@ -1,5 +1,5 @@
 import type { ElectionConfig } from '../../src/core/election-config.ts';
-import { ElectionCore, type Ready } from '../../src/core/election-core.ts';
+import { ElectionCore, type CoreStatus, type Ready } from '../../src/core/election-core.ts';
 import { initialHardState, type HardState } from '../../src/core/hard-state.ts';
 import { asNodeId, type NodeId } from '../../src/core/ids.ts';
 import type { PeerMessage } from '../../src/core/messages.ts';
@@ -295,6 +295,11 @@ export class SimCluster {
   term(id: NodeId): number {
     const node = this.node(id);
     return node.core ? node.core.hardState().term : node.stored.term;
+  }
+
+  status(id: NodeId): CoreStatus | null {
+    const node = this.node(id);
+    return node.core ? node.core.status(this.localTime(node)) : null;
   }
 
   leaderOf(id: NodeId): NodeId | null {
