@@ -160,7 +160,7 @@ export class ElectionCore {
           leader.leaseAnnounced = false;
           this.emit({ type: 'lease-lost', term: this.term, reason: 'expired' });
         }
-        if (now >= leader.nextHeartbeatAt) this.startHeartbeatRound(now);
+        if (now >= leader.nextHeartbeatAt) this.startHeartbeatRound(now, leader);
       }
     } else if (now >= this.electionDeadline && !inStallGrace) {
       const campaign = this.campaign;
@@ -525,12 +525,10 @@ export class ElectionCore {
       this.leader.leaseAnnounced = true;
       this.emit({ type: 'lease-acquired', term: this.term, untilMs: this.leader.leaseUntil });
     }
-    this.startHeartbeatRound(now);
+    this.startHeartbeatRound(now, this.leader);
   }
 
-  private startHeartbeatRound(now: number): void {
-    const leader = this.leader;
-    if (!leader) return;
+  private startHeartbeatRound(now: number, leader: LeaderState): void {
     leader.round += 1;
     leader.roundStarts.set(leader.round, now);
     leader.nextHeartbeatAt = now + this.config.heartbeatIntervalMs;
@@ -570,8 +568,8 @@ export class ElectionCore {
     return leader.quorumRoundStartedAt + this.config.electionTimeoutMinMs;
   }
 
+  /** Only ever called on the leader. */
   private stepDown(now: number, reason: StepDownReason): void {
-    if (!this.leader) return;
     this.emit({ type: 'stepped-down', term: this.term, reason });
     this.becomeFollower();
     this.setLeader(null);

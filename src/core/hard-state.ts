@@ -10,7 +10,3 @@ export interface HardState {
 }
 
 export const initialHardState: HardState = { term: 0, votedFor: null };
-
-export function sameHardState(a: HardState, b: HardState): boolean {
-  return a.term === b.term && a.votedFor === b.votedFor;
-}
