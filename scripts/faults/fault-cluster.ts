@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { AdminNode } from '../../src/cli/admin-node.ts';
-import { ClusterConnection } from '../../src/cli/cluster-connection.ts';
+import type { AdminNode } from '../../src/client/admin-node.ts';
+import { ClusterConnection } from '../../src/client/cluster-connection.ts';
 import { CLUSTER_FILE_NAME, readClusterFile, type ClusterFile, type ClusterFileNode } from '../../src/cluster/cluster-file.ts';
 
 /** Like hbctl, the scripts act on the cluster `npm run cluster` started in ./data unless told otherwise. */

@@ -1,7 +1,7 @@
-import type { CliIo } from './cli-io.ts';
-import type { ClusterConnection } from './cluster-connection.ts';
-import type { CommandSpec } from './command-line-program.ts';
-import type { ParsedArgs } from './parse-command-args.ts';
+import type { CliIo } from '../command-line/cli-io.ts';
+import type { ClusterConnection } from '../client/cluster-connection.ts';
+import type { CommandSpec } from '../command-line/command-line-program.ts';
+import type { ParsedArgs } from '../command-line/parse-command-args.ts';
 
 /** One `hbctl <name>` subcommand: what its help shows, and how it runs. */
 export interface Command extends CommandSpec {

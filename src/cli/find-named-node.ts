@@ -1,6 +1,6 @@
-import type { AdminNode } from './admin-node.ts';
-import type { CliIo } from './cli-io.ts';
-import type { ClusterConnection } from './cluster-connection.ts';
+import type { AdminNode } from '../client/admin-node.ts';
+import type { CliIo } from '../command-line/cli-io.ts';
+import type { ClusterConnection } from '../client/cluster-connection.ts';
 import { reportProblem } from './report.ts';
 
 /** The node a command line names by id; says which nodes there are if none has that id. */

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir, run, writeClusterJson } from './cli-fixture.ts';
-import { startFakeAdminServer, type FakeAdminServer } from './fake-admin-server.ts';
+import { startFakeAdminServer, type FakeAdminServer } from '../support/fake-admin-server.ts';
 
 const commandNames = ['status', 'leader', 'lease', 'watch', 'step-down', 'transfer', 'partition', 'heal', 'delay'];
 

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { overlappingLeaseClaims, type LeaseObservation } from '../../src/cli/lease-observations.ts';
+import { overlappingLeaseClaims, type LeaseObservation } from '../../src/client/lease-observations.ts';
 import { runCli } from '../../src/cli/run-cli.ts';
 import type { NodeId } from '../../src/core/ids.ts';
 import { sleepUntil } from '../support/sleep-until.ts';

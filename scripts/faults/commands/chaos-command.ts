@@ -1,5 +1,5 @@
-import { describeCallFailure } from '../../../src/cli/call-failure.ts';
-import { exitCodes } from '../../../src/cli/exit-codes.ts';
+import { describeCallFailure } from '../../../src/client/call-failure.ts';
+import { exitCodes } from '../../../src/command-line/exit-codes.ts';
 import { planChaos } from '../chaos-schedule.ts';
 import { launcherChildren } from '../launcher-children.ts';
 import type { FaultCommand } from '../fault-command.ts';

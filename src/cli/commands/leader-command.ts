@@ -1,6 +1,6 @@
 import type { Command } from '../command.ts';
-import { exitCodes } from '../exit-codes.ts';
-import { agreeOnLeader, claimOf } from '../leader-agreement.ts';
+import { exitCodes } from '../../command-line/exit-codes.ts';
+import { agreeOnLeader, claimOf } from '../../client/leader-agreement.ts';
 import { reportNodeFailure, reportProblem } from '../report.ts';
 
 export const leaderCommand: Command = {

@@ -1,12 +1,12 @@
-import type { MemberInfo, MembersView, NodeStatus } from '../admin-responses.ts';
-import type { ClusterConnection, NodeAnswer } from '../cluster-connection.ts';
+import type { MemberInfo, MembersView, NodeStatus } from '../../client/admin-responses.ts';
+import type { ClusterConnection, NodeAnswer } from '../../client/cluster-connection.ts';
 import type { Command } from '../command.ts';
 import { formatMs, noValue } from '../display-values.ts';
-import { exitCodes } from '../exit-codes.ts';
-import { parseWholeNumber } from '../flag-values.ts';
-import { agreeOnLeader, claimOf } from '../leader-agreement.ts';
+import { exitCodes } from '../../command-line/exit-codes.ts';
+import { parseWholeNumber } from '../../command-line/flag-values.ts';
+import { agreeOnLeader, claimOf } from '../../client/leader-agreement.ts';
 import { formatCpu, formatLoopP99, formatPhi, formatRssMib } from '../member-values.ts';
-import { formatTable } from '../table.ts';
+import { formatTable } from '../../util/table.ts';
 
 /** Moves the cursor home and clears the screen. */
 export const clearScreen = '\x1b[H\x1b[2J';
