@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * One node of a heartbeat cluster: the only place that wires concrete implementations
  * (LevelDB, gRPC, pino, the real clock and randomness) around the node driver.
