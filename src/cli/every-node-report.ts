@@ -1,5 +1,5 @@
 import type { CliIo } from '../command-line/cli-io.ts';
-import type { NodeAnswer } from '../client/cluster-connection.ts';
+import type { NodeAnswer } from '../client/cluster-client.ts';
 import { exitCodes } from '../command-line/exit-codes.ts';
 import { printJson } from './print-json.ts';
 import { reportNodeFailure } from './report.ts';

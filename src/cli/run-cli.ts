@@ -1,5 +1,5 @@
 import type { CliIo } from '../command-line/cli-io.ts';
-import { ClusterConnection } from '../client/cluster-connection.ts';
+import { ClusterClient } from '../client/cluster-client.ts';
 import { readCommandLine, type CommandLineProgram } from '../command-line/command-line-program.ts';
 import type { Command, CommandContext } from './command.ts';
 import { commands } from './commands.ts';
@@ -51,14 +51,14 @@ async function withCluster(
   globals: GlobalOptions,
   cwd: string,
   io: CliIo,
-  use: (cluster: ClusterConnection) => Promise<number>,
+  use: (cluster: ClusterClient) => Promise<number>,
 ): Promise<number> {
   const resolved = await resolveTargets(globals.endpointSource, cwd);
   if (!resolved.ok) {
     reportProblem(io, resolved.message);
     return exitCodes.failed;
   }
-  const cluster = new ClusterConnection(resolved.targets, globals.timeoutMs);
+  const cluster = new ClusterClient(resolved.targets, { callTimeoutMs: globals.timeoutMs });
   try {
     return await use(cluster);
   } finally {

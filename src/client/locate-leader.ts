@@ -1,6 +1,6 @@
 import type { AdminNode } from './admin-node.ts';
 import type { CallFailure } from './call-failure.ts';
-import type { ClusterConnection } from './cluster-connection.ts';
+import type { ClusterClient } from './cluster-client.ts';
 import { agreeOnLeader, claimOf } from './leader-agreement.ts';
 
 export type LocateLeaderResult =
@@ -13,8 +13,8 @@ export type LocateLeaderResult =
     };
 
 /** Asks every node's Status and finds the node they agree leads (see `agreeOnLeader`). */
-export async function locateLeader(cluster: ClusterConnection): Promise<LocateLeaderResult> {
-  const answers = await cluster.statusAll();
+export async function locateLeader(cluster: ClusterClient): Promise<LocateLeaderResult> {
+  const answers = await cluster.status();
   const claims = answers.flatMap(({ node, result }) => (result.ok ? [claimOf(node.name, result.value)] : []));
   const failures = answers.flatMap(({ node, result }) => (result.ok ? [] : [{ node, failure: result.failure }]));
   const agreement = agreeOnLeader(claims);

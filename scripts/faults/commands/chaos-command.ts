@@ -57,7 +57,7 @@ export const chaosCommand: FaultCommand = {
         reportProblem(io, `chaos needs at least 2 nodes (the cluster has ${cluster.ids.length})`);
         return exitCodes.failed;
       }
-      const answers = await cluster.connection.statusAll();
+      const answers = await cluster.connection.status();
       const pids = new Map<string, number>();
       for (const { node, result } of answers) {
         const pid = result.ok ? (result.value.pid ?? node.filePid) : null;

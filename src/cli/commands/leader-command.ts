@@ -16,7 +16,7 @@ export const leaderCommand: Command = {
   runsUntilInterrupted: false,
   run: (_args, { io, withCluster }) =>
     withCluster(async (cluster) => {
-      const answers = await cluster.statusAll();
+      const answers = await cluster.status();
       const agreement = agreeOnLeader(answers.flatMap(({ node, result }) => (result.ok ? [claimOf(node.name, result.value)] : [])));
       if (agreement.ok) {
         io.stdout(agreement.leaderId);

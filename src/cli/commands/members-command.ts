@@ -1,6 +1,6 @@
 import type { AdminNode } from '../../client/admin-node.ts';
 import type { MemberInfo, MembersView } from '../../client/admin-responses.ts';
-import type { NodeAnswer } from '../../client/cluster-connection.ts';
+import type { NodeAnswer } from '../../client/cluster-client.ts';
 import type { Command } from '../command.ts';
 import { formatMs, noValue } from '../display-values.ts';
 import { exitCodes } from '../../command-line/exit-codes.ts';

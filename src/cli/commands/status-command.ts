@@ -1,7 +1,7 @@
 import type { AdminNode } from '../../client/admin-node.ts';
 import type { NodeStatus } from '../../client/admin-responses.ts';
 import { describeCallFailure } from '../../client/call-failure.ts';
-import type { NodeAnswer } from '../../client/cluster-connection.ts';
+import type { NodeAnswer } from '../../client/cluster-client.ts';
 import type { Command } from '../command.ts';
 import { describeLinkFaults } from '../../client/describe-link-faults.ts';
 import { formatMs, noValue } from '../display-values.ts';
@@ -31,7 +31,7 @@ export const statusCommand: Command = {
   runsUntilInterrupted: false,
   run: (args, { io, withCluster }) =>
     withCluster(async (cluster) =>
-      reportEveryNode(io, await cluster.statusAll(), args.booleans.has('json'), { header, row: statusRow, json: statusJson }),
+      reportEveryNode(io, await cluster.status(), args.booleans.has('json'), { header, row: statusRow, json: statusJson }),
     ),
 };
 
