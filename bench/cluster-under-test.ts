@@ -123,6 +123,10 @@ export class ClusterUnderTest {
   }
 
   /** `host:port` of the node's Prometheus endpoint. */
+  adminAddress(id: NodeId): string {
+    return this.slot(id).adminAddress;
+  }
+
   metricsAddress(id: NodeId): string {
     return this.slot(id).metricsAddress;
   }

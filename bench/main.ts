@@ -18,9 +18,10 @@ import { pause } from './pause.ts';
 import { resultsDir, writeResults } from './results-file.ts';
 import { formatSourceVersion, sourceVersion } from './source-version.ts';
 import { stability } from './stability.ts';
+import { startup } from './startup.ts';
 import { buildDist } from '../src/cluster/dist-build.ts';
 
-const benchmarks: readonly Benchmark[] = [failoverSim, failover, handoff, pause, idleCost, stability];
+const benchmarks: readonly Benchmark[] = [failoverSim, failover, handoff, pause, idleCost, stability, startup];
 
 const usage = [
   'Usage: npm run bench -- <benchmark|all> [options]',
