@@ -35,8 +35,3 @@ export function sleep(clock: ClientClock, delayMs: number, signal?: AbortSignal)
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
-
-/** Throws the signal's reason if it has aborted: the way every client call ends on cancellation. */
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted === true) throw signal.reason;
-}

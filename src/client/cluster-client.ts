@@ -5,7 +5,7 @@ import { Backoff, defaultBackoff, type BackoffSettings } from './backoff.ts';
 import { describeCallFailure, type CallFailure, type CallResult } from './call-failure.ts';
 import { realClock, sleep, type ClientClock } from './client-clock.ts';
 import type { AdminTarget } from './endpoints.ts';
-import { keepLease, type Lease, type LeaseReading, type LeaseScope, type LeaseSource } from './lease.ts';
+import { keepLease, releaseOnAbort, runUnderLease, type Lease, type LeaseReading, type LeaseScope, type LeaseSource } from './lease.ts';
 import { observeLeader, type LeaderChange, type ObserveLeaderOptions } from './observe-leader.ts';
 import { locateLeader, type LocateLeaderResult } from './locate-leader.ts';
 
@@ -165,9 +165,7 @@ export class ClusterClient {
         const reading = await source.read(waitMs, signal);
         signal?.throwIfAborted();
         if (reading.kind === 'held' && reading.validUntil - marginMs > this.clock.now()) {
-          const lease = keepLease(reading, source, { clock: this.clock, marginMs, renewEveryMs: options.renewEveryMs ?? 2 * timing.heartbeatMs });
-          if (signal !== undefined) releaseOnAbort(lease, signal);
-          return lease;
+          return releaseOnAbort(keepLease(reading, source, { clock: this.clock, marginMs, renewEveryMs: options.renewEveryMs ?? 2 * timing.heartbeatMs }), signal);
         }
       }
       await sleep(this.clock, backoff.nextDelayMs(), signal);
@@ -181,12 +179,7 @@ export class ClusterClient {
    * this client from renewing: the node keeps leading (see the README for why).
    */
   async withLease<T>(job: (scope: LeaseScope) => Promise<T> | T, options: AcquireLeaseOptions = {}): Promise<T> {
-    const lease = await this.acquireLease(options);
-    try {
-      return await job({ term: lease.term, holder: lease.holder, signal: lease.signal });
-    } finally {
-      lease.release();
-    }
+    return runUnderLease(await this.acquireLease(options), job);
   }
 
   /** The node with this id; asks every node its id first if some are not known yet (with endpoints only). */
@@ -333,12 +326,6 @@ export class ClusterClient {
 /** A node's lease over gRPC; its first reading may wait for the node to gain the lease. */
 interface RemoteLeaseSource extends LeaseSource {
   read(waitMs?: number, signal?: AbortSignal): Promise<LeaseReading>;
-}
-
-function releaseOnAbort(lease: Lease, signal: AbortSignal): void {
-  const release = (): void => lease.release();
-  signal.addEventListener('abort', release, { once: true });
-  lease.signal.addEventListener('abort', () => signal.removeEventListener('abort', release), { once: true });
 }
 
 function noSuchNode(id: string, names: string): CallFailure {

@@ -143,3 +143,22 @@ export function keepLease(first: Extract<LeaseReading, { kind: 'held' }>, source
     release: () => end('released', 'released by this process'),
   };
 }
+
+/** Releases the lease when `signal` aborts (a caller giving up), for as long as the lease lasts. */
+export function releaseOnAbort(lease: Lease, signal: AbortSignal | undefined): Lease {
+  if (signal === undefined) return lease;
+  const release = (): void => lease.release();
+  if (signal.aborted) release();
+  signal.addEventListener('abort', release, { once: true });
+  lease.signal.addEventListener('abort', () => signal.removeEventListener('abort', release), { once: true });
+  return lease;
+}
+
+/** Runs `job` under `lease` and releases the lease once the job has settled, whichever way. */
+export async function runUnderLease<T>(lease: Lease, job: (scope: LeaseScope) => Promise<T> | T): Promise<T> {
+  try {
+    return await job({ term: lease.term, holder: lease.holder, signal: lease.signal });
+  } finally {
+    lease.release();
+  }
+}

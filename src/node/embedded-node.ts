@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { pino, type Logger } from 'pino';
 import { AsyncQueue } from '../client/async-queue.ts';
 import { realClock, type ClientClock } from '../client/client-clock.ts';
-import { keepLease, type Lease, type LeaseReading, type LeaseScope, type LeaseSource } from '../client/lease.ts';
+import { keepLease, releaseOnAbort, runUnderLease, type Lease, type LeaseReading, type LeaseScope, type LeaseSource } from '../client/lease.ts';
 import type { LeaderChange } from '../client/observe-leader.ts';
 import type { LeaseLostReason } from '../core/core-event.ts';
 import type { Role } from '../core/role.ts';
@@ -155,28 +155,13 @@ export class EmbeddedNode extends EventEmitter<EmbeddedNodeEvents> {
   async acquireLease(options: LocalLeaseOptions = {}): Promise<Lease> {
     const source = this.leaseSource();
     const first = await this.untilHeld(options.signal);
-    const lease = keepLease(first, source, {
-      clock: this.clock,
-      marginMs: options.marginMs ?? defaultMarginMs,
-      renewEveryMs: this.node.driver.config.heartbeatIntervalMs,
-    });
-    const { signal } = options;
-    if (signal !== undefined) {
-      const release = (): void => lease.release();
-      signal.addEventListener('abort', release, { once: true });
-      lease.signal.addEventListener('abort', () => signal.removeEventListener('abort', release), { once: true });
-    }
-    return lease;
+    const keeping = { clock: this.clock, marginMs: options.marginMs ?? defaultMarginMs, renewEveryMs: this.node.driver.config.heartbeatIntervalMs };
+    return releaseOnAbort(keepLease(first, source, keeping), options.signal);
   }
 
   /** Runs `job` under this node's lease, releasing it once the job settles; answers what the job answers. */
   async withLease<T>(job: (scope: LeaseScope) => Promise<T> | T, options: LocalLeaseOptions = {}): Promise<T> {
-    const lease = await this.acquireLease(options);
-    try {
-      return await job({ term: lease.term, holder: lease.holder, signal: lease.signal });
-    } finally {
-      lease.release();
-    }
+    return runUnderLease(await this.acquireLease(options), job);
   }
 
   /** Hands leadership off as the standalone node does on SIGTERM, then stops every service. */
