@@ -6,8 +6,8 @@
  *   APP_ID=a APP_INDEX=0 npx tsx examples/fenced-job/app.ts    (then b 1 and c 2, in two more terminals)
  *
  * Settings (environment): APP_ID (a, b or c), APP_INDEX (0, 1 or 2: which ports it uses),
- * APP_PORTS (the three instances' peer ports, default 7710,7711,7712; admin ports are 100
- * higher), APP_DATA (default ./data/example), RESOURCE_URL (default http://127.0.0.1:7790),
+ * APP_PORTS (the three instances' peer ports, default 7710,7711,7712), APP_ADMIN_PORTS
+ * (default 100 higher), APP_DATA (default ./data/example), RESOURCE_URL (default http://127.0.0.1:7790),
  * WORK_MS (default 300). Log lines are JSON on stdout.
  */
 import { setTimeout as work } from 'node:timers/promises';
@@ -17,6 +17,7 @@ const ids = ['a', 'b', 'c'];
 const index = Number(process.env.APP_INDEX ?? ids.indexOf(process.env.APP_ID ?? 'a'));
 const id = ids[index] ?? 'a';
 const ports = (process.env.APP_PORTS ?? '7710,7711,7712').split(',').map(Number);
+const adminPorts = process.env.APP_ADMIN_PORTS?.split(',').map(Number) ?? ports.map((port) => port + 100);
 const resource = process.env.RESOURCE_URL ?? 'http://127.0.0.1:7790';
 const workMs = Number(process.env.WORK_MS ?? 300);
 
@@ -28,7 +29,7 @@ const node = await startNode({
   id,
   listen: `127.0.0.1:${ports[index]}`,
   peers: Object.fromEntries(ids.map((member, i) => [member, `127.0.0.1:${ports[i]}`])),
-  adminListen: `127.0.0.1:${(ports[index] ?? 0) + 100}`,
+  adminListen: `127.0.0.1:${adminPorts[index]}`,
   metricsListen: 'off',
   dataDir: `${process.env.APP_DATA ?? './data/example'}/${id}`,
   heartbeatMs: 40,

@@ -45,9 +45,9 @@ function start(program: string, args: readonly string[], env: Record<string, str
 describe('the fenced-job example', () => {
   it('rejects the late write of a lease holder paused past its lease, with the reason in both logs', async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'hbc-example-'));
-    const [resourcePort, ...peerPorts] = await freePorts(4);
+    const [resourcePort, ...ports] = await freePorts(7);
     const resource = start('resource.ts', [String(resourcePort)], {});
-    const env = { APP_PORTS: peerPorts.join(','), APP_DATA: root, RESOURCE_URL: `http://127.0.0.1:${resourcePort}`, WORK_MS: '300' };
+    const env = { APP_PORTS: ports.slice(0, 3).join(','), APP_ADMIN_PORTS: ports.slice(3).join(','), APP_DATA: root, RESOURCE_URL: `http://127.0.0.1:${resourcePort}`, WORK_MS: '300' };
     const apps = ['a', 'b', 'c'].map((id, index) => ({ id, ...start('app.ts', [], { ...env, APP_ID: id, APP_INDEX: String(index) }) }));
 
     // Wait for a holder that has begun a step of its job, then freeze it in the middle of that step.
