@@ -101,6 +101,8 @@ export class EmbeddedNode extends EventEmitter<EmbeddedNodeEvents> {
   readonly metricsAddress: string | null;
   private readonly clock: ClientClock;
   private lastLeaderTerm = -1;
+  /** Aborted once the node stops (asked to, or on its own): no lease can be waited for any more. */
+  private readonly stopped = new AbortController();
 
   /** @internal Use `startNode`. */
   constructor(private readonly node: RunningNode) {
@@ -149,12 +151,12 @@ export class EmbeddedNode extends EventEmitter<EmbeddedNodeEvents> {
 
   /**
    * Resolves once this node holds the lease, with its fencing token and a signal that aborts
-   * before any other node can hold it, or as soon as this node loses it. Rejects only with the
-   * reason of `options.signal`.
+   * before any other node can hold it, or as soon as this node loses it. Rejects with the reason
+   * of `options.signal`, or once the node has stopped.
    */
   async acquireLease(options: LocalLeaseOptions = {}): Promise<Lease> {
     const source = this.leaseSource();
-    const first = await this.untilHeld(options.signal);
+    const first = await this.untilHeld(options.signal === undefined ? this.stopped.signal : AbortSignal.any([options.signal, this.stopped.signal]));
     const keeping = { clock: this.clock, marginMs: options.marginMs ?? defaultMarginMs, renewEveryMs: this.node.driver.config.heartbeatIntervalMs };
     return releaseOnAbort(keepLease(first, source, keeping), options.signal);
   }
@@ -166,7 +168,13 @@ export class EmbeddedNode extends EventEmitter<EmbeddedNodeEvents> {
 
   /** Hands leadership off as the standalone node does on SIGTERM, then stops every service. */
   stop(): Promise<void> {
+    this.markStopped();
     return this.node.stop();
+  }
+
+  /** @internal */
+  markStopped(): void {
+    if (!this.stopped.signal.aborted) this.stopped.abort(new Error(`node ${this.id} has stopped`));
   }
 
   private leaseSource(): LeaseSource {
@@ -231,6 +239,7 @@ export async function startNode(settings: StartNodeSettings): Promise<EmbeddedNo
   let embedded: EmbeddedNode | null = null;
   const outcome = await runNode(parsed.options, logger, (reason, exitCode, error) => {
     logger.fatal({ event: 'stopped-on-failure', reason }, 'the node stopped itself');
+    embedded?.markStopped();
     embedded?.emit('error', new NodeStoppedError(reason, exitCode, { cause: error }));
   });
   if (!outcome.ok) throw new StartNodeError([outcome.message], outcome.exitCode);

@@ -78,6 +78,7 @@ describe('startNode: members inside the application process', () => {
     const change = (await leaders.next()).value;
     expect(change).toEqual({ leaderId: successor.node, term: successor.term });
     await leaders.return?.();
+    await expect(holder.acquireLease()).rejects.toThrow(`node ${holder.id} has stopped`);
   });
 
   it("a remote client's lease survives the hand-off wait and aborts before the transfer target's lease starts", async () => {
