@@ -47,21 +47,22 @@ async function timeNodeStart(): Promise<{ listeningMs: number; answersMs: number
   });
   const started = performance.now();
   const child = spawn(command.command, [...command.args, '--metrics-listen', 'off'], { cwd: command.cwd, stdio: ['ignore', 'pipe', 'ignore'] });
-  const client = new AdminClient(`127.0.0.1:${adminPort}`, 1_000);
   try {
     const listening = new Promise<number>((resolve) => {
       createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
         if (line.includes('"event":"listening"')) resolve(performance.now() - started);
       });
     });
+    // A fresh channel each time: one that was refused waits its reconnect backoff before trying again.
     let answersMs: number | null = null;
     while (answersMs === null) {
+      const client = new AdminClient(`127.0.0.1:${adminPort}`, 1_000);
       if ((await client.status()).ok) answersMs = performance.now() - started;
       else await new Promise((resolve) => setTimeout(resolve, 2));
+      client.close();
     }
     return { listeningMs: await listening, answersMs };
   } finally {
-    client.close();
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
     await rm(root, { recursive: true, force: true });

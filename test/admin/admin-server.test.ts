@@ -536,6 +536,7 @@ describe('AdminServer', () => {
 
   it('serves reflection: a client without the .proto lists the services, loads the admin API from the node and calls it', async () => {
     const [node] = (await startCluster([n1])) as [TestNode];
+    await node.admin.reflecting;
     // The client side of grpc.reflection.v1, as grpcurl speaks it, from the proto that @grpc/reflection ships.
     const reflectionProto = path.join(path.dirname(createRequire(import.meta.url).resolve('@grpc/reflection')), '../proto/grpc/reflection/v1/reflection.proto');
     const Reflection = getServiceConstructorFrom(protoLoader.loadSync(reflectionProto), 'grpc.reflection.v1.ServerReflection');
