@@ -21,7 +21,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts', 'test/integration/**/*.test.ts'],
-          globalSetup: ['test/support/build-node-bundle.ts'],
+          globalSetup: ['test/support/build-dist.ts'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
           pool: 'forks',

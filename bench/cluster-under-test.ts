@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { AdminClient } from '../src/cli/admin-client.ts';
+import { AdminClient } from '../src/client/admin-client.ts';
 import { nodeCommand, type NodeCommand } from '../src/cluster/node-command.ts';
 import { asClusterId, asNodeId, type NodeId } from '../src/core/ids.ts';
 import { registerCleanup } from './cleanup-registry.ts';
@@ -123,6 +123,10 @@ export class ClusterUnderTest {
   }
 
   /** `host:port` of the node's Prometheus endpoint. */
+  adminAddress(id: NodeId): string {
+    return this.slot(id).adminAddress;
+  }
+
   metricsAddress(id: NodeId): string {
     return this.slot(id).metricsAddress;
   }

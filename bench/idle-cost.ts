@@ -1,4 +1,4 @@
-import { formatTable } from '../src/cli/table.ts';
+import { formatTable } from '../src/util/table.ts';
 import type { NodeId } from '../src/core/ids.ts';
 import type { NodeMetadata } from '../src/health/node-metadata.ts';
 import type { Benchmark, BenchOptions, BenchmarkOutcome } from './benchmark.ts';

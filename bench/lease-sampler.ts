@@ -1,4 +1,4 @@
-import type { LeaseObservation } from '../src/cli/lease-observations.ts';
+import type { LeaseObservation } from '../src/client/lease-observations.ts';
 import type { NodeId } from '../src/core/ids.ts';
 import type { ClusterUnderTest } from './cluster-under-test.ts';
 import { sleep } from './sleep.ts';

@@ -18,9 +18,10 @@ import { pause } from './pause.ts';
 import { resultsDir, writeResults } from './results-file.ts';
 import { formatSourceVersion, sourceVersion } from './source-version.ts';
 import { stability } from './stability.ts';
-import { buildNodeBundle } from '../src/cluster/node-bundle.ts';
+import { startup } from './startup.ts';
+import { buildDist } from '../src/cluster/dist-build.ts';
 
-const benchmarks: readonly Benchmark[] = [failoverSim, failover, handoff, pause, idleCost, stability];
+const benchmarks: readonly Benchmark[] = [failoverSim, failover, handoff, pause, idleCost, stability, startup];
 
 const usage = [
   'Usage: npm run bench -- <benchmark|all> [options]',
@@ -153,8 +154,8 @@ async function main(): Promise<number> {
     });
   }
   try {
-    const bundle = await buildNodeBundle();
-    if (!bundle.ok) throw new Error(bundle.message);
+    const built = await buildDist();
+    if (!built.ok) throw new Error(built.message);
     for (const name of parsed.names) {
       const benchmark = benchmarks.find((candidate) => candidate.name === name);
       if (benchmark !== undefined) await runBenchmark(benchmark, parsed.options);

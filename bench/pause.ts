@@ -1,11 +1,11 @@
-import { formatTable } from '../src/cli/table.ts';
+import { formatTable } from '../src/util/table.ts';
 import type { NodeId } from '../src/core/ids.ts';
 import type { Benchmark, BenchOptions, BenchmarkOutcome, RunContext } from './benchmark.ts';
 import { ClusterUnderTest, convergenceTimeoutMs } from './cluster-under-test.ts';
 import { analyzeElections } from './election-analysis.ts';
 import { waitRandomHeartbeatPhase } from './heartbeat-phase.ts';
 import { LeaseSampler, medianSampleIntervalMs, type LeaseSample } from './lease-sampler.ts';
-import { overlappingLeaseClaims } from '../src/cli/lease-observations.ts';
+import { overlappingLeaseClaims } from '../src/client/lease-observations.ts';
 import { numberField, timeline, type NodeLogEvent } from './node-log-event.ts';
 import { ms, summaryCells, summaryHeader } from './report-format.ts';
 import { sleep } from './sleep.ts';

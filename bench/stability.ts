@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { formatTable } from '../src/cli/table.ts';
+import { formatTable } from '../src/util/table.ts';
 import type { Benchmark, BenchOptions, BenchmarkOutcome } from './benchmark.ts';
 import { ClusterUnderTest } from './cluster-under-test.ts';
 import { runUnderCpuLoad, type CpuLoadWindow } from './cpu-load-window.ts';

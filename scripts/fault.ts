@@ -2,8 +2,8 @@
  * `npm run fault -- <command>`: fault injection for the local cluster (see faults/run-fault.ts).
  * Only the process is dealt with here: its arguments, output, Ctrl-C and exit.
  */
-import type { CliIo } from '../src/cli/cli-io.ts';
-import { exitCodes } from '../src/cli/exit-codes.ts';
+import type { CliIo } from '../src/command-line/cli-io.ts';
+import { exitCodes } from '../src/command-line/exit-codes.ts';
 import { PausedProcesses } from './faults/paused-processes.ts';
 import { runFault } from './faults/run-fault.ts';
 

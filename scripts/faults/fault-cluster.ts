@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { AdminNode } from '../../src/cli/admin-node.ts';
-import { ClusterConnection } from '../../src/cli/cluster-connection.ts';
+import type { AdminNode } from '../../src/client/admin-node.ts';
+import { ClusterClient } from '../../src/client/cluster-client.ts';
 import { CLUSTER_FILE_NAME, readClusterFile, type ClusterFile, type ClusterFileNode } from '../../src/cluster/cluster-file.ts';
 
 /** Like hbctl, the scripts act on the cluster `npm run cluster` started in ./data unless told otherwise. */
@@ -16,7 +16,7 @@ export class FaultCluster {
     readonly filePath: string,
     /** As read when opened; the launcher may rewrite the file since. */
     readonly file: ClusterFile,
-    readonly connection: ClusterConnection,
+    readonly connection: ClusterClient,
     /** The deadline of each admin call. */
     readonly timeoutMs: number,
   ) {}
@@ -30,7 +30,7 @@ export class FaultCluster {
       return { ok: false, problem: `${read.message}${hint}` };
     }
     const targets = read.file.nodes.map((node) => ({ endpoint: node.adminAddress, id: node.id, pid: node.pid }));
-    return { ok: true, cluster: new FaultCluster(filePath, read.file, new ClusterConnection(targets, timeoutMs), timeoutMs) };
+    return { ok: true, cluster: new FaultCluster(filePath, read.file, new ClusterClient(targets, { callTimeoutMs: timeoutMs }), timeoutMs) };
   }
 
   /** In the cluster file's order. */

@@ -1,6 +1,6 @@
-import type { CliIo } from '../../src/cli/cli-io.ts';
-import type { CommandSpec } from '../../src/cli/command-line-program.ts';
-import type { ParsedArgs } from '../../src/cli/parse-command-args.ts';
+import type { CliIo } from '../../src/command-line/cli-io.ts';
+import type { CommandSpec } from '../../src/command-line/command-line-program.ts';
+import type { ParsedArgs } from '../../src/command-line/parse-command-args.ts';
 import type { FaultCluster } from './fault-cluster.ts';
 import type { PausedProcesses } from './paused-processes.ts';
 

@@ -1,5 +1,5 @@
-import { parseWholeNumber } from '../../src/cli/flag-values.ts';
-import type { FlagSpec, ParsedArgs } from '../../src/cli/parse-command-args.ts';
+import { parseWholeNumber } from '../../src/command-line/flag-values.ts';
+import type { FlagSpec, ParsedArgs } from '../../src/command-line/parse-command-args.ts';
 import { defaultClusterFile } from './fault-cluster.ts';
 
 /** Generous: fault drills run on machines busy with the cluster itself. */

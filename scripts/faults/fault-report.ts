@@ -1,6 +1,6 @@
-import type { AdminNode } from '../../src/cli/admin-node.ts';
-import { describeCallFailure, type CallFailure } from '../../src/cli/call-failure.ts';
-import type { CliIo } from '../../src/cli/cli-io.ts';
+import type { AdminNode } from '../../src/client/admin-node.ts';
+import { describeCallFailure, type CallFailure } from '../../src/client/call-failure.ts';
+import type { CliIo } from '../../src/command-line/cli-io.ts';
 
 /** Every expected failure is one `fault: ...` line on stderr, never a stack trace. */
 export function reportProblem(io: CliIo, problem: string): void {

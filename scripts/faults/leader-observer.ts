@@ -1,5 +1,5 @@
-import { AdminClient } from '../../src/cli/admin-client.ts';
-import type { NodeStatus } from '../../src/cli/admin-responses.ts';
+import { AdminClient } from '../../src/client/admin-client.ts';
+import type { NodeStatus } from '../../src/client/admin-responses.ts';
 
 /** Who leads as far as the latest answers show: the leader claim in the highest term, if any. */
 export interface LeaderSighting {

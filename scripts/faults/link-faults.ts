@@ -1,6 +1,6 @@
-import type { AdminNode } from '../../src/cli/admin-node.ts';
-import type { LinkFault } from '../../src/cli/admin-responses.ts';
-import type { CallResult } from '../../src/cli/call-failure.ts';
+import type { AdminNode } from '../../src/client/admin-node.ts';
+import type { LinkFault } from '../../src/client/admin-responses.ts';
+import type { CallResult } from '../../src/client/call-failure.ts';
 import type { FaultCluster } from './fault-cluster.ts';
 import type { PartitionPlan } from './partition-shapes.ts';
 

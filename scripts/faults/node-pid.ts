@@ -1,5 +1,5 @@
-import type { AdminNode } from '../../src/cli/admin-node.ts';
-import { describeCallFailure } from '../../src/cli/call-failure.ts';
+import type { AdminNode } from '../../src/client/admin-node.ts';
+import { describeCallFailure } from '../../src/client/call-failure.ts';
 import { isProcessAlive } from '../../src/cluster/process-alive.ts';
 
 export type NodePidResult = { readonly ok: true; readonly value: number } | { readonly ok: false; readonly problem: string };

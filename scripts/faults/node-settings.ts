@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { failureFromStatus, type CallResult } from '../../src/cli/call-failure.ts';
+import { failureFromStatus, type CallResult } from '../../src/client/call-failure.ts';
 import { getServiceConstructor, loadProto } from '../../src/transport/proto-loader.ts';
 
 /**

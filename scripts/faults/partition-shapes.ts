@@ -1,4 +1,4 @@
-import type { PartitionDirection } from '../../src/cli/admin-client.ts';
+import type { PartitionDirection } from '../../src/client/admin-client.ts';
 import type { SeededRandom } from '../../src/util/seeded-random.ts';
 
 /**

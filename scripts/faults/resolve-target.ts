@@ -1,6 +1,6 @@
-import type { AdminNode } from '../../src/cli/admin-node.ts';
-import type { CliIo } from '../../src/cli/cli-io.ts';
-import { locateLeader, type LocateLeaderResult } from '../../src/cli/locate-leader.ts';
+import type { AdminNode } from '../../src/client/admin-node.ts';
+import type { CliIo } from '../../src/command-line/cli-io.ts';
+import { locateLeader, type LocateLeaderResult } from '../../src/client/locate-leader.ts';
 import type { FaultCluster } from './fault-cluster.ts';
 import { reportNodeFailure, reportProblem } from './fault-report.ts';
 

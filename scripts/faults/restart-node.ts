@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, open } from 'node:fs/promises';
 import type { ClusterFile } from '../../src/cluster/cluster-file.ts';
 import type { NodeExit } from '../../src/cluster/leader-change-tracker.ts';
-import { buildNodeBundle } from '../../src/cluster/node-bundle.ts';
+import { buildDist } from '../../src/cluster/dist-build.ts';
 import { nodeCommand } from '../../src/cluster/node-command.ts';
 import { isProcessAlive } from '../../src/cluster/process-alive.ts';
 import { asClusterId, asNodeId } from '../../src/core/ids.ts';
@@ -51,9 +51,9 @@ export async function restartNode(filePath: string, file: ClusterFile, id: strin
   if (!isProcessAlive(file.launcherPid)) {
     return { ok: false, problem: `the launcher (pid ${file.launcherPid}) is not running, so the cluster is stopped; start it with \`npm run cluster\`` };
   }
-  // The launcher built it at start; rebuilt here so a restart after an edit runs the edited code.
-  const bundle = await buildNodeBundle();
-  if (!bundle.ok) return { ok: false, problem: bundle.message };
+  // `npm run cluster` built it at start; rebuilt here so a restart after an edit runs the edited code.
+  const built = await buildDist();
+  if (!built.ok) return { ok: false, problem: built.message };
   const command = nodeCommand({
     id: asNodeId(id),
     clusterId: asClusterId(file.clusterId),

@@ -1,6 +1,6 @@
-import { describeCallFailure } from '../../src/cli/call-failure.ts';
-import type { FlagValue } from '../../src/cli/flag-values.ts';
-import type { FlagSpec, ParsedArgs } from '../../src/cli/parse-command-args.ts';
+import { describeCallFailure } from '../../src/client/call-failure.ts';
+import type { FlagValue } from '../../src/command-line/flag-values.ts';
+import type { FlagSpec, ParsedArgs } from '../../src/command-line/parse-command-args.ts';
 import { logLevels, nodeDefaults, type LogLevel } from '../../src/node/node-options.ts';
 import { parseFiniteNumber } from '../../src/util/command-line.ts';
 import type { FaultCluster } from './fault-cluster.ts';

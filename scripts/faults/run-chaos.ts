@@ -1,6 +1,6 @@
-import { describeCallFailure } from '../../src/cli/call-failure.ts';
-import type { CliIo } from '../../src/cli/cli-io.ts';
-import { exitCodes } from '../../src/cli/exit-codes.ts';
+import { describeCallFailure } from '../../src/client/call-failure.ts';
+import type { CliIo } from '../../src/command-line/cli-io.ts';
+import { exitCodes } from '../../src/command-line/exit-codes.ts';
 import type { ChaosAction, ChaosStep } from './chaos-schedule.ts';
 import type { FaultCluster } from './fault-cluster.ts';
 import { killProcess } from './kill-process.ts';

@@ -1,6 +1,6 @@
-import type { CliIo } from '../../src/cli/cli-io.ts';
-import { readCommandLine, type CommandLineProgram } from '../../src/cli/command-line-program.ts';
-import { exitCodes } from '../../src/cli/exit-codes.ts';
+import type { CliIo } from '../../src/command-line/cli-io.ts';
+import { readCommandLine, type CommandLineProgram } from '../../src/command-line/command-line-program.ts';
+import { exitCodes } from '../../src/command-line/exit-codes.ts';
 import { FaultCluster } from './fault-cluster.ts';
 import type { FaultCommand, FaultContext } from './fault-command.ts';
 import { faultCommands } from './fault-commands.ts';

@@ -1,5 +1,5 @@
-import { parseWholeNumber, type FlagValue } from '../../src/cli/flag-values.ts';
-import type { FlagSpec, ParsedArgs } from '../../src/cli/parse-command-args.ts';
+import { parseWholeNumber, type FlagValue } from '../../src/command-line/flag-values.ts';
+import type { FlagSpec, ParsedArgs } from '../../src/command-line/parse-command-args.ts';
 
 const maxSeed = 2 ** 32 - 1;
 

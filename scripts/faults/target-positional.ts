@@ -1,5 +1,5 @@
-import { parseNodeId, type FlagValue } from '../../src/cli/flag-values.ts';
-import type { ParsedArgs, PositionalSpec } from '../../src/cli/parse-command-args.ts';
+import { parseNodeId, type FlagValue } from '../../src/command-line/flag-values.ts';
+import type { ParsedArgs, PositionalSpec } from '../../src/command-line/parse-command-args.ts';
 import { leaderWord } from './resolve-target.ts';
 
 /** The first positional of the commands that act on a node's process. */

@@ -1,4 +1,4 @@
-import type { AdminNode } from '../../src/cli/admin-node.ts';
+import type { AdminNode } from '../../src/client/admin-node.ts';
 import type { NodeExit } from '../../src/cluster/leader-change-tracker.ts';
 
 export type WaitUntilAnsweringResult =

@@ -1,5 +1,5 @@
-import { parseWholeNumber, type FlagValue } from '../../src/cli/flag-values.ts';
-import type { ParsedArgs } from '../../src/cli/parse-command-args.ts';
+import { parseWholeNumber, type FlagValue } from '../../src/command-line/flag-values.ts';
+import type { ParsedArgs } from '../../src/command-line/parse-command-args.ts';
 
 /** Longer than any run or wait anyone means to ask for. */
 const maxValue = 86_400_000;

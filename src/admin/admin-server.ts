@@ -1,9 +1,11 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import * as grpc from '@grpc/grpc-js';
-import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
+import * as protoLoader from '@grpc/proto-loader';
+import { HealthImplementation, protoPath as healthProtoPath, type ServingStatus } from 'grpc-health-check';
 import { assertNever } from '../core/assert-never.ts';
 import type { NodeId } from '../core/ids.ts';
 import type { NodeDriver, NodeEvent } from '../runtime/node-driver.ts';
-import { getServiceConstructor, loadProto } from '../transport/proto-loader.ts';
+import { getServiceConstructor, loadProto, loadProtoDefinition, PROTO_LOADER_OPTIONS } from '../transport/proto-loader.ts';
 import { shutdownGrpcServer } from '../transport/shutdown-grpc-server.ts';
 import type { AdminContext } from './admin-context.ts';
 import {
@@ -44,10 +46,13 @@ type DriverRefusal = Extract<Awaited<ReturnType<NodeDriver['transferLeadership']
 /** Ends an open stream or pending wait with the given status. */
 type Interrupt = (status: grpc.StatusObject) => void;
 
-/** What a server stream sends: an optional first message, then one per driver event that calls for it. */
+/**
+ * What a server stream sends: an optional first message, then one per driver event that calls
+ * for it; `next(null)` asks again after a change of the admin server's own state (a hand-off).
+ */
 interface StreamFeed<T> {
   readonly first: T | null;
-  readonly next: (event: NodeEvent) => T | null;
+  readonly next: (event: NodeEvent | null) => T | null;
 }
 
 function accept<T>(value: T): AdminRequestResult<T> {
@@ -83,7 +88,19 @@ function adminServiceDefinition(): grpc.ServiceDefinition {
 }
 
 /**
- * Serves admin.proto and the standard gRPC health service on one address. Handlers never throw
+ * Adds server reflection (grpc.reflection.v1 and v1alpha) of the admin and health services, so
+ * that grpcurl and other gRPC tools list, describe and call them without the .proto files. It is
+ * loaded once the server listens: it serves tools, not the cluster, and loading it is about a
+ * fifth of a node's start-up.
+ */
+async function addReflection(server: grpc.Server): Promise<void> {
+  const { ReflectionService } = await import('@grpc/reflection');
+  const health = protoLoader.loadSync(healthProtoPath, PROTO_LOADER_OPTIONS);
+  new ReflectionService({ ...loadProtoDefinition('admin.proto'), ...health }).addToServer(server);
+}
+
+/**
+ * Serves admin.proto, the standard gRPC health service and server reflection on one address. Handlers never throw
  * into grpc: refusals are answered with their status code, bugs with INTERNAL.
  *
  * Health: "" is SERVING from `start()` until `close()` begins; "leader" is SERVING exactly while
@@ -99,9 +116,16 @@ export class AdminServer {
   });
   private leaderHealth: ServingStatus = 'NOT_SERVING';
   private readonly interrupts = new Set<Interrupt>();
+  /** Each open stream's `next(null)`. */
+  private readonly refreshers = new Set<() => void>();
+  /** Until when, on the node's clock, the lease tokens handed out by WaitForLease promise the lease. */
+  private promisedUntil = -Infinity;
+  /** Hand-offs waiting for those promises to run out (see `handOver`). */
+  private handOvers = 0;
   private server: grpc.Server | null = null;
   private unsubscribeHealth: (() => void) | null = null;
   private closing: Promise<void> | null = null;
+  private reflection: Promise<void> = Promise.resolve();
 
   constructor(context: AdminContext) {
     this.context = context;
@@ -135,8 +159,16 @@ export class AdminServer {
       }
     });
     this.refreshLeaderHealth();
+    this.reflection = addReflection(server).catch((error: unknown) =>
+      this.context.logger.error({ event: 'admin-internal-error', err: error }, 'cannot serve reflection'),
+    );
     this.context.logger.info({ event: 'admin-listening', address, port }, 'admin API listening');
     return { ok: true, port };
+  }
+
+  /** Settles once server reflection is served (see `addReflection`). */
+  get reflecting(): Promise<void> {
+    return this.reflection;
   }
 
   /** Reports NOT_SERVING, ends open streams and waits with UNAVAILABLE, then shuts the server down. */
@@ -196,7 +228,7 @@ export class AdminServer {
   private implementation(): grpc.UntypedServiceImplementation {
     return {
       Status: this.unary('Status', () => accept(encodeStatus(this.context))),
-      Watch: this.stream('Watch', () => ({ first: null, next: encodeNodeEvent })),
+      Watch: this.stream('Watch', () => ({ first: null, next: (event) => (event === null ? null : encodeNodeEvent(event)) })),
       StepDown: this.unary('StepDown', () => this.stepDown()),
       TransferLeadership: this.unary('TransferLeadership', (request) => this.transferLeadership(request)),
       Partition: this.unary('Partition', (request) => this.partition(request)),
@@ -209,9 +241,33 @@ export class AdminServer {
     };
   }
 
+  /**
+   * Runs a hand-off of leadership (`handOff`: a transfer or a step-down) only once every lease
+   * token this node handed out has run out. A transfer lets its target be elected at once,
+   * bypassing the stickiness on which the lease's length rests, so a client acting on a token
+   * until its end could otherwise overlap the next leader's lease. Meanwhile no token is handed
+   * out and WatchLease says the lease is gone, so clients stop at once. The wait is at most one
+   * lease (the minimum election timeout), and none when no client asked for a token.
+   */
+  async handOver<T>(handOff: () => Promise<T>): Promise<T> {
+    this.handOvers += 1;
+    this.refreshStreams();
+    try {
+      const waitMs = this.promisedUntil - this.context.clock.now();
+      if (waitMs > 0) {
+        this.context.logger.info({ event: 'hand-off-waits-for-tokens', waitMs }, 'hand-off waits until the lease tokens handed out run out');
+        await delay(waitMs);
+      }
+      return await handOff();
+    } finally {
+      this.handOvers -= 1;
+      this.refreshStreams();
+    }
+  }
+
   private async stepDown(): Promise<AdminRequestResult<WireTransferResponse>> {
     this.context.logger.info({ event: 'admin-step-down' }, 'step-down requested');
-    const outcome = await this.context.driver.stepDown();
+    const outcome = await this.handOver(() => this.context.driver.stepDown());
     return outcome.ok ? accept({ target: outcome.target ?? '' }) : this.refusal(outcome, null);
   }
 
@@ -220,7 +276,7 @@ export class AdminServer {
     if (!command.ok) return command;
     const { target } = command.value;
     this.context.logger.info({ event: 'admin-transfer', target }, 'leadership transfer requested');
-    const outcome = await this.context.driver.transferLeadership(target);
+    const outcome = await this.handOver(() => this.context.driver.transferLeadership(target));
     return outcome.ok ? accept({ target: outcome.target }) : this.refusal(outcome, target);
   }
 
@@ -261,7 +317,7 @@ export class AdminServer {
   private waitForLease(request: unknown, call: grpc.ServerUnaryCall<unknown, WireLeaseToken>): AdminRequestResult<WireLeaseToken> | Promise<AdminRequestResult<WireLeaseToken>> {
     const command = parseWaitForLeaseRequest(request);
     if (!command.ok) return command;
-    const token = encodeLeaseToken(this.context);
+    const token = this.issueToken();
     if (token !== null) return accept(token);
     const { timeoutMs } = command.value;
     if (timeoutMs === 0) return this.notLeaseHolder();
@@ -286,7 +342,7 @@ export class AdminServer {
         resolve(result);
       };
       const heldToken = (): AdminRequestResult<WireLeaseToken> | null => {
-        const held = encodeLeaseToken(this.context);
+        const held = this.issueToken();
         return held === null ? null : accept(held);
       };
       const recheck = (): void => settle(heldToken);
@@ -306,17 +362,36 @@ export class AdminServer {
    * events it emits then changes nothing a watcher could act on.
    */
   private leaseFeed(): StreamFeed<WireLeaseState> {
-    let last = encodeLeaseState(this.context);
+    let last = this.leaseState();
     return {
       first: last,
-      next: ({ event }) => {
-        if (event.type !== 'lease-acquired' && event.type !== 'lease-lost' && event.type !== 'role-changed') return null;
-        const current = encodeLeaseState(this.context);
+      next: (change) => {
+        const type = change?.event.type;
+        if (type !== undefined && type !== 'lease-acquired' && type !== 'lease-lost' && type !== 'role-changed') return null;
+        const current = this.leaseState();
         if (current.holdsLease === last.holdsLease && current.term === last.term) return null;
         last = current;
         return current;
       },
     };
+  }
+
+  /** A lease token, unless the node holds no lease or is handing over; each one extends the promise. */
+  private issueToken(): WireLeaseToken | null {
+    if (this.handOvers > 0) return null;
+    const token = encodeLeaseToken(this.context);
+    if (token !== null) this.promisedUntil = Math.max(this.promisedUntil, this.context.clock.now() + token.validForMs);
+    return token;
+  }
+
+  /** As WatchLease tells it: a node handing over holds no lease for its clients. */
+  private leaseState(): WireLeaseState {
+    const state = encodeLeaseState(this.context);
+    return this.handOvers > 0 ? { ...state, holdsLease: false, leaseRemainingMs: 0 } : state;
+  }
+
+  private refreshStreams(): void {
+    for (const refresh of [...this.refreshers]) refresh();
   }
 
   // ---- answers -----------------------------------------------------------------------------
@@ -344,6 +419,7 @@ export class AdminServer {
   }
 
   private notLeaseHolder(): AdminRequestRejection {
+    if (this.handOvers > 0) return refuse(grpc.status.FAILED_PRECONDITION, 'this node does not hold the lease; it is handing leadership over');
     const { leaderId } = this.context.driver.status();
     return refuse(grpc.status.FAILED_PRECONDITION, `this node does not hold the lease; ${this.describeLeader(leaderId)}`);
   }
@@ -387,6 +463,7 @@ export class AdminServer {
       const stop = (): void => {
         unsubscribe();
         this.interrupts.delete(interrupt);
+        this.refreshers.delete(refresh);
       };
       const interrupt: Interrupt = (status) => {
         stop();
@@ -396,20 +473,24 @@ export class AdminServer {
         const { code, message } = this.internal(rpc, error);
         interrupt(statusOf(code, message));
       };
+      let refresh = (): void => undefined;
       call.on('cancelled', stop);
       this.interrupts.add(interrupt);
       try {
         const feed = open();
         if (feed.first !== null) call.write(feed.first);
         // Listeners run inside the driver's step loop: nothing may throw back into it.
-        unsubscribe = this.context.driver.subscribe((event) => {
+        const push = (event: NodeEvent | null): void => {
           try {
             const message = feed.next(event);
             if (message !== null) call.write(message);
           } catch (error) {
             fail(error);
           }
-        });
+        };
+        refresh = () => push(null);
+        this.refreshers.add(refresh);
+        unsubscribe = this.context.driver.subscribe(push);
       } catch (error) {
         fail(error);
       }

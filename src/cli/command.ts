@@ -1,7 +1,7 @@
-import type { CliIo } from './cli-io.ts';
-import type { ClusterConnection } from './cluster-connection.ts';
-import type { CommandSpec } from './command-line-program.ts';
-import type { ParsedArgs } from './parse-command-args.ts';
+import type { CliIo } from '../command-line/cli-io.ts';
+import type { ClusterClient } from '../client/cluster-client.ts';
+import type { CommandSpec } from '../command-line/command-line-program.ts';
+import type { ParsedArgs } from '../command-line/parse-command-args.ts';
 
 /** One `hbctl <name>` subcommand: what its help shows, and how it runs. */
 export interface Command extends CommandSpec {
@@ -21,5 +21,5 @@ export interface CommandContext {
    * Connects to the nodes the global flags name, runs `use`, and closes every connection after.
    * If the nodes cannot be found, prints why and answers the failure exit code without calling `use`.
    */
-  withCluster(use: (cluster: ClusterConnection) => Promise<number>): Promise<number>;
+  withCluster(use: (cluster: ClusterClient) => Promise<number>): Promise<number>;
 }

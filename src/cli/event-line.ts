@@ -1,4 +1,4 @@
-import type { NodeEvent } from './admin-responses.ts';
+import type { NodeEvent } from '../client/admin-responses.ts';
 
 /** `HH:MM:SS.mmm` in local time: watch output is read next to the nodes' logs on the same machine. */
 export function formatClock(wallTimeMs: number): string {

@@ -1,9 +1,9 @@
-import type { CliIo } from './cli-io.ts';
-import type { NodeAnswer } from './cluster-connection.ts';
-import { exitCodes } from './exit-codes.ts';
+import type { CliIo } from '../command-line/cli-io.ts';
+import type { NodeAnswer } from '../client/cluster-client.ts';
+import { exitCodes } from '../command-line/exit-codes.ts';
 import { printJson } from './print-json.ts';
 import { reportNodeFailure } from './report.ts';
-import { formatTable } from './table.ts';
+import { formatTable } from '../util/table.ts';
 
 export interface EveryNodeFormat<T> {
   readonly header: readonly string[];

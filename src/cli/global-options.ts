@@ -1,7 +1,7 @@
 import { formatHostPort, parseHostPort } from '../util/host-port.ts';
-import type { EndpointSource } from './endpoints.ts';
-import { parseWholeNumber } from './flag-values.ts';
-import type { FlagSpec, ParsedArgs } from './parse-command-args.ts';
+import type { EndpointSource } from '../client/endpoints.ts';
+import { parseWholeNumber } from '../command-line/flag-values.ts';
+import type { FlagSpec, ParsedArgs } from '../command-line/parse-command-args.ts';
 
 const defaultTimeoutMs = 1500;
 /** Longer than any sensible wait for one answer, and small enough for a uint32-safe deadline. */

@@ -1,4 +1,4 @@
-import type { FlagSpec } from './parse-command-args.ts';
+import type { FlagSpec } from '../command-line/parse-command-args.ts';
 
 /** The `--json` flag of a command; `output` says what it prints instead of the table. */
 export function jsonFlag(output: string): FlagSpec {

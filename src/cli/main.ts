@@ -1,5 +1,6 @@
+#!/usr/bin/env node
 /** `hbctl`: see run-cli.ts. Only the process is dealt with here: its arguments, output, Ctrl-C and exit. */
-import type { CliIo } from './cli-io.ts';
+import type { CliIo } from '../command-line/cli-io.ts';
 import { runCli } from './run-cli.ts';
 
 const io: CliIo = {

@@ -1,4 +1,4 @@
-import type { MemberInfo } from './admin-responses.ts';
+import type { MemberInfo } from '../client/admin-responses.ts';
 
 /** Table cells for the load metadata a node piggybacks on heartbeats. */
 

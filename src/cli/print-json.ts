@@ -1,4 +1,4 @@
-import type { CliIo } from './cli-io.ts';
+import type { CliIo } from '../command-line/cli-io.ts';
 
 /** Indented JSON, one `stdout` call per line. */
 export function printJson(io: CliIo, value: unknown): void {

@@ -1,12 +1,12 @@
-import type { CliIo } from './cli-io.ts';
-import { ClusterConnection } from './cluster-connection.ts';
-import { readCommandLine, type CommandLineProgram } from './command-line-program.ts';
+import type { CliIo } from '../command-line/cli-io.ts';
+import { ClusterClient } from '../client/cluster-client.ts';
+import { readCommandLine, type CommandLineProgram } from '../command-line/command-line-program.ts';
 import type { Command, CommandContext } from './command.ts';
 import { commands } from './commands.ts';
-import { resolveTargets } from './endpoints.ts';
-import { exitCodes } from './exit-codes.ts';
+import { resolveTargets } from '../client/endpoints.ts';
+import { exitCodes } from '../command-line/exit-codes.ts';
 import { globalFlags, readGlobalOptions, type GlobalOptions } from './global-options.ts';
-import type { ParsedArgs } from './parse-command-args.ts';
+import type { ParsedArgs } from '../command-line/parse-command-args.ts';
 import { reportProblem } from './report.ts';
 
 const hbctlProgram: CommandLineProgram<Command> = {
@@ -51,14 +51,14 @@ async function withCluster(
   globals: GlobalOptions,
   cwd: string,
   io: CliIo,
-  use: (cluster: ClusterConnection) => Promise<number>,
+  use: (cluster: ClusterClient) => Promise<number>,
 ): Promise<number> {
   const resolved = await resolveTargets(globals.endpointSource, cwd);
   if (!resolved.ok) {
     reportProblem(io, resolved.message);
     return exitCodes.failed;
   }
-  const cluster = new ClusterConnection(resolved.targets, globals.timeoutMs);
+  const cluster = new ClusterClient(resolved.targets, { callTimeoutMs: globals.timeoutMs });
   try {
     return await use(cluster);
   } finally {

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * The local cluster launcher: `npm run cluster -- --nodes 3`. Starts nodes n1..nN as child
  * processes, prints each change of leader and each unexpected exit, records the cluster in
@@ -10,7 +11,6 @@ import { CLUSTER_FILE_NAME, readClusterFile, writeClusterFile, type ClusterFile 
 import { clusterUsage, parseClusterOptions, type ClusterOptions } from './cluster-options.ts';
 import { planCluster, type PlannedNode } from './cluster-plan.ts';
 import { LeaderChangeTracker } from './leader-change-tracker.ts';
-import { buildNodeBundle } from './node-bundle.ts';
 import { spawnNode, type NodeProcess } from './node-process.ts';
 import { checkPort } from './port-check.ts';
 import { isProcessAlive } from './process-alive.ts';
@@ -56,11 +56,6 @@ async function main(argv: readonly string[]): Promise<number> {
       console.error(`Nodes of an earlier run may still be running (${leftovers.map((node) => `${node.id} pid ${node.pid}`).join(', ')}): kill ${pids}`);
     }
     console.error(`Free them, or choose other ports with --base-port, e.g. --base-port ${suggestedBasePort(options)}`);
-    return 1;
-  }
-  const bundle = await buildNodeBundle();
-  if (!bundle.ok) {
-    console.error(`error: ${bundle.message}`);
     return 1;
   }
   return runCluster(options, plan, clusterFilePath);

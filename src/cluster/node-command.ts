@@ -5,15 +5,14 @@ import { formatMemberList } from '../node/member-list.ts';
 import type { LogLevel } from '../node/node-options.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const nodeEntryPoint = path.join(repoRoot, 'src', 'node', 'main.ts');
 /**
  * V8 settings for node processes. A 1 MiB young generation (default 16 MiB) keeps an idle node's
  * RSS down (a 5-node cluster's leader: 73 instead of 85 MiB); a node allocates little, so the
  * extra scavenges cost next to nothing.
  */
 export const nodeRuntimeFlags: readonly string[] = ['--max-semi-space-size=1'];
-/** Where node-bundle.ts writes the bundled entry point. */
-export const nodeBundlePath = path.join(repoRoot, 'dist', 'node', 'main.js');
+/** The node's compiled entry point (`npm run build`), also the package's `heartbeat-node` bin. */
+export const nodeProgramPath = path.join(repoRoot, 'dist', 'node', 'main.js');
 
 /** What one node of a local cluster is started with. Settings left out take the node's defaults. */
 export interface NodeLaunch {
@@ -39,8 +38,8 @@ export interface NodeCommand {
 }
 
 /**
- * The command that runs one node from its bundle (see node-bundle.ts; build it first), logging
- * JSON lines to stdout.
+ * The command that runs one node from its compiled entry point (see dist-build.ts for tools that
+ * run from the sources), logging JSON lines to stdout. No TypeScript compiler is loaded into it.
  */
 export function nodeCommand(launch: NodeLaunch): NodeCommand {
   const optional = (flag: string, value: number | string | undefined): string[] => (value === undefined ? [] : [flag, String(value)]);
@@ -48,7 +47,7 @@ export function nodeCommand(launch: NodeLaunch): NodeCommand {
     command: process.execPath,
     args: [
       ...nodeRuntimeFlags,
-      nodeBundlePath,
+      nodeProgramPath,
       '--id',
       launch.id,
       '--listen',

@@ -1,6 +1,7 @@
+#!/usr/bin/env node
 /**
- * One node of a heartbeat cluster: the only place that wires concrete implementations
- * (LevelDB, gRPC, pino, the real clock and randomness) around the node driver.
+ * One node of a heartbeat cluster as its own process: flags, logging, signals and exit codes
+ * around run-node.ts, which wires the concrete parts (also for startNode, inside an application).
  */
 import type { Logger } from 'pino';
 import { wantsHelp } from '../util/command-line.ts';
@@ -22,17 +23,33 @@ if (!parsed.ok) {
 }
 
 const options: NodeOptions = parsed.options;
-const logger: Logger = createNodeLogger(options);
+const logger: Logger = await createNodeLogger(options);
 process.on('uncaughtException', (error) => crash(logger, error));
 process.on('unhandledRejection', (error) => crash(logger, error));
 
-const outcome = await runNode(options, logger);
+const outcome = await runNode(options, logger, (_reason, exitCode) => process.exit(exitCode));
 if (!outcome.ok) {
   logger.fatal({ event: 'start-failed', reason: outcome.reason }, outcome.message);
   process.stderr.write(`error: ${outcome.message}\n`);
   logger.flush();
   process.exit(outcome.exitCode);
 }
+const node = outcome.node;
+
+let stopping = false;
+const shutdown = async (signal: string): Promise<void> => {
+  if (stopping) {
+    logger.warn({ event: 'forced-exit', signal }, 'second signal: exiting at once');
+    process.exit(exitCodes.crashed);
+  }
+  stopping = true;
+  logger.info({ event: 'shutting-down', signal }, 'shutting down');
+  await node.stop();
+  logger.flush();
+  process.exit(exitCodes.ok);
+};
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
 
 function crash(log: Logger, error: unknown): void {
   log.fatal({ event: 'crashed', err: error }, 'unexpected error; stopping');

@@ -6,25 +6,40 @@ import type { NodeMetadata } from '../health/node-metadata.ts';
 import { MetricsServer } from '../metrics/metrics-server.ts';
 import { NodeMetrics } from '../metrics/node-metrics.ts';
 import { LoadSampler } from '../runtime/load-sampler.ts';
-import { NodeDriver, type MonotonicClock } from '../runtime/node-driver.ts';
+import { NodeDriver, type FatalReason, type MonotonicClock } from '../runtime/node-driver.ts';
 import { LevelHardStateStore } from '../storage/level-hard-state-store.ts';
 import { FaultInjectingTransport } from '../transport/fault-injecting-transport.ts';
 import { GrpcTransport } from '../transport/grpc-transport.ts';
 import { exitCodes, type ExitCode } from './exit-codes.ts';
 import type { NodeOptions } from './node-options.ts';
 
+/** A node running in this process: its driver and admin server, and how to stop it. */
+export interface RunningNode {
+  readonly options: NodeOptions;
+  readonly driver: NodeDriver;
+  readonly admin: AdminServer;
+  /** The clock the driver runs on. */
+  readonly clock: MonotonicClock;
+  /** Hands leadership off (when leading), then stops every service and closes the store. Once only; later calls wait for the first. */
+  stop(): Promise<void>;
+}
+
 export type RunNodeOutcome =
-  | { readonly ok: true }
+  | { readonly ok: true; readonly node: RunningNode }
   | { readonly ok: false; readonly reason: string; readonly message: string; readonly exitCode: ExitCode };
+
+/** Told once the node has stopped itself (it could not persist its state, or a step failed), after its services closed. */
+export type FatalStop = (reason: FatalReason, exitCode: ExitCode, error: Error) => void;
 
 const version: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const clock: MonotonicClock = { now: () => performance.now() };
 
 /**
- * Opens the store, starts peer and admin services and installs the shutdown handlers. Resolves
- * once the node runs; a failure to start is a value with the exit code to use.
+ * Opens the store and starts peer, admin and metrics services: the one way a node runs, as its
+ * own process (main.ts, which adds signal handlers and exit codes) or inside an application
+ * (startNode). Resolves once the node runs; a failure to start is a value with its exit code.
  */
-export async function runNode(options: NodeOptions, logger: Logger): Promise<RunNodeOutcome> {
+export async function runNode(options: NodeOptions, logger: Logger, onFatalStop: FatalStop): Promise<RunNodeOutcome> {
   const opened = await LevelHardStateStore.open(options.dataDir);
   if (!opened.ok) {
     const exitCode = opened.reason === 'locked' ? exitCodes.dataDirLocked : exitCodes.dataDirCorrupt;
@@ -47,6 +62,8 @@ export async function runNode(options: NodeOptions, logger: Logger): Promise<Run
     }),
     random,
   );
+  // Set once the services exist; a fatal stop before that has only the store to close.
+  let closeServices = async (): Promise<void> => undefined;
   const driver = new NodeDriver({
     config: options.election,
     store,
@@ -55,10 +72,14 @@ export async function runNode(options: NodeOptions, logger: Logger): Promise<Run
     random,
     logger,
     localMetadata,
-    onFatal: (reason) => {
-      // Every timer is already cleared; the admin and metrics servers go with the process.
+    onFatal: (reason, error) => {
+      // Every timer is already cleared.
       logger.flush();
-      void store.close().finally(() => process.exit(reason === 'persist-failed' ? exitCodes.persistFailed : exitCodes.stepFailed));
+      const exitCode = reason === 'persist-failed' ? exitCodes.persistFailed : exitCodes.stepFailed;
+      void closeServices()
+        .then(() => store.close())
+        .catch(() => undefined)
+        .finally(() => onFatalStop(reason, exitCode, error));
     },
   });
   try {
@@ -105,43 +126,45 @@ export async function runNode(options: NodeOptions, logger: Logger): Promise<Run
       return { ok: false, reason: 'cannot-listen', message: metricsStarted.message, exitCode: exitCodes.cannotListen };
     }
   }
+  closeServices = async () => {
+    await admin.close();
+    await metricsServer.close();
+    metrics.close();
+  };
   const metricsAddress = options.metricsListen ?? 'off';
   logger.info(
     { event: 'listening', peerAddress: options.listen, adminAddress: options.adminListen, metricsAddress, incarnation, version },
     `node ${options.id} listening (peers on ${options.listen}, admin on ${options.adminListen}, metrics on ${metricsAddress})`,
   );
 
-  let stopping = false;
-  const shutdown = async (signal: string): Promise<void> => {
-    if (stopping) {
-      logger.warn({ event: 'forced-exit', signal }, 'second signal: exiting at once');
-      process.exit(exitCodes.crashed);
-    }
-    stopping = true;
-    logger.info({ event: 'shutting-down', signal }, 'shutting down');
-    await handOffLeadership(driver, logger);
-    await admin.close();
-    await metricsServer.close();
-    metrics.close();
+  let stopping: Promise<void> | null = null;
+  const stop = async (): Promise<void> => {
+    await handOffLeadership(driver, admin, logger);
+    await closeServices();
     await driver.stop();
     await store.close();
     logger.info({ event: 'stopped' }, 'stopped');
-    logger.flush();
-    process.exit(exitCodes.ok);
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  return { ok: true };
+  return {
+    ok: true,
+    node: {
+      options,
+      driver,
+      admin,
+      clock,
+      stop: () => (stopping ??= stop()),
+    },
+  };
 }
 
 /**
- * A leader that is asked to stop hands leadership to its most responsive follower and waits
- * (briefly) until that node's first heartbeat arrives, so the cluster is never left waiting for
- * an election timeout.
+ * A leader that is asked to stop hands leadership to its most responsive follower (once the
+ * lease tokens it gave out have run out, see AdminServer.handOver) and waits (briefly) until that
+ * node's first heartbeat arrives, so the cluster is never left waiting for an election timeout.
  */
-async function handOffLeadership(driver: NodeDriver, logger: Logger): Promise<void> {
+async function handOffLeadership(driver: NodeDriver, admin: AdminServer, logger: Logger): Promise<void> {
   if (driver.status().role !== 'leader') return;
-  const outcome = await driver.stepDown();
+  const outcome = await admin.handOver(() => driver.stepDown());
   if (!outcome.ok || outcome.target === null) {
     logger.info({ event: 'hand-off-skipped', outcome }, 'no follower to hand leadership to');
     return;

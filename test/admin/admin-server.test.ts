@@ -1,4 +1,7 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
 import { service as healthService } from 'grpc-health-check';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -118,6 +121,22 @@ async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promi
       await pause(5);
     }
   }
+}
+
+function getServiceConstructorFrom(definition: protoLoader.PackageDefinition, name: string): grpc.ServiceClientConstructor {
+  return getServiceConstructor(grpc.loadPackageDefinition(definition), name);
+}
+
+/** Protobuf's base-128 varint, for a length prefix. */
+function varint(value: number): Buffer {
+  const bytes: number[] = [];
+  let rest = value;
+  while (rest >= 0x80) {
+    bytes.push((rest & 0x7f) | 0x80);
+    rest >>>= 7;
+  }
+  bytes.push(rest);
+  return Buffer.from(bytes);
 }
 
 /** Records the core events of `driver` from now on. */
@@ -454,6 +473,27 @@ describe('AdminServer', () => {
     expect(token.validForMs).toBeGreaterThan(0);
   });
 
+  it('hands leadership over only once the lease tokens it gave out have run out, telling WatchLease at once', async () => {
+    const nodes = await startCluster([n1, n2, n3]);
+    await eventually(async () => {
+      const leader = await settledLeader(nodes);
+      const [target] = followersOf(nodes, leader) as [TestNode];
+      const states = watch<WireLeaseState>(leader.client, 'WatchLease');
+      await waitUntil(() => states.received.length >= 1, 'the first lease state');
+      const acquired: number[] = [];
+      cleanups.push(target.driver.subscribe(({ event }) => event.type === 'lease-acquired' && acquired.push(clock.now())));
+      const askedAt = clock.now();
+      const token = await expectOk(call<WireLeaseToken>(leader.client, 'WaitForLease', { timeoutMs: 0 }));
+      const transferred = call(leader.client, 'TransferLeadership', { target: target.id });
+      // The token stays good to its end: until then the old leader neither hands over nor gives a new token.
+      await waitUntil(() => states.received.some((state) => !state.holdsLease), 'WatchLease to say the lease is gone');
+      expect(await expectRefused(call(leader.client, 'WaitForLease', { timeoutMs: 0 }), grpc.status.FAILED_PRECONDITION)).toContain('handing leadership over');
+      await expectOk(transferred);
+      await waitUntil(() => acquired.length > 0, `${target.id} to hold the lease`);
+      expect(acquired[0]).toBeGreaterThanOrEqual(askedAt + token.validForMs);
+    });
+  });
+
   it('streams the lease state through WatchLease: current first, then each gain and loss', async () => {
     const [node] = (await startCluster([n1])) as [TestNode];
     await statusWhen(node, (s) => s.holdsLease, 'n1 to hold the lease');
@@ -492,6 +532,40 @@ describe('AdminServer', () => {
       expect(await settledLeader(nodes)).toBe(target);
       expect(await healthByNode()).toEqual(nodes.map((node) => ['SERVING', node === target ? 'SERVING' : 'NOT_SERVING']));
     });
+  });
+
+  it('serves reflection: a client without the .proto lists the services, loads the admin API from the node and calls it', async () => {
+    const [node] = (await startCluster([n1])) as [TestNode];
+    await node.admin.reflecting;
+    // The client side of grpc.reflection.v1, as grpcurl speaks it, from the proto that @grpc/reflection ships.
+    const reflectionProto = path.join(path.dirname(createRequire(import.meta.url).resolve('@grpc/reflection')), '../proto/grpc/reflection/v1/reflection.proto');
+    const Reflection = getServiceConstructorFrom(protoLoader.loadSync(reflectionProto), 'grpc.reflection.v1.ServerReflection');
+    const reflection = new Reflection(`127.0.0.1:${node.port}`, grpc.credentials.createInsecure());
+    cleanups.push(() => reflection.close());
+    const ask = (request: object): Promise<Record<string, unknown>> =>
+      new Promise((resolve, reject) => {
+        const stream = method<() => grpc.ClientDuplexStream<object, Record<string, unknown>>>(reflection, 'ServerReflectionInfo')();
+        stream.on('data', (response: Record<string, unknown>) => {
+          resolve(response);
+          stream.end();
+        });
+        stream.on('error', reject);
+        stream.write(request);
+      });
+
+    const listed = (await ask({ listServices: '' })) as { listServicesResponse: { service: { name: string }[] } };
+    expect(listed.listServicesResponse.service.map((service) => service.name)).toEqual(
+      expect.arrayContaining([ADMIN_SERVICE_NAME, 'grpc.health.v1.Health']),
+    );
+    const files = (await ask({ fileContainingSymbol: ADMIN_SERVICE_NAME })) as { fileDescriptorResponse: { fileDescriptorProto: Buffer[] } };
+    // A FileDescriptorSet is its files as repeated field 1; build one to load the way grpcurl does.
+    const descriptorSet = Buffer.concat(
+      files.fileDescriptorResponse.fileDescriptorProto.flatMap((file) => [Buffer.from([0x0a]), varint(file.length), file]),
+    );
+    const Admin = getServiceConstructorFrom(protoLoader.loadFileDescriptorSetFromBuffer(descriptorSet), ADMIN_SERVICE_NAME);
+    const admin = new Admin(`127.0.0.1:${node.port}`, grpc.credentials.createInsecure());
+    cleanups.push(() => admin.close());
+    expect(await expectOk(call<{ id: string; clusterId: string }>(admin, 'Status'))).toMatchObject({ id: 'n1', clusterId: 'admin-test' });
   });
 
   it('ends open streams and pending waits with UNAVAILABLE on close', async () => {

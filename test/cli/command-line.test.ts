@@ -1,12 +1,10 @@
-import { execFile } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir, run, writeClusterJson } from './cli-fixture.ts';
-import { startFakeAdminServer, type FakeAdminServer } from './fake-admin-server.ts';
+import { startFakeAdminServer, type FakeAdminServer } from '../support/fake-admin-server.ts';
 
 const commandNames = ['status', 'leader', 'lease', 'watch', 'step-down', 'transfer', 'partition', 'heal', 'delay'];
 
@@ -120,11 +118,14 @@ describe('finding the cluster', () => {
   });
 });
 
-describe('bin/hbctl.js', () => {
-  it('runs the TypeScript CLI without a build', async () => {
-    const bin = fileURLToPath(new URL('../../bin/hbctl.js', import.meta.url));
-    const { stdout } = await promisify(execFile)(bin, ['--help'], { timeout: 60_000 });
-    expect(stdout).toMatch(/^Usage: hbctl <command> \[flags\]\n/);
-    expect(stdout).toContain('step-down');
+describe("the package's bins", () => {
+  it('are the compiled entry points of hbctl, the node and the launcher, each a script for node', async () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const manifest = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    expect(manifest.bin).toEqual({ hbctl: 'dist/cli/main.js', 'heartbeat-node': 'dist/node/main.js', 'heartbeat-cluster': 'dist/cluster/main.js' });
+    for (const compiled of Object.values(manifest.bin)) {
+      const source = compiled.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts');
+      expect((await readFile(path.join(root, source), 'utf8')).split('\n')[0]).toBe('#!/usr/bin/env node');
+    }
   });
 });

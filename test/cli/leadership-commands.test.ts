@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, removeDir, run, writeClusterJson } from './cli-fixture.ts';
-import { CannedError, startFakeAdminServer, type FakeAdminReplies, type FakeAdminServer } from './fake-admin-server.ts';
+import { CannedError, startFakeAdminServer, type FakeAdminReplies, type FakeAdminServer } from '../support/fake-admin-server.ts';
 
 let dir: string;
 let servers: FakeAdminServer[] = [];

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { captureIo, makeTempDir, removeDir, run, testTimeoutFlags, writeClusterJson } from './cli-fixture.ts';
-import { startFakeAdminServer, type FakeAdminServer } from './fake-admin-server.ts';
+import { startFakeAdminServer, type FakeAdminServer } from '../support/fake-admin-server.ts';
 import { runCli } from '../../src/cli/run-cli.ts';
 
 let dir: string;

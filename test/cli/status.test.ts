@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deadAddress, makeTempDir, removeDir, run, writeClusterJson } from './cli-fixture.ts';
-import { startFakeAdminServer, type FakeAdminServer } from './fake-admin-server.ts';
+import { startFakeAdminServer, type FakeAdminServer } from '../support/fake-admin-server.ts';
 
 let dir: string;
 let servers: FakeAdminServer[];

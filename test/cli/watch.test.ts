@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.ts';
 import { captureIo, deadAddress, makeTempDir, removeDir, run, testTimeoutFlags, writeClusterJson } from './cli-fixture.ts';
-import { startFakeAdminServer, type FakeAdminServer } from './fake-admin-server.ts';
+import { startFakeAdminServer, type FakeAdminServer } from '../support/fake-admin-server.ts';
 
 let servers: FakeAdminServer[] = [];
 let dirs: string[] = [];

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { asClusterId, asNodeId } from '../../src/core/ids.ts';
-import { buildNodeBundle } from '../../src/cluster/node-bundle.ts';
+import { buildDist } from '../../src/cluster/dist-build.ts';
 import { nodeCommand, nodeRuntimeFlags, repoRoot } from '../../src/cluster/node-command.ts';
 import { parseNodeOptions } from '../../src/node/node-options.ts';
 
@@ -14,7 +14,7 @@ const members = new Map([
 ]);
 
 describe('nodeCommand', () => {
-  it('runs the bundled node entry point, from the repository', () => {
+  it('runs the compiled node entry point, from the repository', () => {
     const command = nodeCommand({
       id: asNodeId('n2'),
       clusterId: asClusterId('local'),
@@ -72,13 +72,13 @@ describe('nodeCommand', () => {
     expect([...result.options.members]).toEqual([...members]);
   });
 
-  it('builds a bundle that runs as the node: it answers --help and refuses a bad flag with exit 2', async () => {
-    expect(await buildNodeBundle()).toEqual({ ok: true });
-    const [, bundle] = nodeCommand({ id: asNodeId('n1'), clusterId: asClusterId('t'), listen: '127.0.0.1:7400', adminListen: '127.0.0.1:7500', members, dataDir: '/tmp/x' }).args;
+  it('runs the compiled node, which answers --help and refuses a bad flag with exit 2', async () => {
+    expect(await buildDist()).toEqual({ ok: true });
+    const [, program] = nodeCommand({ id: asNodeId('n1'), clusterId: asClusterId('t'), listen: '127.0.0.1:7400', adminListen: '127.0.0.1:7500', members, dataDir: '/tmp/x' }).args;
     const run = promisify(execFile);
-    const help = await run(process.execPath, [bundle!, '--help']);
+    const help = await run(process.execPath, [program!, '--help']);
     expect(help.stdout).toMatch(/--election-timeout-ms/);
-    const refused = await run(process.execPath, [bundle!, '--id', 'n1', '--heartbeat-ms', 'soon']).catch((error: { code: number; stderr: string }) => error);
+    const refused = await run(process.execPath, [program!, '--id', 'n1', '--heartbeat-ms', 'soon']).catch((error: { code: number; stderr: string }) => error);
     expect(refused).toMatchObject({ code: 2, stderr: expect.stringMatching(/--heartbeat-ms/) });
   });
 });

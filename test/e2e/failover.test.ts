@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run-cli.ts';
 import type { NodeId } from '../../src/core/ids.ts';
+import { hbctl } from '../support/hbctl.ts';
 import { RealCluster } from './real-cluster.ts';
 
 let cluster: RealCluster | null = null;
@@ -8,13 +8,6 @@ afterEach(async () => {
   await cluster?.stop();
   cluster = null;
 });
-
-async function hbctl(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (line) => (stdout += `${line}\n`), stderr: (line) => (stderr += `${line}\n`) });
-  return { code, stdout, stderr };
-}
 
 describe('a real 3-node cluster', () => {
   it('elects one leader that hbctl status shows every node agreeing on', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { overlappingLeaseClaims, type LeaseObservation } from '../../src/cli/lease-observations.ts';
-import type { PartitionDirection } from '../../src/cli/admin-client.ts';
+import { overlappingLeaseClaims, type LeaseObservation } from '../../src/client/lease-observations.ts';
+import type { PartitionDirection } from '../../src/client/admin-client.ts';
 import { asNodeId, type NodeId } from '../../src/core/ids.ts';
 import { sleepUntil } from '../support/sleep-until.ts';
 import { waitFor } from '../support/wait-for.ts';

@@ -1,9 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { overlappingLeaseClaims, type LeaseObservation } from '../../src/cli/lease-observations.ts';
-import { runCli } from '../../src/cli/run-cli.ts';
+import { overlappingLeaseClaims, type LeaseObservation } from '../../src/client/lease-observations.ts';
 import type { NodeId } from '../../src/core/ids.ts';
+import { hbctl } from '../support/hbctl.ts';
 import { sleepUntil } from '../support/sleep-until.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { RealCluster, vmFreezeSlackMs } from './real-cluster.ts';
@@ -27,8 +27,7 @@ interface LeaseRow {
 }
 
 async function hbctlLease(c: RealCluster): Promise<LeaseRow[]> {
-  let stdout = '';
-  const code = await runCli(['lease', '--json', '--endpoints', c.adminEndpoints()], { stdout: (line) => (stdout += `${line}\n`), stderr: () => {} });
+  const { code, stdout } = await hbctl('lease', '--json', '--endpoints', c.adminEndpoints());
   if (code !== 0) throw new Error(`hbctl lease exited with ${code}`);
   return JSON.parse(stdout) as LeaseRow[];
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MemberInfo } from '../../src/cli/admin-responses.ts';
+import type { MemberInfo } from '../../src/client/admin-responses.ts';
 import type { NodeId } from '../../src/core/ids.ts';
 import { prometheusSamples } from '../support/prometheus-samples.ts';
 import { waitFor } from '../support/wait-for.ts';

@@ -1,5 +1,5 @@
-import { describeCallFailure } from '../../../src/cli/call-failure.ts';
-import { exitCodes } from '../../../src/cli/exit-codes.ts';
+import { describeCallFailure } from '../../../src/client/call-failure.ts';
+import { exitCodes } from '../../../src/command-line/exit-codes.ts';
 import { planChaos } from '../chaos-schedule.ts';
 import { launcherChildren } from '../launcher-children.ts';
 import type { FaultCommand } from '../fault-command.ts';
@@ -57,7 +57,7 @@ export const chaosCommand: FaultCommand = {
         reportProblem(io, `chaos needs at least 2 nodes (the cluster has ${cluster.ids.length})`);
         return exitCodes.failed;
       }
-      const answers = await cluster.connection.statusAll();
+      const answers = await cluster.connection.status();
       const pids = new Map<string, number>();
       for (const { node, result } of answers) {
         const pid = result.ok ? (result.value.pid ?? node.filePid) : null;

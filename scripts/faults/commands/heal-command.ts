@@ -1,5 +1,5 @@
-import { faultsLine } from '../../../src/cli/display-values.ts';
-import { exitCodes } from '../../../src/cli/exit-codes.ts';
+import { faultsLine } from '../../../src/client/describe-link-faults.ts';
+import { exitCodes } from '../../../src/command-line/exit-codes.ts';
 import type { FaultCommand } from '../fault-command.ts';
 import { reportNodeFailure, reportProblem } from '../fault-report.ts';
 import { healLinks } from '../link-faults.ts';

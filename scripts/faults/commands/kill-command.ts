@@ -1,5 +1,5 @@
-import type { AdminNode } from '../../../src/cli/admin-node.ts';
-import { exitCodes } from '../../../src/cli/exit-codes.ts';
+import type { AdminNode } from '../../../src/client/admin-node.ts';
+import { exitCodes } from '../../../src/command-line/exit-codes.ts';
 import type { FaultCluster } from '../fault-cluster.ts';
 import type { FaultCommand } from '../fault-command.ts';
 import { reportProblem } from '../fault-report.ts';

@@ -1,8 +1,8 @@
-import type { CliIo } from '../../../src/cli/cli-io.ts';
-import { faultsLine } from '../../../src/cli/display-values.ts';
-import { exitCodes } from '../../../src/cli/exit-codes.ts';
-import { parseNodeId } from '../../../src/cli/flag-values.ts';
-import type { ParsedArgs } from '../../../src/cli/parse-command-args.ts';
+import type { CliIo } from '../../../src/command-line/cli-io.ts';
+import { faultsLine } from '../../../src/client/describe-link-faults.ts';
+import { exitCodes } from '../../../src/command-line/exit-codes.ts';
+import { parseNodeId } from '../../../src/command-line/flag-values.ts';
+import type { ParsedArgs } from '../../../src/command-line/parse-command-args.ts';
 import { SeededRandom } from '../../../src/util/seeded-random.ts';
 import type { FaultCluster } from '../fault-cluster.ts';
 import type { FaultCommand, FaultContext } from '../fault-command.ts';

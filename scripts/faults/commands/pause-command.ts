@@ -1,5 +1,5 @@
-import { exitCodes } from '../../../src/cli/exit-codes.ts';
-import { parseWholeNumber } from '../../../src/cli/flag-values.ts';
+import { exitCodes } from '../../../src/command-line/exit-codes.ts';
+import { parseWholeNumber } from '../../../src/command-line/flag-values.ts';
 import type { FaultCommand } from '../fault-command.ts';
 import { reportProblem } from '../fault-report.ts';
 import { findNodePid } from '../node-pid.ts';

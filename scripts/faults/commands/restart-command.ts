@@ -1,5 +1,5 @@
-import { exitCodes } from '../../../src/cli/exit-codes.ts';
-import { parseNodeId } from '../../../src/cli/flag-values.ts';
+import { exitCodes } from '../../../src/command-line/exit-codes.ts';
+import { parseNodeId } from '../../../src/command-line/flag-values.ts';
 import { isProcessAlive } from '../../../src/cluster/process-alive.ts';
 import type { FaultCommand } from '../fault-command.ts';
 import { reportProblem } from '../fault-report.ts';

@@ -1,8 +1,8 @@
 import type { Command } from '../command.ts';
-import { faultsLine } from '../display-values.ts';
-import { exitCodes } from '../exit-codes.ts';
+import { faultsLine } from '../../client/describe-link-faults.ts';
+import { exitCodes } from '../../command-line/exit-codes.ts';
 import { findNamedNode } from '../find-named-node.ts';
-import { parseIdList, parseNodeId, parseWholeNumber } from '../flag-values.ts';
+import { parseIdList, parseNodeId, parseWholeNumber } from '../../command-line/flag-values.ts';
 import { reportNodeFailure } from '../report.ts';
 
 /** Ten minutes: far beyond any election timeout, so larger values are surely typos. */

@@ -1,9 +1,9 @@
-import type { AdminNode } from '../admin-node.ts';
+import type { AdminNode } from '../../client/admin-node.ts';
 import type { Command } from '../command.ts';
-import { faultsLine } from '../display-values.ts';
-import { exitCodes } from '../exit-codes.ts';
+import { faultsLine } from '../../client/describe-link-faults.ts';
+import { exitCodes } from '../../command-line/exit-codes.ts';
 import { findNamedNode } from '../find-named-node.ts';
-import { parseIdList, parseNodeId } from '../flag-values.ts';
+import { parseIdList, parseNodeId } from '../../command-line/flag-values.ts';
 import { reportNodeFailure } from '../report.ts';
 
 export const healCommand: Command = {

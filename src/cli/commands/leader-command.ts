@@ -1,6 +1,6 @@
 import type { Command } from '../command.ts';
-import { exitCodes } from '../exit-codes.ts';
-import { agreeOnLeader, claimOf } from '../leader-agreement.ts';
+import { exitCodes } from '../../command-line/exit-codes.ts';
+import { agreeOnLeader, claimOf } from '../../client/leader-agreement.ts';
 import { reportNodeFailure, reportProblem } from '../report.ts';
 
 export const leaderCommand: Command = {
@@ -16,7 +16,7 @@ export const leaderCommand: Command = {
   runsUntilInterrupted: false,
   run: (_args, { io, withCluster }) =>
     withCluster(async (cluster) => {
-      const answers = await cluster.statusAll();
+      const answers = await cluster.status();
       const agreement = agreeOnLeader(answers.flatMap(({ node, result }) => (result.ok ? [claimOf(node.name, result.value)] : [])));
       if (agreement.ok) {
         io.stdout(agreement.leaderId);

@@ -1,5 +1,5 @@
-import type { LeaderView } from '../admin-responses.ts';
-import type { NodeAnswer } from '../cluster-connection.ts';
+import type { LeaderView } from '../../client/admin-responses.ts';
+import type { NodeAnswer } from '../../client/cluster-client.ts';
 import type { Command } from '../command.ts';
 import { formatMs, noValue } from '../display-values.ts';
 import { reportEveryNode } from '../every-node-report.ts';

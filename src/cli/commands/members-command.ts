@@ -1,16 +1,16 @@
-import type { AdminNode } from '../admin-node.ts';
-import type { MemberInfo, MembersView } from '../admin-responses.ts';
-import type { NodeAnswer } from '../cluster-connection.ts';
+import type { AdminNode } from '../../client/admin-node.ts';
+import type { MemberInfo, MembersView } from '../../client/admin-responses.ts';
+import type { NodeAnswer } from '../../client/cluster-client.ts';
 import type { Command } from '../command.ts';
 import { formatMs, noValue } from '../display-values.ts';
-import { exitCodes } from '../exit-codes.ts';
-import { parseNodeId } from '../flag-values.ts';
+import { exitCodes } from '../../command-line/exit-codes.ts';
+import { parseNodeId } from '../../command-line/flag-values.ts';
 import { jsonFlag } from '../json-flag.ts';
-import { locateLeader } from '../locate-leader.ts';
+import { locateLeader } from '../../client/locate-leader.ts';
 import { formatCpu, formatLoopP99, formatPhi, formatRssMib } from '../member-values.ts';
 import { printJson } from '../print-json.ts';
 import { reportNodeFailure, reportProblem } from '../report.ts';
-import { formatTable } from '../table.ts';
+import { formatTable } from '../../util/table.ts';
 
 const header = ['ID', 'ADDRESS', 'ROLE', 'STATE', 'PHI', 'SEEN', 'INCARNATION', 'VERSION', 'LOOP-P99', 'CPU%', 'RSS(MiB)'];
 

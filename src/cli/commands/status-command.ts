@@ -1,9 +1,10 @@
-import type { AdminNode } from '../admin-node.ts';
-import type { NodeStatus } from '../admin-responses.ts';
-import { describeCallFailure } from '../call-failure.ts';
-import type { NodeAnswer } from '../cluster-connection.ts';
+import type { AdminNode } from '../../client/admin-node.ts';
+import type { NodeStatus } from '../../client/admin-responses.ts';
+import { describeCallFailure } from '../../client/call-failure.ts';
+import type { NodeAnswer } from '../../client/cluster-client.ts';
 import type { Command } from '../command.ts';
-import { describeLinkFaults, formatMs, noValue } from '../display-values.ts';
+import { describeLinkFaults } from '../../client/describe-link-faults.ts';
+import { formatMs, noValue } from '../display-values.ts';
 import { reportEveryNode } from '../every-node-report.ts';
 import { jsonFlag } from '../json-flag.ts';
 
@@ -30,7 +31,7 @@ export const statusCommand: Command = {
   runsUntilInterrupted: false,
   run: (args, { io, withCluster }) =>
     withCluster(async (cluster) =>
-      reportEveryNode(io, await cluster.statusAll(), args.booleans.has('json'), { header, row: statusRow, json: statusJson }),
+      reportEveryNode(io, await cluster.status(), args.booleans.has('json'), { header, row: statusRow, json: statusJson }),
     ),
 };
 

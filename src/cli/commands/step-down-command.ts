@@ -1,7 +1,7 @@
 import type { Command } from '../command.ts';
-import { exitCodes } from '../exit-codes.ts';
-import { locateLeader, reportNoLeader } from '../locate-leader.ts';
-import { reportNodeFailure } from '../report.ts';
+import { exitCodes } from '../../command-line/exit-codes.ts';
+import { locateLeader } from '../../client/locate-leader.ts';
+import { reportNodeFailure, reportNoLeader } from '../report.ts';
 
 export const stepDownCommand: Command = {
   name: 'step-down',

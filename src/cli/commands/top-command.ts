@@ -1,12 +1,12 @@
-import type { MemberInfo, MembersView, NodeStatus } from '../admin-responses.ts';
-import type { ClusterConnection, NodeAnswer } from '../cluster-connection.ts';
+import type { MemberInfo, MembersView, NodeStatus } from '../../client/admin-responses.ts';
+import type { ClusterClient, NodeAnswer } from '../../client/cluster-client.ts';
 import type { Command } from '../command.ts';
 import { formatMs, noValue } from '../display-values.ts';
-import { exitCodes } from '../exit-codes.ts';
-import { parseWholeNumber } from '../flag-values.ts';
-import { agreeOnLeader, claimOf } from '../leader-agreement.ts';
+import { exitCodes } from '../../command-line/exit-codes.ts';
+import { parseWholeNumber } from '../../command-line/flag-values.ts';
+import { agreeOnLeader, claimOf } from '../../client/leader-agreement.ts';
 import { formatCpu, formatLoopP99, formatPhi, formatRssMib } from '../member-values.ts';
-import { formatTable } from '../table.ts';
+import { formatTable } from '../../util/table.ts';
 
 /** Moves the cursor home and clears the screen. */
 export const clearScreen = '\x1b[H\x1b[2J';
@@ -63,8 +63,8 @@ export const topCommand: Command = {
 };
 
 /** One frame: the header line, then the table. Exported for tests. */
-export async function renderFrame(cluster: ClusterConnection, now: Date): Promise<string[]> {
-  const [statuses, views] = await Promise.all([cluster.statusAll(), cluster.membersAll()]);
+export async function renderFrame(cluster: ClusterClient, now: Date): Promise<string[]> {
+  const [statuses, views] = await Promise.all([cluster.status(), cluster.membersAll()]);
   const claims = statuses.flatMap(({ node, result }) => (result.ok ? [claimOf(node.name, result.value)] : []));
   const agreement = agreeOnLeader(claims);
   const leaderView = agreement.ok ? viewOf(views, agreement.leaderId) : undefined;

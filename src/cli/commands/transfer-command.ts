@@ -1,8 +1,8 @@
 import type { Command } from '../command.ts';
-import { exitCodes } from '../exit-codes.ts';
-import { parseNodeId } from '../flag-values.ts';
-import { locateLeader, reportNoLeader } from '../locate-leader.ts';
-import { reportNodeFailure } from '../report.ts';
+import { exitCodes } from '../../command-line/exit-codes.ts';
+import { parseNodeId } from '../../command-line/flag-values.ts';
+import { locateLeader } from '../../client/locate-leader.ts';
+import { reportNodeFailure, reportNoLeader } from '../report.ts';
 
 export const transferCommand: Command = {
   name: 'transfer',

@@ -1,11 +1,11 @@
-import type { AdminNode } from '../admin-node.ts';
-import { describeCallFailure } from '../call-failure.ts';
+import type { AdminNode } from '../../client/admin-node.ts';
+import { describeCallFailure } from '../../client/call-failure.ts';
 import type { Command } from '../command.ts';
 import { formatEventLine, formatNodeLine } from '../event-line.ts';
-import { exitCodes } from '../exit-codes.ts';
-import { parseWholeNumber } from '../flag-values.ts';
+import { exitCodes } from '../../command-line/exit-codes.ts';
+import { parseWholeNumber } from '../../command-line/flag-values.ts';
 import { jsonFlag } from '../json-flag.ts';
-import { NodeWatcher, type WatchSink } from '../node-watcher.ts';
+import { NodeWatcher, type WatchSink } from '../../client/node-watcher.ts';
 import { reportNodeFailure } from '../report.ts';
 
 const retryMs = 500;

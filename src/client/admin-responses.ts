@@ -19,6 +19,15 @@ export interface PeerAck {
   readonly lastAckAgoMs: number | null;
 }
 
+/** The node's timing settings, which every node of a cluster shares. */
+export interface NodeTiming {
+  readonly heartbeatMs: number;
+  readonly electionTimeoutMs: number;
+  readonly electionJitterMs: number;
+  /** The cluster's bound on how much faster one clock may run than another; it shortens leases. */
+  readonly maxClockDrift: number;
+}
+
 export interface NodeStatus {
   readonly id: string;
   readonly role: Role;
@@ -33,6 +42,8 @@ export interface NodeStatus {
   readonly leaderHeardAgoMs: number | null;
   readonly peers: readonly PeerAck[];
   readonly faults: readonly LinkFault[];
+  /** Null when the node does not report it. */
+  readonly timing: NodeTiming | null;
 }
 
 export interface LeaderView {
@@ -40,6 +51,23 @@ export interface LeaderView {
   readonly leaderId: string | null;
   readonly term: number;
   readonly holdsLease: boolean;
+  readonly leaseRemainingMs: number;
+}
+
+/** WaitForLeaseResponse: the fencing token of the node that holds the lease. */
+export interface LeaseToken {
+  readonly holder: string;
+  /** The fencing token: strictly increasing from one lease holder to the next. */
+  readonly term: number;
+  /** How long the lease lasts from when the node answered, on the node's clock. */
+  readonly validForMs: number;
+}
+
+/** One WatchLease message: whether the node holds the lease now. */
+export interface LeaseState {
+  readonly node: string;
+  readonly holdsLease: boolean;
+  readonly term: number;
   readonly leaseRemainingMs: number;
 }
 
@@ -104,8 +132,37 @@ export function decodeStatus(raw: unknown): Decoded<NodeStatus> {
         lastAckAgoMs: nonNegativeOrNull(peerRead.number('lastAckAgoMs')),
       }))),
       faults: read.list('faults').map((fault) => decodeNested(read, fault, 'faults', readLinkFault)),
+      timing: decodeTiming(read),
     };
   });
+}
+
+function decodeTiming(read: FieldReader): NodeTiming | null {
+  const raw = read.nested('timing');
+  if (raw === null || raw === undefined) return null;
+  return decodeNested(read, raw, 'timing', (timing) => ({
+    heartbeatMs: timing.number('heartbeatMs'),
+    electionTimeoutMs: timing.number('electionTimeoutMs'),
+    electionJitterMs: timing.number('electionJitterMs'),
+    maxClockDrift: timing.number('maxClockDrift'),
+  }));
+}
+
+export function decodeLeaseToken(raw: unknown): Decoded<LeaseToken> {
+  return decodeWith(raw, (read) => {
+    const token = { holder: read.string('leaderId'), term: read.uint64('term'), validForMs: read.number('validForMs') };
+    if (token.holder === '') read.problem('leaderId is empty');
+    return token;
+  });
+}
+
+export function decodeLeaseState(raw: unknown): Decoded<LeaseState> {
+  return decodeWith(raw, (read) => ({
+    node: read.string('node'),
+    holdsLease: read.bool('holdsLease'),
+    term: read.uint64('term'),
+    leaseRemainingMs: read.number('leaseRemainingMs'),
+  }));
 }
 
 export function decodeLeaderView(raw: unknown): Decoded<LeaderView> {
@@ -259,6 +316,11 @@ class FieldReader {
     if (typeof value === 'boolean') return value;
     this.mistyped(name, 'a boolean', value);
     return false;
+  }
+
+  /** A nested message; `decodeNested` reports it if it is not one. */
+  nested(name: string): unknown {
+    return this.message[name];
   }
 
   list(name: string): readonly unknown[] {

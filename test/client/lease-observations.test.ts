@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LeaderView } from '../../src/cli/admin-responses.ts';
-import { overlappingLeaseClaims, type LeaseObservation } from '../../src/cli/lease-observations.ts';
+import type { LeaderView } from '../../src/client/admin-responses.ts';
+import { overlappingLeaseClaims, type LeaseObservation } from '../../src/client/lease-observations.ts';
 import { asNodeId } from '../../src/core/ids.ts';
 
 function observed(node: string, sentAt: number, answeredAt: number, holdsLease: boolean): LeaseObservation {

@@ -4,11 +4,15 @@ import {
   decodeFaults,
   decodeHandoverTarget,
   decodeLeaderView,
+  decodeLeaseState,
+  decodeLeaseToken,
   decodeMembers,
   decodeNodeEvent,
   decodeStatus,
   type Decoded,
   type LeaderView,
+  type LeaseState,
+  type LeaseToken,
   type LinkFault,
   type MembersView,
   type NodeEvent,
@@ -42,6 +46,18 @@ export interface WatchStream {
   cancel(): void;
 }
 
+/** Where a WatchLease stream reports. */
+export interface LeaseStateListener {
+  state(state: LeaseState): void;
+  /** Called once when the stream ends for any reason but `cancel()`, a message it could not decode included. */
+  ended(failure: CallFailure): void;
+}
+
+export interface CallOptions {
+  /** Aborting it cancels the call, which then fails as `rejected` with code CANCELLED. */
+  readonly signal?: AbortSignal;
+}
+
 type AdminMethod = grpc.MethodDefinition<object, unknown>;
 
 function adminService(): grpc.ServiceDefinition {
@@ -60,12 +76,21 @@ export class AdminClient {
     this.client = new grpc.Client(endpoint, grpc.credentials.createInsecure(), channelOptions);
   }
 
-  status(): Promise<CallResult<NodeStatus>> {
-    return this.unary('Status', {}, decodeStatus);
+  status(options: CallOptions = {}): Promise<CallResult<NodeStatus>> {
+    return this.unary('Status', {}, decodeStatus, options);
   }
 
-  getLeader(): Promise<CallResult<LeaderView>> {
-    return this.unary('GetLeader', {}, decodeLeaderView);
+  getLeader(options: CallOptions = {}): Promise<CallResult<LeaderView>> {
+    return this.unary('GetLeader', {}, decodeLeaderView, options);
+  }
+
+  /**
+   * The node's lease token, waiting up to `waitMs` for it to hold the lease (0: answer at once);
+   * FAILED_PRECONDITION (`rejected`) if it does not. The call's deadline is the wait plus the
+   * client's own.
+   */
+  waitForLease(waitMs: number, options: CallOptions = {}): Promise<CallResult<LeaseToken>> {
+    return this.unary('WaitForLease', { timeoutMs: Math.round(waitMs) }, decodeLeaseToken, options, waitMs);
   }
 
   /** The node's view of every member: its phi-accrual state, and the metadata it last heard. */
@@ -121,28 +146,69 @@ export class AdminClient {
     };
   }
 
+  /** The lease state now, then each change, until the node goes away or `cancel()`. */
+  watchLease(listener: LeaseStateListener): WatchStream {
+    const method = this.method('WatchLease');
+    const call = this.client.makeServerStreamRequest(method.path, method.requestSerialize, method.responseDeserialize, {});
+    let over = false;
+    const end = (failure: CallFailure): void => {
+      if (over) return;
+      over = true;
+      call.cancel();
+      listener.ended(failure);
+    };
+    call.on('data', (raw: unknown) => {
+      if (over) return;
+      const decoded = decodeLeaseState(raw);
+      if (decoded.ok) listener.state(decoded.value);
+      else end({ kind: 'invalid-response', problem: `WatchLease: ${decoded.problem}` });
+    });
+    call.on('error', () => {});
+    call.on('status', (status: grpc.StatusObject) => {
+      if (status.code === grpc.status.OK) end({ kind: 'unreachable', reason: 'the node ended the stream' });
+      else end(failureFromStatus(status, this.timeoutMs));
+    });
+    return {
+      cancel: () => {
+        over = true;
+        call.cancel();
+      },
+    };
+  }
+
   close(): void {
     this.client.close();
   }
 
-  private unary<T>(name: string, request: object, decode: (raw: unknown) => Decoded<T>): Promise<CallResult<T>> {
+  private unary<T>(
+    name: string,
+    request: object,
+    decode: (raw: unknown) => Decoded<T>,
+    options: CallOptions = {},
+    extraDeadlineMs = 0,
+  ): Promise<CallResult<T>> {
     const method = this.method(name);
+    const timeoutMs = this.timeoutMs + extraDeadlineMs;
     return new Promise((resolve) => {
-      this.client.makeUnaryRequest(
+      const call = this.client.makeUnaryRequest(
         method.path,
         method.requestSerialize,
         method.responseDeserialize,
         request,
-        { deadline: Date.now() + this.timeoutMs },
+        { deadline: Date.now() + timeoutMs },
         (error, response) => {
+          options.signal?.removeEventListener('abort', cancel);
           if (error) {
-            resolve({ ok: false, failure: failureFromStatus(error, this.timeoutMs) });
+            resolve({ ok: false, failure: failureFromStatus(error, timeoutMs) });
             return;
           }
           const decoded = decode(response);
           resolve(decoded.ok ? decoded : { ok: false, failure: { kind: 'invalid-response', problem: `${name}: ${decoded.problem}` } });
         },
       );
+      const cancel = (): void => call.cancel();
+      if (options.signal?.aborted === true) cancel();
+      else options.signal?.addEventListener('abort', cancel, { once: true });
     });
   }
 

@@ -9,18 +9,24 @@ export class CannedError {
   ) {}
 }
 
-type UnaryMethod = 'Status' | 'GetLeader' | 'StepDown' | 'TransferLeadership' | 'Partition' | 'Heal' | 'SetDelay' | 'Members';
+type UnaryMethod = 'Status' | 'GetLeader' | 'StepDown' | 'TransferLeadership' | 'Partition' | 'Heal' | 'SetDelay' | 'Members' | 'WaitForLease';
+const unaryMethods: readonly UnaryMethod[] = ['Status', 'GetLeader', 'StepDown', 'TransferLeadership', 'Partition', 'Heal', 'SetDelay', 'Members', 'WaitForLease'];
+
+/** A reply, or a function of the request giving one (maybe later, to hold the call). */
+export type FakeReply = object | CannedError | ((request: unknown) => object | CannedError | Promise<object | CannedError>);
 
 /**
  * What a fake answers, in proto-loader's form (camelCase fields; missing fields take their
  * defaults). An unlisted method answers UNIMPLEMENTED.
  */
 export interface FakeAdminReplies {
-  readonly unary?: Partial<Record<UnaryMethod, object | CannedError>>;
+  readonly unary?: Partial<Record<UnaryMethod, FakeReply>>;
   /** Written to every Watch stream as soon as it opens. */
   readonly watchEvents?: readonly object[];
   /** End each Watch stream after its events (default: keep it open until the client cancels). */
   readonly endWatch?: boolean;
+  /** Written to every WatchLease stream as soon as it opens; it stays open. */
+  readonly leaseStates?: readonly object[];
 }
 
 export interface RecordedCall {
@@ -33,6 +39,12 @@ export interface FakeAdminServer {
   readonly address: string;
   /** Every call received, in order. */
   readonly calls: RecordedCall[];
+  /** Writes to every open Watch stream. */
+  writeEvent(event: object): void;
+  /** Writes to every open WatchLease stream. */
+  writeLeaseState(state: object): void;
+  /** Ends every open Watch and WatchLease stream with this status. */
+  endStreams(code: grpc.status, details: string): void;
   close(): void;
 }
 
@@ -44,22 +56,27 @@ export async function startFakeAdminServer(replies: FakeAdminReplies, port = 0):
     (method: UnaryMethod) =>
     (call: grpc.ServerUnaryCall<unknown, object>, callback: grpc.sendUnaryData<object>): void => {
       calls.push({ method, request: call.request });
-      const reply = replies.unary?.[method];
-      if (reply === undefined) callback({ code: grpc.status.UNIMPLEMENTED, details: `fake has no ${method} reply` });
-      else if (reply instanceof CannedError) callback({ code: reply.code, details: reply.details });
-      else callback(null, reply);
+      const given = replies.unary?.[method];
+      if (given === undefined) {
+        callback({ code: grpc.status.UNIMPLEMENTED, details: `fake has no ${method} reply` });
+        return;
+      }
+      void Promise.resolve(typeof given === 'function' ? given(call.request) : given).then((reply) => {
+        if (reply instanceof CannedError) callback({ code: reply.code, details: reply.details });
+        else callback(null, reply);
+      });
     };
   const streams = new Set<grpc.ServerWritableStream<unknown, object>>();
+  const leaseStreams = new Set<grpc.ServerWritableStream<unknown, object>>();
   const server = new grpc.Server();
   server.addService(service, {
-    Status: unary('Status'),
-    GetLeader: unary('GetLeader'),
-    StepDown: unary('StepDown'),
-    TransferLeadership: unary('TransferLeadership'),
-    Partition: unary('Partition'),
-    Heal: unary('Heal'),
-    SetDelay: unary('SetDelay'),
-    Members: unary('Members'),
+    ...Object.fromEntries(unaryMethods.map((method) => [method, unary(method)])),
+    WatchLease: (call: grpc.ServerWritableStream<unknown, object>) => {
+      calls.push({ method: 'WatchLease', request: call.request });
+      leaseStreams.add(call);
+      call.on('cancelled', () => leaseStreams.delete(call));
+      for (const state of replies.leaseStates ?? []) call.write(state);
+    },
     Watch: (call: grpc.ServerWritableStream<unknown, object>) => {
       calls.push({ method: 'Watch', request: call.request });
       streams.add(call);
@@ -77,6 +94,17 @@ export async function startFakeAdminServer(replies: FakeAdminReplies, port = 0):
   return {
     address: `127.0.0.1:${boundPort}`,
     calls,
+    writeEvent: (event) => {
+      for (const stream of streams) stream.write(event);
+    },
+    writeLeaseState: (state) => {
+      for (const stream of leaseStreams) stream.write(state);
+    },
+    endStreams: (code, details) => {
+      for (const stream of [...streams, ...leaseStreams]) stream.emit('error', { code, details });
+      streams.clear();
+      leaseStreams.clear();
+    },
     close: () => server.forceShutdown(),
   };
 }

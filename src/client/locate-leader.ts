@@ -1,9 +1,7 @@
 import type { AdminNode } from './admin-node.ts';
 import type { CallFailure } from './call-failure.ts';
-import type { ClusterConnection } from './cluster-connection.ts';
+import type { ClusterClient } from './cluster-client.ts';
 import { agreeOnLeader, claimOf } from './leader-agreement.ts';
-import { reportNodeFailure, reportProblem } from './report.ts';
-import type { CliIo } from './cli-io.ts';
 
 export type LocateLeaderResult =
   | { readonly ok: true; readonly node: AdminNode; readonly term: number }
@@ -15,8 +13,8 @@ export type LocateLeaderResult =
     };
 
 /** Asks every node's Status and finds the node they agree leads (see `agreeOnLeader`). */
-export async function locateLeader(cluster: ClusterConnection): Promise<LocateLeaderResult> {
-  const answers = await cluster.statusAll();
+export async function locateLeader(cluster: ClusterClient): Promise<LocateLeaderResult> {
+  const answers = await cluster.status();
   const claims = answers.flatMap(({ node, result }) => (result.ok ? [claimOf(node.name, result.value)] : []));
   const failures = answers.flatMap(({ node, result }) => (result.ok ? [] : [{ node, failure: result.failure }]));
   const agreement = agreeOnLeader(claims);
@@ -27,10 +25,4 @@ export async function locateLeader(cluster: ClusterConnection): Promise<LocateLe
     return { ok: false, problem: `the leader is ${agreement.leaderId}, which is not one of the known nodes (${cluster.names()})`, failures };
   }
   return { ok: true, node, term: agreement.term };
-}
-
-/** Says why the leader could not be found: the nodes that did not answer, then the problem. */
-export function reportNoLeader(io: CliIo, result: Extract<LocateLeaderResult, { ok: false }>): void {
-  for (const { node, failure } of result.failures) reportNodeFailure(io, node, failure);
-  reportProblem(io, `cannot find the leader: ${result.problem}`);
 }
