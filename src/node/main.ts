@@ -22,7 +22,7 @@ if (!parsed.ok) {
 }
 
 const options: NodeOptions = parsed.options;
-const logger: Logger = createNodeLogger(options);
+const logger: Logger = await createNodeLogger(options);
 process.on('uncaughtException', (error) => crash(logger, error));
 process.on('unhandledRejection', (error) => crash(logger, error));
 
