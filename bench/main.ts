@@ -10,6 +10,7 @@ import type { Benchmark, BenchOptions } from './benchmark.ts';
 import { cleanUpEverything } from './cleanup-registry.ts';
 import { failover } from './failover.ts';
 import { failoverSim } from './failover-sim.ts';
+import { flood } from './flood.ts';
 import { handoff } from './handoff.ts';
 import { idleCost } from './idle-cost.ts';
 import { formatLoadAverage, formatMachineContext, measureMachineContext } from './machine-context.ts';
@@ -18,15 +19,16 @@ import { pause } from './pause.ts';
 import { resultsDir, writeResults } from './results-file.ts';
 import { formatSourceVersion, sourceVersion } from './source-version.ts';
 import { stability } from './stability.ts';
+import { versusEtcd } from './versus-etcd.ts';
 import { buildNodeBundle } from '../src/cluster/node-bundle.ts';
 
-const benchmarks: readonly Benchmark[] = [failoverSim, failover, handoff, pause, idleCost, stability];
+const benchmarks: readonly Benchmark[] = [failoverSim, failover, handoff, pause, idleCost, stability, flood, versusEtcd];
 
 const usage = [
   'Usage: npm run bench -- <benchmark|all> [options]',
   '',
   'Benchmarks (each starts its own clusters of real node processes on loopback):',
-  ...benchmarks.map((benchmark) => `  ${benchmark.name.padEnd(11)} ${benchmark.description}`),
+  ...benchmarks.map((benchmark) => `  ${benchmark.name.padEnd(12)} ${benchmark.description}`),
   `  ${'all'.padEnd(11)} every benchmark in turn (use with --quick for a run of a few minutes)`,
   '',
   'Options:',
