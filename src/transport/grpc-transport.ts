@@ -54,6 +54,9 @@ const SHUTDOWN_GRACE_MS = 500;
  * worth nothing.
  */
 const MAX_UNFLUSHED_WRITES = 32;
+const MAX_WRITES_WHILE_CONNECTING = 4;
+/** How often at most a peer's new stream to us makes us redial it on a fresh channel. */
+const MIN_REDIAL_INTERVAL_MS = 100;
 /**
  * A legitimate peer opens one Link per connection (two for a moment while one replaces the
  * other); the rest of the limit is slack. Bounds what one connection can have in flight.
@@ -101,7 +104,8 @@ export class GrpcTransport implements Transport {
   private readonly listenAddress: string;
   private readonly log: Logger;
   private readonly links = new Map<NodeId, PeerLink>();
-  private readonly inbound = new Map<NodeId, grpc.ServerDuplexStream<Buffer, WireEnvelope>>();
+  /** Open streams from peers, to end them on close. */
+  private readonly inbound = new Set<grpc.ServerDuplexStream<Buffer, WireEnvelope>>();
   private readonly inboundExpectation: EnvelopeExpectation;
   private readonly localMetadata: (() => NodeMetadata) | undefined;
   private readonly backoff: { readonly initialMs: number; readonly maxMs: number };
@@ -223,7 +227,9 @@ export class GrpcTransport implements Transport {
     }
     const call = link.call;
     // Best-effort: while the stream is down or the peer is not reading, the message is dropped.
-    if (call === null || !link.open || call.writableLength >= MAX_UNFLUSHED_WRITES) return;
+    // A stream still connecting takes a few (the peer is being dialled and will read them soon);
+    // one waiting out a long outage keeps no more than those few, stale by the time they arrive.
+    if (call === null || call.writableLength >= (link.open ? MAX_UNFLUSHED_WRITES : MAX_WRITES_WHILE_CONNECTING)) return;
     call.write(this.encode(to, message));
   }
 
@@ -300,13 +306,13 @@ export class GrpcTransport implements Transport {
   /**
    * The peer opened a stream to us, so it is up. If our stream to it is not open (it restarted,
    * and our channel is waiting out a reconnect backoff), dial it again now with a fresh channel.
-   * At most once per initial backoff, so a caller claiming to be that peer cannot make us spin.
+   * At most once per `MIN_REDIAL_INTERVAL_MS`, so a caller claiming to be that peer cannot make us spin.
    */
   private peerIsUp(peer: NodeId): void {
     const link = this.links.get(peer);
     if (link === undefined || link.open || this.closed) return;
     const now = performance.now();
-    if (now - link.replacedAtMs < this.backoff.initialMs) return;
+    if (now - link.replacedAtMs < MIN_REDIAL_INTERVAL_MS) return;
     link.replacedAtMs = now;
     if (link.retry !== null) clearTimeout(link.retry);
     const old = link.call;
@@ -366,15 +372,12 @@ export class GrpcTransport implements Transport {
       return;
     }
     const from = claimedFrom as NodeId;
-    // The peer's newest stream replaces an older one (left over from before it restarted).
-    const older = this.inbound.get(from);
-    this.inbound.set(from, call);
-    older?.end();
+    this.inbound.add(call);
     call.sendMetadata(new grpc.Metadata());
     let ended = false;
     const finish = (): void => {
       ended = true;
-      if (this.inbound.get(from) === call) this.inbound.delete(from);
+      this.inbound.delete(call);
     };
     call.on('data', (bytes: Buffer) => {
       if (ended) return;
@@ -446,8 +449,11 @@ export class GrpcTransport implements Transport {
    */
   private countOversized(call: grpc.ServerInterceptingCallInterface): grpc.ServerInterceptingCall {
     const sendStatus = call.sendStatus.bind(call);
+    let counted = false;
     call.sendStatus = (status) => {
-      if (status.code === grpc.status.RESOURCE_EXHAUSTED) {
+      // gRPC may try again on each further frame of the same message; one call, one refusal.
+      if (status.code === grpc.status.RESOURCE_EXHAUSTED && !counted) {
+        counted = true;
         this.rejected.record('oversized', { peer: call.getPeer(), code: status.code, reason: status.details });
       }
       sendStatus(status);
