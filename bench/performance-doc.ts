@@ -70,7 +70,8 @@ async function main(): Promise<void> {
     'one\'s `lease-acquired` lines; the polled gap asks every node about every 1 ms whether it leads (ours: holds the',
     'lease, over GetLeader; etcd: is the leader, over `/v3/maintenance/status`), from the last answer where the old',
     'leader led to the first where the new one did; rejoin, a SIGKILLed leader started again until it names the',
-    'agreed leader; idle CPU from /proc/<pid>/schedstat and RSS from /proc/<pid>/status over an idle window.',
+    "agreed leader; idle CPU as the run time of all of a process's threads (/proc/<pid>/task/*/schedstat: etcd",
+    'runs on many) and RSS from /proc/<pid>/status over an idle window.',
     '',
     ...table(
       ['nodes', 'heartbeat / election timeout (ms)', 'measure', 'heartbeat-cluster', 'etcd', 'ours / etcd'],

@@ -6,7 +6,7 @@ import type { Benchmark, BenchOptions, BenchmarkOutcome, RunContext } from './be
 import { startContender, type Contender, type LeadershipAnswer, type SystemName } from './contender.ts';
 import { etcdVersion } from './etcd-cluster.ts';
 import { waitRandomHeartbeatPhase } from './heartbeat-phase.ts';
-import { readProcessCounters, cpuShareBetween, type ProcessCounters } from './proc-stats.ts';
+import { readAllThreadsRuntimeNs, readProcessCounters } from './proc-stats.ts';
 import { sleep } from './sleep.ts';
 import { summarize, type Summary } from './stats.ts';
 import { etcdLikeTimings, productTimings, timingsLabel, type Timings } from './timings.ts';
@@ -205,16 +205,17 @@ async function measureIdle(contender: Contender, leader: NodeId, seconds: number
   const pids = new Map(contender.processes.ids.map((id) => [id, contender.processes.pid(id)] as const));
   const metrics = contender.metricsAddress(leader);
   const bucketsBefore = metrics === null ? null : roundTripBuckets(await scrapeMetrics(metrics));
-  const before = new Map([...pids].map(([id, pid]) => [id, readProcessCounters(pid)] as const));
+  const before = new Map([...pids].map(([id, pid]) => [id, readAllThreadsRuntimeNs(pid)] as const));
   const startedAt = performance.now();
   await sleep(seconds * 1000);
-  const after = new Map([...pids].map(([id, pid]) => [id, readProcessCounters(pid)] as const));
+  const after = new Map([...pids].map(([id, pid]) => [id, readAllThreadsRuntimeNs(pid)] as const));
   const elapsed = (performance.now() - startedAt) / 1000;
+  const rss = new Map([...pids].map(([id, pid]) => [id, readProcessCounters(pid)?.rssKiB ?? null] as const));
   const bucketsAfter = metrics === null ? null : roundTripBuckets(await scrapeMetrics(metrics));
   const cost = (id: NodeId): { cpu: number; rss: number } => {
-    const [b, a] = [before.get(id), after.get(id)] as [ProcessCounters | null, ProcessCounters | null];
-    if (b === null || a === null) throw new Error(`${id} exited during the idle window`);
-    return { cpu: cpuShareBetween(b, a, elapsed).schedCpuPercent ?? cpuShareBetween(b, a, elapsed).cpuPercent, rss: (a.rssKiB ?? 0) / 1024 };
+    const [b, a, kib] = [before.get(id), after.get(id), rss.get(id)];
+    if (b === null || b === undefined || a === null || a === undefined || kib === null || kib === undefined) throw new Error(`${id} exited during the idle window`);
+    return { cpu: (100 * (a - b)) / 1e9 / elapsed, rss: kib / 1024 };
   };
   const followers = contender.processes.ids.filter((id) => id !== leader).map(cost);
   const mean = (values: readonly number[]): number => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
@@ -338,7 +339,8 @@ function report(runs: readonly SystemRun[], etcdVersionText: string, options: Be
       'Both get the same signals at a random point of the heartbeat interval and the same poller (each node asked in its',
       "own loop about every 1 ms: ours GetLeader over gRPC, holding the lease; etcd /v3/maintenance/status over HTTP,",
       "being the leader). Stamps are each system's own log lines (ours election-won, lease-lost, lease-acquired; etcd",
-      '"became leader at term N"). Idle CPU from /proc/<pid>/schedstat over the window, RSS from /proc/<pid>/status.',
+      '"became leader at term N"). Idle CPU: run time of all the process\'s threads (/proc/<pid>/task/*/schedstat) over the',
+      'window; RSS from /proc/<pid>/status.',
       '',
       ...formatTable(
         ['nodes', 'timings', 'measure', 'heartbeat-cluster', 'etcd', 'ratio'],
