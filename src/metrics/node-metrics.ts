@@ -37,7 +37,7 @@ export class NodeMetrics {
   constructor(source: MetricsSource, options: NodeMetricsOptions = {}) {
     const registers = [this.registry];
     // prom-client's event-loop lag histogram would otherwise wake the loop every 10 ms on its own.
-    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 100 });
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 200 });
 
     new Gauge({
       name: 'hbc_role',

@@ -7,10 +7,10 @@ import type { NodeLoad } from '../health/node-metadata.ts';
  */
 /**
  * How often the delay histogram's own timer wakes the event loop. Each wake-up costs CPU even on
- * an idle node (at 10 ms, 100 a second, as much as the heartbeats); 50 ms still gives 20 samples
+ * an idle node (at 10 ms, 100 a second, as much as the heartbeats); 100 ms still gives 10 samples
  * per interval, and a stall shows in whichever sample spans it.
  */
-const delayResolutionMs = 50;
+const delayResolutionMs = 100;
 export class LoadSampler {
   private readonly histogram: IntervalHistogram;
   private readonly timer: NodeJS.Timeout;

@@ -26,11 +26,11 @@ export interface GrpcTransportOptions {
   readonly peers: ReadonlyMap<NodeId, string>;
   readonly logger: Logger;
   /**
-   * HTTP/2 keepalive of the links this node opens: each connection is pinged this often, and one
-   * whose ping is not answered within as long is closed and dialled anew. The node uses its
-   * minimum election timeout: a peer silent for that long is being replaced anyway. (The server
-   * does not ping its callers too: a dead caller's stream is replaced when it comes back, and the
-   * pings would double the idle traffic.)
+   * HTTP/2 keepalive of the links this node opens: a connection whose ping is not answered within
+   * this long is closed and dialled anew; pings go out every twice this. The node uses its
+   * minimum election timeout: a peer silent for that long is being replaced anyway, and a peer
+   * that restarts is re-streamed at once without waiting for keepalive. (The server does not ping
+   * its callers too: that would double the idle traffic for nothing a caller's own pings miss.)
    */
   readonly livenessTimeoutMs: number;
   /** Reconnect backoff of the peer links; defaults to 50 ms initial, capped at 1000 ms, jittered. */
@@ -133,7 +133,7 @@ export class GrpcTransport implements Transport {
     this.backoff = options.reconnectBackoff ?? DEFAULT_BACKOFF;
     this.rejected = new PeerRejections(this.log);
     this.channelOptions = {
-      'grpc.keepalive_time_ms': options.livenessTimeoutMs,
+      'grpc.keepalive_time_ms': 2 * options.livenessTimeoutMs,
       'grpc.keepalive_timeout_ms': options.livenessTimeoutMs,
       'grpc.keepalive_permit_without_calls': 1,
       'grpc.initial_reconnect_backoff_ms': this.backoff.initialMs,

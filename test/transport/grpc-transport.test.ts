@@ -386,7 +386,7 @@ describe('GrpcTransport', () => {
 
     child.kill('SIGSTOP');
     const stoppedAt = performance.now();
-    // The stream carries nothing meanwhile, so only keepalive can tell: ping after 200 ms, no answer within 200 ms.
+    // The stream carries nothing meanwhile, so only keepalive can tell: a ping every 400 ms, unanswered for 200 ms.
     await waitFor(() => !transport.connectedPeers().includes(b), 'keepalive to give up on the paused peer', 5000);
     expect(performance.now() - stoppedAt).toBeGreaterThanOrEqual(200);
 
