@@ -29,7 +29,7 @@ const usage = [
   '',
   'Benchmarks (each starts its own clusters of real node processes on loopback):',
   ...benchmarks.map((benchmark) => `  ${benchmark.name.padEnd(12)} ${benchmark.description}`),
-  `  ${'all'.padEnd(11)} every benchmark in turn (use with --quick for a run of a few minutes)`,
+  `  ${'all'.padEnd(12)} every benchmark in turn (use with --quick for a run of a few minutes)`,
   '',
   'Options:',
   '  --quick              fewer trials and shorter windows',
