@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import { registerCleanup } from './cleanup-registry.ts';
 import { freePorts } from '../src/util/free-ports.ts';
 import { LeadershipView, type AgreedLeader } from './leadership-view.ts';
 import { parseNodeLogLine, type NodeLogEvent } from './node-log-event.ts';
+import { ProcessGroup, type NodeExit, type NodeProcesses, type ProcessSlot } from './process-group.ts';
 import { sleep } from './sleep.ts';
 import type { Timings } from './timings.ts';
 
@@ -22,21 +22,13 @@ export interface ClusterSpec {
   readonly preload?: string;
 }
 
-export interface NodeExit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  /** When the bench saw the process end. */
-  readonly wallMs: number;
-}
+export type { NodeExit } from './process-group.ts';
 
-interface NodeSlot {
-  readonly id: NodeId;
+interface NodeSlot extends ProcessSlot {
   readonly peerAddress: string;
   readonly adminAddress: string;
   readonly metricsAddress: string;
   readonly dataDir: string;
-  child: ChildProcess | null;
-  exit: Promise<NodeExit> | null;
   client: AdminClient;
   /** The last lines of stderr, to explain a node that fails to start. */
   stderrTail: string[];
@@ -61,9 +53,7 @@ const stderrTailLines = 20;
  * per node under one temp dir, each node's JSON log lines parsed as they arrive. `stop()` kills
  * every process and removes the temp dir; so does Ctrl-C or an error, through the cleanup registry.
  */
-export class ClusterUnderTest {
-  readonly ids: readonly NodeId[];
-  private readonly slots = new Map<NodeId, NodeSlot>();
+export class ClusterUnderTest extends ProcessGroup<NodeSlot> implements NodeProcesses {
   private readonly events: NodeLogEvent[] = [];
   private readonly listeners = new Set<(entry: NodeLogEvent) => void>();
   private readonly view = new LeadershipView();
@@ -75,8 +65,7 @@ export class ClusterUnderTest {
     slots: readonly NodeSlot[],
     readonly spec: ClusterSpec,
   ) {
-    this.ids = slots.map((slot) => slot.id);
-    for (const slot of slots) this.slots.set(slot.id, slot);
+    super(slots);
     this.unregister = registerCleanup(() => this.stop());
   }
 
@@ -114,12 +103,9 @@ export class ClusterUnderTest {
 
   // ---- processes -------------------------------------------------------------------------
 
-  isRunning(id: NodeId): boolean {
-    return this.slot(id).child !== null;
-  }
-
-  running(): NodeId[] {
-    return this.ids.filter((id) => this.isRunning(id));
+  /** `host:port` the node serves its peers on. */
+  peerAddress(id: NodeId): string {
+    return this.slot(id).peerAddress;
   }
 
   /** `host:port` of the node's Prometheus endpoint. */
@@ -131,29 +117,6 @@ export class ClusterUnderTest {
     return this.slot(id).metricsAddress;
   }
 
-  pid(id: NodeId): number {
-    const pid = this.slot(id).child?.pid;
-    if (pid === undefined) throw new Error(`${id} is not running`);
-    return pid;
-  }
-
-  /** Sends `signal` and answers the wall time taken just before sending it. */
-  signal(id: NodeId, signal: NodeJS.Signals): number {
-    const child = this.slot(id).child;
-    if (child === null) throw new Error(`cannot send ${signal} to ${id}: it is not running`);
-    const wallMs = Date.now();
-    child.kill(signal);
-    return wallMs;
-  }
-
-  /** Resolves once the node's process has ended and all of its output has been read. */
-  async exited(id: NodeId): Promise<NodeExit> {
-    const slot = this.slot(id);
-    if (slot.exit === null) throw new Error(`${id} was never started`);
-    return slot.exit;
-  }
-
-  /** Starts a stopped node again on its own data dir and ports, and waits until it serves. */
   async restart(id: NodeId): Promise<void> {
     const slot = this.slot(id);
     if (slot.child !== null) throw new Error(`cannot restart ${id}: it is still running`);
@@ -249,21 +212,8 @@ export class ClusterUnderTest {
     const slot = this.slot(id);
     await mkdir(slot.dataDir, { recursive: true });
     const command = this.command(slot);
-    const child = spawn(command.command, [...command.args], {
-      cwd: command.cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group: a Ctrl-C in the terminal reaches only the bench, which kills the nodes.
-      detached: true,
-    });
-    slot.child = child;
+    const child = this.spawn(id, command.command, command.args, { cwd: command.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     slot.stderrTail = [];
-    child.on('error', () => undefined);
-    slot.exit = new Promise((resolve) =>
-      child.once('close', (code, signal) => {
-        if (slot.child === child) slot.child = null;
-        resolve({ code, signal, wallMs: Date.now() });
-      }),
-    );
     if (child.stdout) createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => this.record(id, line));
     if (child.stderr) {
       createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', (line) => {
@@ -271,7 +221,7 @@ export class ClusterUnderTest {
         if (slot.stderrTail.length > stderrTailLines) slot.stderrTail.shift();
       });
     }
-    const exit = slot.exit;
+    const exit = this.exited(id);
     const listening = this.waitUntil(
       () => (this.events.some((entry) => entry.node === id && entry.event === 'listening' && entry.fields.pid === child.pid) ? true : null),
       startTimeoutMs,
@@ -297,7 +247,7 @@ export class ClusterUnderTest {
       clusterId: benchClusterId,
       listen: slot.peerAddress,
       adminListen: slot.adminAddress,
-      members: new Map([...this.slots.values()].map((other) => [other.id, other.peerAddress])),
+      members: new Map(this.all().map((other) => [other.id, other.peerAddress])),
       dataDir: slot.dataDir,
       heartbeatMs: this.timings.heartbeatMs,
       electionTimeoutMs: this.timings.electionTimeoutMs,
@@ -323,20 +273,9 @@ export class ClusterUnderTest {
 
   private async stopEverything(): Promise<void> {
     this.unregister();
-    for (const slot of this.slots.values()) slot.client.close();
-    await Promise.all(
-      [...this.slots.values()].map(async (slot) => {
-        if (slot.child === null || slot.exit === null) return;
-        slot.child.kill('SIGKILL');
-        await slot.exit;
-      }),
-    );
+    for (const slot of this.all()) slot.client.close();
+    await this.killAll();
     await rm(this.root, { recursive: true, force: true });
   }
 
-  private slot(id: NodeId): NodeSlot {
-    const slot = this.slots.get(id);
-    if (slot === undefined) throw new Error(`no node ${id}`);
-    return slot;
-  }
 }

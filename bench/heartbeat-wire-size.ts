@@ -1,20 +1,18 @@
 import type { ClusterId, NodeId } from '../src/core/ids.ts';
 import type { NodeMetadata } from '../src/health/node-metadata.ts';
-import { encodeEnvelope, type WireEnvelope, type WireReplies } from '../src/transport/peer-codec.ts';
-import { getServiceConstructor, loadProto } from '../src/transport/proto-loader.ts';
+import { encodeEnvelope, envelopeBytes } from '../src/transport/peer-codec.ts';
 
 export interface HeartbeatWireSize {
-  /** The Deliver request: an Envelope carrying a Heartbeat and the leader's metadata. */
+  /** The leader's Envelope carrying a Heartbeat and its metadata. */
   readonly heartbeatBytes: number;
-  /** The Deliver response: Replies carrying one HeartbeatAck Envelope with the follower's metadata. */
+  /** The follower's Envelope carrying the HeartbeatAck and its metadata, back on the same stream. */
   readonly ackBytes: number;
 }
 
 /**
  * Protobuf payload sizes of one heartbeat exchange, encoded exactly as the peer transport does
- * (heartbeats and acks carry each sender's metadata). Not included: gRPC's 5-byte message prefix,
- * HTTP/2 frame headers, and each call's HEADERS and trailers, which on the wire are larger than
- * these payloads.
+ * (heartbeats and acks carry each sender's metadata). Not included: gRPC's 5-byte message prefix
+ * and the 9-byte HTTP/2 DATA frame header each message travels in on its peer stream.
  */
 export function heartbeatWireSize(
   clusterId: ClusterId,
@@ -22,10 +20,8 @@ export function heartbeatWireSize(
   follower: NodeId,
   exchange: { readonly term: number; readonly round: number; readonly metadata: NodeMetadata },
 ): HeartbeatWireSize {
-  const deliver = getServiceConstructor(loadProto('peer.proto'), 'heartbeat.peer.v1.Peer').service['Deliver'];
-  if (deliver === undefined) throw new Error('heartbeat.peer.v1.Peer has no Deliver method');
   const { term, round, metadata } = exchange;
-  const heartbeat: WireEnvelope = encodeEnvelope(clusterId, leader, follower, { kind: 'heartbeat', term, round }, metadata);
-  const replies: WireReplies = { envelopes: [encodeEnvelope(clusterId, follower, leader, { kind: 'heartbeat-ack', term, round }, metadata)] };
-  return { heartbeatBytes: deliver.requestSerialize(heartbeat).length, ackBytes: deliver.responseSerialize(replies).length };
+  const heartbeat = encodeEnvelope(clusterId, leader, follower, { kind: 'heartbeat', term, round }, metadata);
+  const ack = encodeEnvelope(clusterId, follower, leader, { kind: 'heartbeat-ack', term, round }, metadata);
+  return { heartbeatBytes: envelopeBytes(heartbeat).length, ackBytes: envelopeBytes(ack).length };
 }

@@ -10,6 +10,7 @@ import type { Benchmark, BenchOptions } from './benchmark.ts';
 import { cleanUpEverything } from './cleanup-registry.ts';
 import { failover } from './failover.ts';
 import { failoverSim } from './failover-sim.ts';
+import { flood } from './flood.ts';
 import { handoff } from './handoff.ts';
 import { idleCost } from './idle-cost.ts';
 import { formatLoadAverage, formatMachineContext, measureMachineContext } from './machine-context.ts';
@@ -19,16 +20,17 @@ import { resultsDir, writeResults } from './results-file.ts';
 import { formatSourceVersion, sourceVersion } from './source-version.ts';
 import { stability } from './stability.ts';
 import { startup } from './startup.ts';
+import { versusEtcd } from './versus-etcd.ts';
 import { buildDist } from '../src/cluster/dist-build.ts';
 
-const benchmarks: readonly Benchmark[] = [failoverSim, failover, handoff, pause, idleCost, stability, startup];
+const benchmarks: readonly Benchmark[] = [failoverSim, failover, handoff, pause, idleCost, stability, startup, flood, versusEtcd];
 
 const usage = [
   'Usage: npm run bench -- <benchmark|all> [options]',
   '',
   'Benchmarks (each starts its own clusters of real node processes on loopback):',
-  ...benchmarks.map((benchmark) => `  ${benchmark.name.padEnd(11)} ${benchmark.description}`),
-  `  ${'all'.padEnd(11)} every benchmark in turn (use with --quick for a run of a few minutes)`,
+  ...benchmarks.map((benchmark) => `  ${benchmark.name.padEnd(12)} ${benchmark.description}`),
+  `  ${'all'.padEnd(12)} every benchmark in turn (use with --quick for a run of a few minutes)`,
   '',
   'Options:',
   '  --quick              fewer trials and shorter windows',

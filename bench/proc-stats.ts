@@ -81,6 +81,21 @@ export function readMachineCpuTicks(): MachineCpuTicks {
   return { busy: user + nice + system + irq + softirq, idle: idle + iowait, steal };
 }
 
+/**
+ * The scheduler's run time of every thread of the process (/proc/<pid>/task/<tid>/schedstat), in
+ * ns: etcd runs on many threads, and a Node process's GC and libuv threads are not in the main
+ * thread's schedstat either. Null when the process is gone.
+ */
+export function readAllThreadsRuntimeNs(pid: number): number | null {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return null;
+  }
+  return tasks.reduce((sum, tid) => sum + Number((readProc(`/proc/${pid}/task/${tid}/schedstat`) ?? '0').split(' ')[0]), 0);
+}
+
 export function listPids(): number[] {
   return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
 }

@@ -14,12 +14,17 @@ const safetyAlarmKinds: readonly SafetyAlarm['kind'][] = ['second-leader', 'time
 /** What the metrics read from a node; NodeDriver has it all. */
 export type MetricsSource = Pick<NodeDriver, 'status' | 'leaseRemainingMs' | 'members' | 'subscribe' | 'observeTraffic'>;
 
-/** From loopback (well under a millisecond) to a round trip that outlasts an election timeout. */
-const roundTripBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+/**
+ * From loopback (well under a millisecond, finely: its median is a target) to a round trip that
+ * outlasts an election timeout; 0.15 s sits just under a third of the default election timeout.
+ */
+const roundTripBuckets = [0.00025, 0.0005, 0.00075, 0.001, 0.00125, 0.0015, 0.002, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 2.5];
 
 export interface NodeMetricsOptions {
   /** Process metrics (CPU, memory, event loop, GC...) under prom-client's standard names. Default true. */
   readonly defaultMetrics?: boolean;
+  /** Inbound peer traffic the transport refused so far, by reason (`GrpcTransport.rejections`). */
+  readonly peerRejections?: () => ReadonlyMap<string, number>;
 }
 
 /**
@@ -33,7 +38,8 @@ export class NodeMetrics {
 
   constructor(source: MetricsSource, options: NodeMetricsOptions = {}) {
     const registers = [this.registry];
-    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+    // prom-client's event-loop lag histogram would otherwise wake the loop every 10 ms on its own.
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 200 });
 
     new Gauge({
       name: 'hbc_role',
@@ -104,6 +110,25 @@ export class NodeMetrics {
       },
     });
 
+    const peerRejections = options.peerRejections;
+    const rejectionsReported = new Map<string, number>();
+    if (peerRejections !== undefined) {
+      new Counter({
+        name: 'hbc_peer_messages_rejected_total',
+        help: 'inbound peer streams and messages this node refused, by reason (each is answered with a gRPC status; logged at most once a second per reason)',
+        labelNames: ['reason'],
+        registers,
+        collect() {
+          // The transport's counts are the source of truth; the counter mirrors them at scrape time.
+          for (const [reason, count] of peerRejections()) {
+            const current = rejectionsReported.get(reason) ?? 0;
+            if (count > current) this.inc({ reason }, count - current);
+            else if (current === 0) this.inc({ reason }, 0);
+            rejectionsReported.set(reason, Math.max(current, count));
+          }
+        },
+      });
+    }
     let busyReportedSeconds = 0;
     new Counter({
       name: 'hbc_event_loop_busy_seconds_total',

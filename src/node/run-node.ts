@@ -50,18 +50,16 @@ export async function runNode(options: NodeOptions, logger: Logger, onFatalStop:
   const random = { next: Math.random };
   const load = new LoadSampler();
   const localMetadata = (): NodeMetadata => ({ incarnation, version, load: load.current() });
-  const faults = new FaultInjectingTransport(
-    new GrpcTransport({
+  const peerTransport = new GrpcTransport({
       self: options.id,
       clusterId: options.clusterId,
       listenAddress: options.listen,
       peers: options.peers,
       logger,
-      callDeadlineMs: options.election.electionTimeoutMinMs,
+      livenessTimeoutMs: options.election.electionTimeoutMinMs,
       localMetadata,
-    }),
-    random,
-  );
+  });
+  const faults = new FaultInjectingTransport(peerTransport, random);
   // Set once the services exist; a fatal stop before that has only the store to close.
   let closeServices = async (): Promise<void> => undefined;
   const driver = new NodeDriver({
@@ -114,7 +112,7 @@ export async function runNode(options: NodeOptions, logger: Logger, onFatalStop:
     await store.close();
     return { ok: false, reason: 'cannot-listen', message: adminStarted.message, exitCode: exitCodes.cannotListen };
   }
-  const metrics = new NodeMetrics(driver);
+  const metrics = new NodeMetrics(driver, { peerRejections: () => peerTransport.rejections() });
   const metricsServer = new MetricsServer(metrics);
   if (options.metricsListen !== null) {
     const metricsStarted = await metricsServer.start(options.metricsListen);

@@ -2,16 +2,19 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { ClusterId, NodeId } from '../core/ids.ts';
 import type { PeerMessage } from '../core/messages.ts';
+import type { NodeMetadata } from '../health/node-metadata.ts';
 import {
-  decodeEnvelope,
+  decodeEnvelopeBytes,
   encodeEnvelope,
+  encodeMetadata,
+  envelopeBytes,
+  MAX_ENVELOPE_BYTES,
   type EnvelopeExpectation,
   type WireEnvelope,
-  type WireReplies,
+  type WireNodeMetadata,
 } from './peer-codec.ts';
-import { getServiceConstructor, loadProto } from './proto-loader.ts';
+import { PeerRejections, type PeerRejectionReason } from './peer-rejections.ts';
 import { shutdownGrpcServer } from './shutdown-grpc-server.ts';
-import type { NodeMetadata } from '../health/node-metadata.ts';
 import { carriesMetadata, type InboundHandler, type Transport } from './transport.ts';
 
 export interface GrpcTransportOptions {
@@ -22,61 +25,98 @@ export interface GrpcTransportOptions {
   /** Every other node of the cluster and its `host:port`. An entry for `self` is ignored. */
   readonly peers: ReadonlyMap<NodeId, string>;
   readonly logger: Logger;
-  /** Deadline of each outbound Deliver call. */
-  readonly callDeadlineMs: number;
-  /** Reconnect backoff of the peer channels; defaults to 50 ms initial, capped at 1000 ms. */
+  /**
+   * HTTP/2 keepalive of the links this node opens: a connection whose ping is not answered within
+   * this long is closed and dialled anew; pings go out every twice this. The node uses its
+   * minimum election timeout: a peer silent for that long is being replaced anyway, and a peer
+   * that restarts is re-streamed at once without waiting for keepalive. (The server does not ping
+   * its callers too: that would double the idle traffic for nothing a caller's own pings miss.)
+   */
+  readonly livenessTimeoutMs: number;
+  /** Reconnect backoff of the peer links; defaults to 50 ms initial, capped at 1000 ms, jittered. */
   readonly reconnectBackoff?: { readonly initialMs: number; readonly maxMs: number };
   /** This node's metadata, piggybacked on its heartbeats and acks. */
   readonly localMetadata?: () => NodeMetadata;
 }
 
-const PEER_SERVICE = 'heartbeat.peer.v1.Peer';
-const DEFAULT_BACKOFF = { initialMs: 50, maxMs: 1000 } as const;
-/** How long `close()` lets in-flight inbound calls finish before cutting them off. */
-const SHUTDOWN_GRACE_MS = 500;
+export const PEER_LINK_PATH = '/heartbeat.peer.v1.Peer/Link';
+/** Call metadata of a Link stream: who opens it, and for which cluster. */
+export const LINK_FROM_KEY = 'hbc-from';
+export const LINK_CLUSTER_KEY = 'hbc-cluster-id';
 
-type DeliverMethod = grpc.MethodDefinition<WireEnvelope, unknown>;
+const DEFAULT_BACKOFF = { initialMs: 50, maxMs: 1000 } as const;
+/** How long `close()` lets in-flight inbound streams finish before cutting them off. */
+const SHUTDOWN_GRACE_MS = 500;
+/**
+ * Messages written to one stream and not yet handed to the socket. Past this the peer is not
+ * reading (paused, or its connection is dead and keepalive has not noticed yet): later messages
+ * are dropped rather than queued, since delivery is best-effort and a stale heartbeat or vote is
+ * worth nothing.
+ */
+const MAX_UNFLUSHED_WRITES = 32;
+const MAX_WRITES_WHILE_CONNECTING = 4;
+/** How often at most a peer's new stream to us makes us redial it on a fresh channel. */
+const MIN_REDIAL_INTERVAL_MS = 100;
+/**
+ * A legitimate peer opens one Link per connection (two for a moment while one replaces the
+ * other); the rest of the limit is slack. Bounds what one connection can have in flight.
+ */
+const MAX_STREAMS_PER_CONNECTION = 4;
 
 interface PeerLink {
   readonly id: NodeId;
   readonly address: string;
-  readonly client: grpc.Client;
-  /** Replies from this peer must come from it and be addressed to us. */
+  client: grpc.Client;
+  call: grpc.ClientDuplexStream<WireEnvelope, Buffer> | null;
+  /** The peer's server accepted the stream (its response headers arrived). */
+  open: boolean;
+  /** Streams in a row that ended before they opened: the backoff before the next. */
+  failedAttempts: number;
+  retry: NodeJS.Timeout | null;
+  /** When the channel was last replaced to reach a restarted peer at once. */
+  replacedAtMs: number;
+  /** Replies on this link must come from the peer and be addressed to us. */
   readonly replyExpectation: EnvelopeExpectation;
-  /** Bound once so that each send does not allocate a callback closure for it. */
-  readonly onResponse: (error: grpc.ServiceError | null, response?: unknown) => void;
-}
-
-function peerService(): grpc.ServiceClientConstructor {
-  return getServiceConstructor(loadProto('peer.proto'), PEER_SERVICE);
-}
-
-function deliverMethod(service: grpc.ServiceClientConstructor): DeliverMethod {
-  const method = service.service['Deliver'];
-  if (method === undefined) throw new Error(`${PEER_SERVICE} has no Deliver method`);
-  return method as DeliverMethod;
 }
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+const passBytes = (bytes: Buffer): Buffer => bytes;
+
 /**
- * Transport over gRPC: each node serves `heartbeat.peer.v1.Peer/Deliver` and keeps one
- * persistent channel per peer. A Deliver call carries one message; its response carries the
- * receiver's replies, which are handed to the same inbound handler as any other message.
+ * Transport over gRPC. Each node keeps one long-lived bidirectional `Link` stream to every peer
+ * and sends all of its messages to that peer on it; the peer answers each on the same stream
+ * (acks, vote responses), so no message costs a call, headers or a deadline timer. A stream that
+ * breaks is re-opened (the channel redials with capped, jittered backoff; a stream the peer
+ * refused waits a jittered backoff of its own), and a peer that opens a stream to us while ours to
+ * it is down has just (re)started: ours is redialled at once instead of after its backoff.
+ *
+ * The server bounds what a caller can cost: at most `MAX_STREAMS_PER_CONNECTION` streams per
+ * connection, messages over `MAX_ENVELOPE_BYTES` refused by gRPC before they are read, and a
+ * stream whose metadata or any envelope is wrong ended at once with the status saying why. Every
+ * refusal is counted by reason and logged at most once a second per reason.
  */
 export class GrpcTransport implements Transport {
   private readonly self: NodeId;
   private readonly clusterId: ClusterId;
   private readonly listenAddress: string;
   private readonly log: Logger;
-  private readonly callDeadlineMs: number;
-  private readonly method: DeliverMethod;
-  private readonly service: grpc.ServiceDefinition;
   private readonly links = new Map<NodeId, PeerLink>();
+  /** Open streams from peers, to end them on close. */
+  private readonly inbound = new Set<grpc.ServerDuplexStream<Buffer, WireEnvelope>>();
   private readonly inboundExpectation: EnvelopeExpectation;
   private readonly localMetadata: (() => NodeMetadata) | undefined;
+  private readonly backoff: { readonly initialMs: number; readonly maxMs: number };
+  private readonly channelOptions: grpc.ChannelOptions;
+  private readonly serverOptions: grpc.ServerOptions;
+  private readonly credentials = grpc.credentials.createInsecure();
+  private readonly streamMetadata: grpc.Metadata;
+  private readonly rejected: PeerRejections;
+  /** The wire form of the latest metadata sample, rebuilt only when the sample changes. */
+  private wireMetadataSource: NodeMetadata | null = null;
+  private wireMetadata: WireNodeMetadata | null = null;
 
   private handler: InboundHandler | undefined;
   private server: grpc.Server | undefined;
@@ -89,31 +129,49 @@ export class GrpcTransport implements Transport {
     this.clusterId = options.clusterId;
     this.listenAddress = options.listenAddress;
     this.log = options.logger;
-    this.callDeadlineMs = options.callDeadlineMs;
     this.localMetadata = options.localMetadata;
-    const service = peerService();
-    this.service = service.service;
-    this.method = deliverMethod(service);
-
-    const backoff = options.reconnectBackoff ?? DEFAULT_BACKOFF;
-    const channelOptions: grpc.ChannelOptions = {
-      'grpc.initial_reconnect_backoff_ms': backoff.initialMs,
-      'grpc.min_reconnect_backoff_ms': backoff.initialMs,
-      'grpc.max_reconnect_backoff_ms': backoff.maxMs,
+    this.backoff = options.reconnectBackoff ?? DEFAULT_BACKOFF;
+    this.rejected = new PeerRejections(this.log);
+    this.channelOptions = {
+      'grpc.keepalive_time_ms': 2 * options.livenessTimeoutMs,
+      'grpc.keepalive_timeout_ms': options.livenessTimeoutMs,
+      'grpc.keepalive_permit_without_calls': 1,
+      'grpc.initial_reconnect_backoff_ms': this.backoff.initialMs,
+      'grpc.min_reconnect_backoff_ms': this.backoff.initialMs,
+      'grpc.max_reconnect_backoff_ms': this.backoff.maxMs,
+      // Each link its own connection, so that replacing one channel really redials at once.
+      'grpc.use_local_subchannel_pool': 1,
+      // A stream is never retried by gRPC: the link re-opens it, and retries would buffer every message.
+      'grpc.enable_retries': 0,
+      'grpc.max_receive_message_length': MAX_ENVELOPE_BYTES,
+      'grpc.max_send_message_length': MAX_ENVELOPE_BYTES,
     };
-    const credentials = grpc.credentials.createInsecure();
+    this.serverOptions = {
+      'grpc.max_concurrent_streams': MAX_STREAMS_PER_CONNECTION,
+      'grpc.max_receive_message_length': MAX_ENVELOPE_BYTES,
+      'grpc.max_send_message_length': MAX_ENVELOPE_BYTES,
+      interceptors: [(_method: grpc.ServerMethodDefinition<unknown, unknown>, call: grpc.ServerInterceptingCallInterface) => this.countOversized(call)],
+    };
+    // Wait for the channel to connect instead of failing at once while the peer is down.
+    this.streamMetadata = new grpc.Metadata({ waitForReady: true });
+    this.streamMetadata.set(LINK_FROM_KEY, this.self);
+    this.streamMetadata.set(LINK_CLUSTER_KEY, this.clusterId);
+
     const peerIds = new Set<NodeId>();
     for (const [id, address] of options.peers) {
       if (id === this.self) continue;
       peerIds.add(id);
-      const link: PeerLink = {
+      this.links.set(id, {
         id,
         address,
-        client: new grpc.Client(address, credentials, channelOptions),
+        client: this.newClient(address),
+        call: null,
+        open: false,
+        failedAttempts: 0,
+        retry: null,
+        replacedAtMs: -Infinity,
         replyExpectation: { clusterId: this.clusterId, self: this.self, peers: new Set([id]) },
-        onResponse: (error, response) => this.onResponse(link, error, response),
-      };
-      this.links.set(id, link);
+      });
     }
     this.inboundExpectation = { clusterId: this.clusterId, self: this.self, peers: peerIds };
   }
@@ -127,11 +185,8 @@ export class GrpcTransport implements Transport {
     if (this.closed) throw new Error('GrpcTransport: start() after close()');
     if (this.server !== undefined) throw new Error('GrpcTransport: start() called twice');
     this.handler = handler;
-    const server = new grpc.Server();
-    server.addService(this.service, {
-      Deliver: (call: grpc.ServerUnaryCall<unknown, WireReplies>, callback: grpc.sendUnaryData<WireReplies>) =>
-        this.onDeliver(call, callback),
-    });
+    const server = new grpc.Server(this.serverOptions);
+    server.register<Buffer, WireEnvelope>(PEER_LINK_PATH, (call: grpc.ServerDuplexStream<Buffer, WireEnvelope>) => this.onLink(call), envelopeBytes, passBytes, 'bidi');
     this.server = server;
     try {
       this.port = await new Promise<number>((resolve, reject) => {
@@ -150,14 +205,17 @@ export class GrpcTransport implements Transport {
       throw new Error('GrpcTransport: closed while starting');
     }
     this.log.info({ address: this.listenAddress, port: this.port }, 'peer transport listening');
-    for (const link of this.links.values()) this.keepConnected(link);
+    for (const link of this.links.values()) this.openStream(link);
   }
 
-  /** Peers whose channel is connected and ready for a call now. */
+  /** Peers whose stream from this node is open now. */
   connectedPeers(): NodeId[] {
-    return [...this.links.values()]
-      .filter((link) => link.client.getChannel().getConnectivityState(false) === grpc.connectivityState.READY)
-      .map((link) => link.id);
+    return [...this.links.values()].filter((link) => link.open).map((link) => link.id);
+  }
+
+  /** Inbound messages and streams refused so far, by reason (zeros included). */
+  rejections(): ReadonlyMap<PeerRejectionReason, number> {
+    return this.rejected.totals();
   }
 
   send(to: NodeId, message: PeerMessage): void {
@@ -167,22 +225,12 @@ export class GrpcTransport implements Transport {
       this.log.warn({ to, kind: message.kind }, 'dropping message to unknown peer');
       return;
     }
-    const envelope = this.encode(to, message);
-    try {
-      link.client.makeUnaryRequest(
-        this.method.path,
-        this.method.requestSerialize,
-        this.method.responseDeserialize,
-        envelope,
-        { deadline: Date.now() + this.callDeadlineMs },
-        link.onResponse,
-      );
-    } catch (error) {
-      // Only possible if the client was closed concurrently; delivery is best-effort anyway.
-      if (this.log.isLevelEnabled('debug')) {
-        this.log.debug({ to, kind: message.kind, err: errorMessage(error) }, 'send failed');
-      }
-    }
+    const call = link.call;
+    // Best-effort: while the stream is down or the peer is not reading, the message is dropped.
+    // A stream still connecting takes a few (the peer is being dialled and will read them soon);
+    // one waiting out a long outage keeps no more than those few, stale by the time they arrive.
+    if (call === null || call.writableLength >= (link.open ? MAX_UNFLUSHED_WRITES : MAX_WRITES_WHILE_CONNECTING)) return;
+    call.write(this.encode(to, message));
   }
 
   close(): Promise<void> {
@@ -192,119 +240,245 @@ export class GrpcTransport implements Transport {
 
   private async doClose(): Promise<void> {
     this.closed = true;
-    for (const link of this.links.values()) link.client.close();
+    for (const link of this.links.values()) {
+      if (link.retry !== null) clearTimeout(link.retry);
+      link.call?.end();
+      link.client.close();
+    }
+    for (const call of this.inbound.values()) call.end();
+    this.inbound.clear();
     const server = this.server;
     if (server === undefined) return;
     await shutdownGrpcServer(server, SHUTDOWN_GRACE_MS);
     this.handler = undefined;
   }
 
-  /**
-   * Connects the channel to `link` at once and again whenever it falls idle. A follower would
-   * otherwise open its channels to the other followers only when it first campaigns, and their
-   * TCP and HTTP/2 handshakes would lengthen every failover and hand-off. A channel to a peer that
-   * is down retries with the reconnect backoff.
-   */
-  private keepConnected(link: PeerLink): void {
-    if (this.closed) return;
-    const channel = link.client.getChannel();
-    const state = channel.getConnectivityState(true);
-    if (state === grpc.connectivityState.SHUTDOWN) return;
-    channel.watchConnectivityState(state, Infinity, () => this.keepConnected(link));
+  // ---- outbound: one stream per peer ---------------------------------------------------------
+
+  private newClient(address: string): grpc.Client {
+    return new grpc.Client(address, this.credentials, this.channelOptions);
   }
 
-  /** Outbound call completed: hand the peer's replies to the inbound handler. */
-  private onResponse(link: PeerLink, error: grpc.ServiceError | null, response: unknown): void {
-    if (error) {
-      // Unreachable or slow peers are routine while nodes fail and restart.
-      if (this.log.isLevelEnabled('debug')) {
-        this.log.debug({ to: link.id, address: link.address, code: error.code, details: error.details }, 'deliver failed');
-      }
+  /**
+   * Opens the stream to `link`'s peer. It waits for the channel to connect (the channel redials a
+   * peer that is down with its own capped, jittered backoff) and counts as open once the peer's
+   * server has accepted it.
+   */
+  private openStream(link: PeerLink): void {
+    link.retry = null;
+    if (this.closed) return;
+    const call = link.client.makeBidiStreamRequest<WireEnvelope, Buffer>(PEER_LINK_PATH, envelopeBytes, passBytes, this.streamMetadata);
+    link.call = call;
+    link.open = false;
+    call.on('metadata', () => {
+      if (link.call !== call) return;
+      link.open = true;
+      link.failedAttempts = 0;
+    });
+    call.on('data', (bytes: Buffer) => this.onReply(link, bytes));
+    // Errors arrive as the status too; the listener only keeps an 'error' event from throwing.
+    call.on('error', () => undefined);
+    call.on('status', (status: grpc.StatusObject) => this.onStreamEnded(link, call, status));
+  }
+
+  private onStreamEnded(link: PeerLink, call: grpc.ClientDuplexStream<WireEnvelope, Buffer>, status: grpc.StatusObject): void {
+    if (link.call !== call) return;
+    const wasOpen = link.open;
+    link.call = null;
+    link.open = false;
+    if (this.closed) return;
+    if (this.log.isLevelEnabled('debug')) {
+      this.log.debug({ to: link.id, address: link.address, code: status.code, details: status.details, wasOpen }, 'peer stream ended');
+    }
+    // A stream that was open broke with its connection (the peer stopped, keepalive gave up):
+    // reopen at once and let the channel's backoff pace the redialling. A stream refused before
+    // it opened (the peer rejects us) waits a jittered backoff of its own, so it never spins.
+    if (wasOpen) {
+      link.failedAttempts = 0;
+      this.openStream(link);
       return;
     }
+    link.failedAttempts++;
+    const ceiling = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** (link.failedAttempts - 1));
+    link.retry = setTimeout(() => this.openStream(link), ceiling * (0.8 + 0.4 * Math.random()));
+  }
+
+  /**
+   * The peer opened a stream to us, so it is up. If our stream to it is not open (it restarted,
+   * and our channel is waiting out a reconnect backoff), dial it again now with a fresh channel.
+   * At most once per `MIN_REDIAL_INTERVAL_MS`, so a caller claiming to be that peer cannot make us spin.
+   */
+  private peerIsUp(peer: NodeId): void {
+    const link = this.links.get(peer);
+    if (link === undefined || link.open || this.closed) return;
+    const now = performance.now();
+    if (now - link.replacedAtMs < MIN_REDIAL_INTERVAL_MS) return;
+    link.replacedAtMs = now;
+    if (link.retry !== null) clearTimeout(link.retry);
+    const old = link.call;
+    link.call = null;
+    old?.cancel();
+    link.client.close();
+    link.client = this.newClient(link.address);
+    link.failedAttempts = 0;
+    this.openStream(link);
+  }
+
+  /** A reply from the peer on our stream to it: hand it to the inbound handler. */
+  private onReply(link: PeerLink, bytes: Buffer): void {
     const handler = this.handler;
     if (this.closed || handler === undefined) return;
-    const envelopes = (response as Partial<WireReplies> | null | undefined)?.envelopes;
-    if (!Array.isArray(envelopes)) {
-      this.log.warn({ peer: link.id }, 'malformed Replies from peer');
+    const decoded = decodeEnvelopeBytes(bytes, link.replyExpectation);
+    if (!decoded.ok) {
+      this.rejected.record(decoded.rejection, { peer: link.address, code: decoded.code, reason: `reply from ${link.id}: ${decoded.reason}` });
       return;
     }
-    for (const raw of envelopes as unknown[]) {
-      const decoded = decodeEnvelope(raw, link.replyExpectation);
-      if (!decoded.ok) {
-        this.log.warn({ from: link.id, code: decoded.code, reason: decoded.reason }, 'rejected reply from peer');
-        continue;
-      }
-      this.dispatchReply(handler, link.id, decoded.message, decoded.metadata);
-    }
-  }
-
-  /** Handles one reply; anything the handler answers with goes back to the peer as a normal send. */
-  private dispatchReply(handler: InboundHandler, from: NodeId, message: PeerMessage, metadata: NodeMetadata | null): void {
     let result: Promise<readonly PeerMessage[]>;
     try {
-      result = handler(from, message, metadata);
+      result = handler(link.id, decoded.message, decoded.metadata);
     } catch (error) {
-      this.log.warn({ from, kind: message.kind, err: errorMessage(error) }, 'handler failed on reply');
+      this.handlerFailed(link.id, decoded.message, error);
       return;
     }
+    // Anything the handler answers to a reply goes back to the peer as a normal send.
     result.then(
       (further) => {
-        for (const next of further) this.send(from, next);
+        for (const next of further) this.send(link.id, next);
       },
-      (error: unknown) => {
-        this.log.warn({ from, kind: message.kind, err: errorMessage(error) }, 'handler failed on reply');
-      },
+      (error: unknown) => this.handlerFailed(link.id, decoded.message, error),
     );
   }
 
-  /** Server side of Deliver: validate, hand to the handler, answer with its replies. */
-  private onDeliver(call: grpc.ServerUnaryCall<unknown, WireReplies>, callback: grpc.sendUnaryData<WireReplies>): void {
+  // ---- inbound: the peers' streams to us ------------------------------------------------------
+
+  private onLink(call: grpc.ServerDuplexStream<Buffer, WireEnvelope>): void {
     const handler = this.handler;
     if (this.closed || handler === undefined) {
-      callback({ code: grpc.status.UNAVAILABLE, details: 'node is shutting down' });
+      call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'node is shutting down' });
       return;
     }
-    const decoded = decodeEnvelope(call.request, this.inboundExpectation);
-    if (!decoded.ok) {
-      const rawFrom = (call.request as { from?: unknown } | null)?.from;
-      this.log.warn(
-        {
-          from: typeof rawFrom === 'string' ? rawFrom.slice(0, 70) : undefined,
-          peer: call.getPeer(),
-          code: decoded.code,
-          reason: decoded.reason,
-        },
-        'rejected inbound message',
-      );
-      callback({ code: decoded.code, details: decoded.reason });
+    const [claimedCluster] = call.metadata.get(LINK_CLUSTER_KEY);
+    const [claimedFrom] = call.metadata.get(LINK_FROM_KEY);
+    if (typeof claimedCluster !== 'string' || typeof claimedFrom !== 'string') {
+      this.refuse(call, 'bad-stream-metadata', grpc.status.INVALID_ARGUMENT, `a Link stream must carry ${LINK_FROM_KEY} and ${LINK_CLUSTER_KEY} metadata`);
       return;
     }
-    const { from, message, metadata } = decoded;
+    if (claimedCluster !== this.clusterId) {
+      this.refuse(call, 'wrong-cluster', grpc.status.FAILED_PRECONDITION, `stream for cluster ${claimedCluster.slice(0, 70)}, this is cluster ${this.clusterId}`, claimedFrom);
+      return;
+    }
+    if (!this.inboundExpectation.peers.has(claimedFrom as NodeId)) {
+      this.refuse(call, 'unknown-sender', grpc.status.FAILED_PRECONDITION, `unknown sender ${claimedFrom.slice(0, 70)}`, claimedFrom);
+      return;
+    }
+    const from = claimedFrom as NodeId;
+    this.inbound.add(call);
+    call.sendMetadata(new grpc.Metadata());
+    let ended = false;
+    const finish = (): void => {
+      ended = true;
+      this.inbound.delete(call);
+    };
+    call.on('data', (bytes: Buffer) => {
+      if (ended) return;
+      const decoded = decodeEnvelopeBytes(bytes, this.inboundExpectation);
+      if (!decoded.ok) {
+        finish();
+        this.refuse(call, decoded.rejection, decoded.code, decoded.reason, from);
+        return;
+      }
+      // The sender is fixed for the stream's whole life; every envelope must still name it.
+      if (decoded.from !== from) {
+        finish();
+        this.refuse(call, 'sender-mismatch', grpc.status.FAILED_PRECONDITION, `envelope from ${decoded.from} on the stream of ${from}`, decoded.from);
+        return;
+      }
+      this.dispatchInbound(handler, call, from, decoded.message, decoded.metadata, () => ended);
+    });
+    call.on('end', () => {
+      finish();
+      call.end();
+    });
+    call.on('cancelled', finish);
+    call.on('error', finish);
+    this.peerIsUp(from);
+  }
+
+  private dispatchInbound(
+    handler: InboundHandler,
+    call: grpc.ServerDuplexStream<Buffer, WireEnvelope>,
+    from: NodeId,
+    message: PeerMessage,
+    metadata: NodeMetadata | null,
+    isEnded: () => boolean,
+  ): void {
     let result: Promise<readonly PeerMessage[]>;
     try {
       result = handler(from, message, metadata);
     } catch (error) {
-      this.failInbound(callback, from, message, error);
+      this.handlerFailed(from, message, error);
       return;
     }
     result.then(
       (replies) => {
-        const envelopes = replies.map((reply) => this.encode(from, reply));
-        callback(null, { envelopes });
+        for (const reply of replies) {
+          if (isEnded() || this.closed || call.writableLength >= MAX_UNFLUSHED_WRITES) return;
+          call.write(this.encode(from, reply));
+        }
       },
-      (error: unknown) => this.failInbound(callback, from, message, error),
+      (error: unknown) => this.handlerFailed(from, message, error),
     );
   }
 
-  private encode(to: NodeId, message: PeerMessage): WireEnvelope {
-    const metadata = this.localMetadata && carriesMetadata(message) ? this.localMetadata() : null;
-    return encodeEnvelope(this.clusterId, this.self, to, message, metadata);
+  /** Ends an inbound stream with `code`, counting and (at a bounded rate) logging why. */
+  private refuse(
+    call: grpc.ServerDuplexStream<Buffer, WireEnvelope>,
+    rejection: PeerRejectionReason,
+    code: grpc.status,
+    reason: string,
+    claimedFrom?: string,
+  ): void {
+    this.rejected.record(rejection, { peer: call.getPeer(), code, reason, claimedFrom });
+    call.emit('error', { code, details: reason });
   }
 
-  private failInbound(callback: grpc.sendUnaryData<WireReplies>, from: NodeId, message: PeerMessage, error: unknown): void {
-    const code = this.closed ? grpc.status.UNAVAILABLE : grpc.status.INTERNAL;
-    this.log.warn({ from, kind: message.kind, err: errorMessage(error) }, 'handler failed on inbound message');
-    callback({ code, details: this.closed ? 'node is shutting down' : `handler failed: ${errorMessage(error)}` });
+  /**
+   * gRPC refuses a message over the size limit itself, before any handler sees it, by ending the
+   * call with RESOURCE_EXHAUSTED from its innermost call object. This interceptor returns that
+   * object itself with its `sendStatus` wrapped, so such refusals are counted like every other.
+   */
+  private countOversized(call: grpc.ServerInterceptingCallInterface): grpc.ServerInterceptingCall {
+    const sendStatus = call.sendStatus.bind(call);
+    let counted = false;
+    call.sendStatus = (status) => {
+      // gRPC may try again on each further frame of the same message; one call, one refusal.
+      if (status.code === grpc.status.RESOURCE_EXHAUSTED && !counted) {
+        counted = true;
+        this.rejected.record('oversized', { peer: call.getPeer(), code: status.code, reason: status.details });
+      }
+      sendStatus(status);
+    };
+    // The type wants an interceptor object; the innermost call itself serves as one.
+    return call as grpc.ServerInterceptingCall;
+  }
+
+  private encode(to: NodeId, message: PeerMessage): WireEnvelope {
+    return encodeEnvelope(this.clusterId, this.self, to, message, carriesMetadata(message) ? this.currentWireMetadata() : null);
+  }
+
+  /** The sampler publishes a new load object once per interval; only then is the wire form rebuilt. */
+  private currentWireMetadata(): WireNodeMetadata | null {
+    const metadata = this.localMetadata?.() ?? null;
+    if (metadata === null) return null;
+    const cached = this.wireMetadataSource;
+    if (cached === null || cached.load !== metadata.load || cached.incarnation !== metadata.incarnation || cached.version !== metadata.version) {
+      this.wireMetadataSource = metadata;
+      this.wireMetadata = encodeMetadata(metadata);
+    }
+    return this.wireMetadata;
+  }
+
+  private handlerFailed(from: NodeId, message: PeerMessage, error: unknown): void {
+    this.log.warn({ from, kind: message.kind, err: errorMessage(error) }, 'handler failed on peer message');
   }
 }

@@ -3,11 +3,12 @@
  * `keepCase: false, longs: String, defaults: true, oneofs: true`) become validated core values
  * and back. Nothing outside this file looks at wire envelopes.
  */
-import { status } from '@grpc/grpc-js';
+import { status, type MethodDefinition } from '@grpc/grpc-js';
 import { assertNever } from '../core/assert-never.ts';
 import { isValidId, type ClusterId, type NodeId } from '../core/ids.ts';
 import type { NodeMetadata } from '../health/node-metadata.ts';
 import { maxTerm, type PeerMessage } from '../core/messages.ts';
+import { loadProtoDefinition } from './proto-loader.ts';
 
 /** uint64 on the wire: proto-loader renders it as a decimal string (`longs: String`). */
 export type WireUint64 = string;
@@ -56,11 +57,6 @@ export interface WireNodeMetadata {
   rssBytes: WireUint64;
 }
 
-/** A `Replies` message as this codec produces it. */
-export interface WireReplies {
-  envelopes: WireEnvelope[];
-}
-
 /** What an inbound envelope must match to be accepted. */
 export interface EnvelopeExpectation {
   readonly clusterId: ClusterId;
@@ -70,9 +66,23 @@ export interface EnvelopeExpectation {
   readonly peers: ReadonlySet<NodeId>;
 }
 
+/**
+ * Why an inbound envelope was refused, as counted in `hbc_peer_messages_rejected_total{reason}`:
+ * another cluster's, from a node that is not a member, addressed to another node, not a valid
+ * Envelope (wrong types, out-of-range numbers, no body), bytes that are not protobuf at all, or
+ * more bytes than any envelope of this protocol needs.
+ */
+export type RejectionReason = 'wrong-cluster' | 'unknown-sender' | 'wrong-receiver' | 'malformed' | 'term-out-of-range' | 'undecodable' | 'oversized';
+
 export type DecodeResult =
   | { readonly ok: true; readonly from: NodeId; readonly message: PeerMessage; readonly metadata: NodeMetadata | null }
-  | { readonly ok: false; readonly code: status; readonly reason: string };
+  | { readonly ok: false; readonly code: status; readonly rejection: RejectionReason; readonly reason: string };
+
+/**
+ * The largest encoded envelope accepted. The largest valid one (three 63-character ids, a
+ * 64-character version, every number at its maximum) is under 400 bytes; a heartbeat is about 50.
+ */
+export const MAX_ENVELOPE_BYTES = 1024;
 
 const BODY_KINDS: readonly WireBodyKind[] = ['heartbeat', 'heartbeatAck', 'voteRequest', 'voteResponse', 'timeoutNow'];
 const decimalPattern = /^[0-9]+$/;
@@ -234,8 +244,8 @@ function readMessage(envelope: Record<string, unknown>, term: number): PeerMessa
  *   Number.MAX_SAFE_INTEGER, missing or ambiguous body, wrongly typed fields: INVALID_ARGUMENT;
  * - a term above `maxTerm`, which no node ever enters: OUT_OF_RANGE.
  *
- * Replies carried back in a `Replies` response are decoded with the same function, with `self`
- * the node that sent the request and `peers` just the peer it called.
+ * Replies carried back on a stream are decoded with the same function, with `self` the node that
+ * opened the stream and `peers` just the peer it called.
  */
 export function decodeEnvelope(raw: unknown, expected: EnvelopeExpectation): DecodeResult {
   try {
@@ -245,42 +255,96 @@ export function decodeEnvelope(raw: unknown, expected: EnvelopeExpectation): Dec
       return {
         ok: false,
         code: status.FAILED_PRECONDITION,
+        rejection: 'wrong-cluster',
         reason: `message for cluster ${clusterId}, this is cluster ${expected.clusterId}`,
       };
     }
     const from = readId(envelope['from'], 'sender') as NodeId;
     if (!expected.peers.has(from)) {
-      return { ok: false, code: status.FAILED_PRECONDITION, reason: `unknown sender ${from}` };
+      return { ok: false, code: status.FAILED_PRECONDITION, rejection: 'unknown-sender', reason: `unknown sender ${from}` };
     }
     const to = readId(envelope['to'], 'receiver');
     if (to !== expected.self) {
       return {
         ok: false,
         code: status.FAILED_PRECONDITION,
+        rejection: 'wrong-receiver',
         reason: `message from ${from} addressed to ${to}, this is ${expected.self}`,
       };
     }
     const term = readUint64(envelope['term'], 'term');
-    if (term > maxTerm) return { ok: false, code: status.OUT_OF_RANGE, reason: `term ${term} is above the highest term, ${maxTerm}` };
+    if (term > maxTerm) {
+      return { ok: false, code: status.OUT_OF_RANGE, rejection: 'term-out-of-range', reason: `term ${term} is above the highest term, ${maxTerm}` };
+    }
     return { ok: true, from, message: readMessage(envelope, term), metadata: readMetadata(envelope['metadata']) };
   } catch (error) {
-    if (error instanceof DecodeError) return { ok: false, code: error.code, reason: error.message };
-    return { ok: false, code: status.INTERNAL, reason: `cannot decode envelope: ${String(error)}` };
+    if (error instanceof DecodeError) return { ok: false, code: error.code, rejection: 'malformed', reason: error.message };
+    return { ok: false, code: status.INTERNAL, rejection: 'malformed', reason: `cannot decode envelope: ${String(error)}` };
   }
 }
 
-/** Builds the wire `Envelope` for `message` (uint64 values as decimal strings), with the sender's metadata if given. */
-export function encodeEnvelope(clusterId: ClusterId, from: NodeId, to: NodeId, message: PeerMessage, metadata: NodeMetadata | null = null): WireEnvelope {
-  const envelope = encodeBody(clusterId, from, to, message);
-  if (metadata !== null) {
-    envelope.metadata = {
-      incarnation: String(metadata.incarnation),
-      version: metadata.version,
-      eventLoopDelayP99Ms: metadata.load.eventLoopDelayP99Ms,
-      cpuPercent: metadata.load.cpuPercent,
-      rssBytes: String(Math.round(metadata.load.rssBytes)),
-    };
+/**
+ * Decodes the bytes of one `Envelope` as they came off a stream, then validates it as
+ * `decodeEnvelope` does. Bytes over `MAX_ENVELOPE_BYTES` are refused unread (RESOURCE_EXHAUSTED);
+ * bytes that are not a protobuf Envelope are INVALID_ARGUMENT.
+ */
+export function decodeEnvelopeBytes(bytes: Buffer, expected: EnvelopeExpectation): DecodeResult {
+  if (bytes.length > MAX_ENVELOPE_BYTES) {
+    return { ok: false, code: status.RESOURCE_EXHAUSTED, rejection: 'oversized', reason: `envelope of ${bytes.length} bytes, at most ${MAX_ENVELOPE_BYTES} accepted` };
   }
+  let raw: unknown;
+  try {
+    raw = envelopeSerializers().deserialize(bytes);
+  } catch (error) {
+    return { ok: false, code: status.INVALID_ARGUMENT, rejection: 'undecodable', reason: `not a protobuf Envelope: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  return decodeEnvelope(raw, expected);
+}
+
+/** The protobuf bytes of a wire envelope. */
+export function envelopeBytes(envelope: WireEnvelope): Buffer {
+  return envelopeSerializers().serialize(envelope);
+}
+
+interface EnvelopeSerializers {
+  readonly serialize: (envelope: WireEnvelope) => Buffer;
+  readonly deserialize: (bytes: Buffer) => unknown;
+}
+
+let serializers: EnvelopeSerializers | undefined;
+
+/** proto-loader's (protobufjs) serializers of `Envelope`, taken from the Link method that carries it. */
+function envelopeSerializers(): EnvelopeSerializers {
+  if (serializers === undefined) {
+    const service = loadProtoDefinition('peer.proto')['heartbeat.peer.v1.Peer'] as Record<string, MethodDefinition<WireEnvelope, unknown> | undefined>;
+    const link = service['Link'];
+    if (link === undefined) throw new Error('heartbeat.peer.v1.Peer has no Link method');
+    serializers = { serialize: link.requestSerialize, deserialize: link.requestDeserialize };
+  }
+  return serializers;
+}
+
+/** The wire form of a node's metadata; a sender builds it once per sample, not once per message. */
+export function encodeMetadata(metadata: NodeMetadata): WireNodeMetadata {
+  return {
+    incarnation: String(metadata.incarnation),
+    version: metadata.version,
+    eventLoopDelayP99Ms: metadata.load.eventLoopDelayP99Ms,
+    cpuPercent: metadata.load.cpuPercent,
+    rssBytes: String(Math.round(metadata.load.rssBytes)),
+  };
+}
+
+/** Builds the wire `Envelope` for `message` (uint64 values as decimal strings), with the sender's metadata if given. */
+export function encodeEnvelope(
+  clusterId: ClusterId,
+  from: NodeId,
+  to: NodeId,
+  message: PeerMessage,
+  metadata: NodeMetadata | WireNodeMetadata | null = null,
+): WireEnvelope {
+  const envelope = encodeBody(clusterId, from, to, message);
+  if (metadata !== null) envelope.metadata = 'load' in metadata ? encodeMetadata(metadata) : metadata;
   return envelope;
 }
 

@@ -41,7 +41,7 @@ async function startCluster(size: number): Promise<NodeDriver[]> {
         listenAddress: address.get(id)!,
         peers: new Map([...address].filter(([peer]) => peer !== id)),
         logger: silent.child({ node: id }),
-        callDeadlineMs: timings.electionTimeoutMinMs,
+        livenessTimeoutMs: timings.electionTimeoutMinMs,
         localMetadata: () => metadataOf(id),
       }),
       clock: { now: () => performance.now() },

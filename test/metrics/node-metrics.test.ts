@@ -148,6 +148,23 @@ describe('node metrics', () => {
     expect(values.has('hbc_heartbeat_round_trip_seconds_count{peer="n3"}')).toBe(false);
   });
 
+  it('exports the transport\'s refused inbound traffic by reason, zeros included', async () => {
+    const counts = new Map([['wrong-cluster', 0], ['oversized', 0]]);
+    const metrics = new NodeMetrics(fakeSource(), { defaultMetrics: false, peerRejections: () => counts });
+    const first = prometheusSamples(await metrics.metrics());
+    expect(first.get('hbc_peer_messages_rejected_total{reason="wrong-cluster"}')).toBe(0);
+    counts.set('wrong-cluster', 1000);
+    counts.set('oversized', 2);
+    const second = prometheusSamples(await metrics.metrics());
+    counts.set('oversized', 3);
+    const third = prometheusSamples(await metrics.metrics());
+    metrics.close();
+    expect(second.get('hbc_peer_messages_rejected_total{reason="wrong-cluster"}')).toBe(1000);
+    expect(second.get('hbc_peer_messages_rejected_total{reason="oversized"}')).toBe(2);
+    expect(third.get('hbc_peer_messages_rejected_total{reason="oversized"}')).toBe(3);
+    expect(third.get('hbc_peer_messages_rejected_total{reason="wrong-cluster"}')).toBe(1000);
+  });
+
   it('reports a port in use as a value', async () => {
     const first = new MetricsServer(new NodeMetrics(fakeSource(), { defaultMetrics: false }));
     const started = await first.start('127.0.0.1:0');

@@ -1,0 +1,83 @@
+import type { Logger } from 'pino';
+import type { RejectionReason } from './peer-codec.ts';
+
+/**
+ * Why a peer stream was refused before it carried any envelope: its metadata named no member, or
+ * gRPC itself ended it because a message was longer than the server reads at all (see
+ * `grpc-transport.ts`), or the caller went away.
+ */
+export type StreamRejectionReason = 'bad-stream-metadata' | 'stream-aborted' | 'sender-mismatch' | 'too-many-streams';
+
+export type PeerRejectionReason = RejectionReason | StreamRejectionReason;
+
+export const peerRejectionReasons: readonly PeerRejectionReason[] = [
+  'wrong-cluster',
+  'unknown-sender',
+  'wrong-receiver',
+  'malformed',
+  'term-out-of-range',
+  'undecodable',
+  'oversized',
+  'bad-stream-metadata',
+  'sender-mismatch',
+  'stream-aborted',
+  'too-many-streams',
+];
+
+/** What one rejection is logged with. */
+export interface RejectionDetails {
+  readonly peer: string;
+  readonly code: number;
+  readonly reason: string;
+  /** The sender the envelope or stream claimed, if any; cut to a printable length. */
+  readonly claimedFrom?: string | undefined;
+}
+
+interface ReasonLog {
+  lastLoggedAt: number;
+  suppressed: number;
+}
+
+/**
+ * Counts refused inbound peer traffic by reason, and logs it at a bounded rate: at most one line
+ * per reason per `intervalMs`, which says how many were suppressed since the previous line. A
+ * flood of garbage costs a counter increment per message, not a log line (a synchronous write).
+ */
+export class PeerRejections {
+  private readonly counts = new Map<PeerRejectionReason, number>();
+  private readonly logs = new Map<PeerRejectionReason, ReasonLog>();
+
+  constructor(
+    private readonly log: Logger,
+    private readonly now: () => number = () => performance.now(),
+    private readonly intervalMs = 1000,
+  ) {
+    for (const reason of peerRejectionReasons) this.counts.set(reason, 0);
+  }
+
+  record(rejection: PeerRejectionReason, details: RejectionDetails): void {
+    this.counts.set(rejection, (this.counts.get(rejection) ?? 0) + 1);
+    const now = this.now();
+    let state = this.logs.get(rejection);
+    if (state === undefined) {
+      state = { lastLoggedAt: -Infinity, suppressed: 0 };
+      this.logs.set(rejection, state);
+    }
+    if (now - state.lastLoggedAt < this.intervalMs) {
+      state.suppressed++;
+      return;
+    }
+    const suppressed = state.suppressed;
+    state.lastLoggedAt = now;
+    state.suppressed = 0;
+    this.log.warn(
+      { event: 'peer-message-rejected', rejection, ...details, claimedFrom: details.claimedFrom?.slice(0, 70), suppressed },
+      suppressed > 0 ? `rejected inbound peer traffic (${rejection}); ${suppressed} more since the last line` : `rejected inbound peer traffic (${rejection})`,
+    );
+  }
+
+  /** Every reason with its count so far, zeros included. */
+  totals(): ReadonlyMap<PeerRejectionReason, number> {
+    return this.counts;
+  }
+}
