@@ -63,6 +63,7 @@ export async function restartNode(filePath: string, file: ClusterFile, id: strin
     dataDir: entry.dataDir,
     ...settings.timing,
     logLevel: settings.logLevel,
+    ...(file.tls === undefined ? {} : { tlsDir: file.tls.dir }),
   });
 
   let log;

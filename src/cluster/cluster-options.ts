@@ -9,6 +9,12 @@ export const maxClusterNodes = 9;
 
 const defaults = { nodes: 3, dataDir: './data', basePort: 7400 } as const;
 
+// ---- TLS (issue 12) ----
+/** Where `--tls` keeps the cluster's certificates, under the data dir. */
+export const tlsDirName = 'tls';
+const booleanFlags: readonly string[] = ['tls'];
+// ---- end TLS ----
+
 export interface ClusterOptions {
   readonly nodeCount: number;
   /** Absolute; holds cluster.json and one directory per node. */
@@ -21,6 +27,10 @@ export interface ClusterOptions {
   readonly electionJitterMs: number;
   readonly maxClockDrift: number;
   readonly logLevel: LogLevel;
+  // ---- TLS (issue 12) ----
+  /** Run every link and the admin API over TLS with the certificates in `<dataDir>/tls` (minted if absent). */
+  readonly tls: boolean;
+  // ---- end TLS ----
 }
 
 export type ParseClusterOptionsResult =
@@ -41,6 +51,9 @@ const flags = [
   ['election-jitter-ms', '<ms>', `(default ${nodeDefaults.electionJitterMs})`],
   ['max-clock-drift', '<fraction>', `(default ${nodeDefaults.maxClockDrift})`],
   ['log-level', `<${logLevels.join('|')}>`, `(default ${nodeDefaults.logLevel})`],
+  // ---- TLS (issue 12) ----
+  ['tls', '', `mutual TLS between nodes, TLS and client certificates for admin and metrics, from <data-dir>/${tlsDirName} (minted there if absent)`],
+  // ---- end TLS ----
 ] as const;
 
 type FlagName = (typeof flags)[number][0];
@@ -53,7 +66,7 @@ export const clusterUsage = [
   'Starting again with the same --data-dir keeps the nodes\' persisted terms and votes.',
   'The timing and log settings are passed to every node.',
   '',
-  formatColumns([...flags.map(([name, placeholder, description]) => [`--${name} ${placeholder}`, description]), ['-h, --help', 'print this help']]),
+  formatColumns([...flags.map(([name, placeholder, description]) => [placeholder === '' ? `--${name}` : `--${name} ${placeholder}`, description]), ['-h, --help', 'print this help']]),
   '',
 ].join('\n');
 
@@ -61,7 +74,8 @@ export const clusterUsage = [
 export function parseClusterOptions(argv: readonly string[]): ParseClusterOptionsResult {
   const parsed = parseStringFlags(
     argv,
-    flags.map(([name]) => name),
+    flags.map(([name]) => name).filter((name) => !booleanFlags.includes(name)),
+    booleanFlags,
   );
   if (!parsed.ok) return { ok: false, problems: [parsed.problem] };
   const problems: string[] = [];
@@ -142,6 +156,7 @@ export function parseClusterOptions(argv: readonly string[]): ParseClusterOption
       electionJitterMs,
       maxClockDrift,
       logLevel,
+      tls: raw('tls') === 'true',
     },
   };
 }

@@ -8,12 +8,13 @@ import path from 'node:path';
 import { nodeDefaults } from '../node/node-options.ts';
 import { formatColumns, wantsHelp } from '../util/command-line.ts';
 import { CLUSTER_FILE_NAME, readClusterFile, writeClusterFile, type ClusterFile } from './cluster-file.ts';
-import { clusterUsage, parseClusterOptions, type ClusterOptions } from './cluster-options.ts';
+import { clusterUsage, parseClusterOptions, tlsDirName, type ClusterOptions } from './cluster-options.ts';
 import { planCluster, type PlannedNode } from './cluster-plan.ts';
 import { LeaderChangeTracker } from './leader-change-tracker.ts';
 import { spawnNode, type NodeProcess } from './node-process.ts';
 import { checkPort } from './port-check.ts';
 import { isProcessAlive } from './process-alive.ts';
+import { caName, certificatePaths, mintClusterCertificates } from '../tls/mint-certificates.ts';
 
 /** How long nodes get to shut down cleanly after SIGTERM before they are killed. */
 const stopGraceMs = 5_000;
@@ -46,6 +47,16 @@ async function main(argv: readonly string[]): Promise<number> {
   if (!previous.ok && previous.reason !== 'missing') console.error(`warning: ${previous.message}; it will be replaced`);
 
   const plan = planCluster(options);
+  if (options.tls) {
+    const tlsDir = path.join(options.dataDir, tlsDirName);
+    try {
+      const minted = await mintClusterCertificates({ dir: tlsDir, clusterId: options.clusterId, nodes: new Map(plan.map((node) => [node.id, []])) });
+      if (minted.length > 0) console.log(`minted ${minted.map((name) => `${name}.crt`).join(', ')} in ${tlsDir}`);
+    } catch (error) {
+      console.error(`error: cannot mint the certificates in ${tlsDir}: ${error instanceof Error ? error.message : String(error)}`);
+      return 1;
+    }
+  }
   const unavailable = await unavailablePorts(plan);
   if (unavailable.length > 0) {
     console.error('error: these ports on 127.0.0.1 are not free:');
@@ -105,6 +116,7 @@ async function runCluster(options: ClusterOptions, plan: readonly PlannedNode[],
           logFile: planned.logFile,
         };
       }),
+      ...(options.tls ? { tls: { dir: path.join(options.dataDir, tlsDirName) } } : {}),
     };
     fileWrites = fileWrites
       .then(() => writeClusterFile(clusterFilePath, file))
@@ -202,6 +214,22 @@ async function runCluster(options: ClusterOptions, plan: readonly PlannedNode[],
   return finished;
 }
 
+/** How to reach a --tls cluster: which certificates hbctl needs for what. */
+function tlsNotes(dataDir: string): string[] {
+  const dir = path.join(dataDir, tlsDirName);
+  // Shorter when the data dir is below this directory, as the default ./data is.
+  const below = path.relative(process.cwd(), dir);
+  const relative = below.startsWith('..') || path.isAbsolute(below) ? dir : below;
+  const reader = certificatePaths(relative, 'reader');
+  const operator = certificatePaths(relative, 'operator');
+  return [
+    `TLS: every link is mutual TLS; admin calls need a client certificate from ${path.join(relative, `${caName}.crt`)}:`,
+    `  read only (status, leader, watch...):  --cert ${reader.cert} --key ${reader.key}`,
+    `  operator (transfer, partition...):     --cert ${operator.cert} --key ${operator.key}`,
+    '  (or set HBCTL_CERT and HBCTL_KEY; hbctl takes the CA from the cluster file)',
+  ];
+}
+
 function printStartup(options: ClusterOptions, started: readonly { readonly planned: PlannedNode; readonly process: NodeProcess }[]): void {
   const rows = started.map(({ planned, process }) => [planned.id, planned.listen, planned.adminListen, String(process.pid), planned.dataDir]);
   console.log(
@@ -211,8 +239,9 @@ function printStartup(options: ClusterOptions, started: readonly { readonly plan
       formatColumns([['node', 'peer address', 'admin address', 'pid', 'data dir'], ...rows]),
       '',
       `each node logs to <data dir>/node.log; the cluster is described in ${path.join(options.dataDir, CLUSTER_FILE_NAME)}`,
+      ...(options.tls ? tlsNotes(options.dataDir) : []),
       // hbctl looks for ./data/cluster.json unless told otherwise.
-      `inspect:  npx hbctl status${options.dataDir === path.resolve('data') ? '' : ` --cluster ${options.dataDir}`}`,
+      `inspect:  npx hbctl status${options.dataDir === path.resolve('data') ? '' : ` --cluster ${options.dataDir}`}${options.tls ? ' --cert <reader or operator .crt> --key <its .key>' : ''}`,
       'stop:     Ctrl-C',
       '',
     ].join('\n'),
