@@ -2,7 +2,12 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import http from 'node:http';
+import https from 'node:https';
 import { AdminClient } from '../src/client/admin-client.ts';
+import { loadClientTls } from '../src/tls/client-tls.ts';
+import { caName, certificatePaths, mintClusterCertificates } from '../src/tls/mint-certificates.ts';
+import type { ClientTlsMaterial } from '../src/tls/tls-channel.ts';
 import { nodeCommand, type NodeCommand } from '../src/cluster/node-command.ts';
 import { asClusterId, asNodeId, type NodeId } from '../src/core/ids.ts';
 import { registerCleanup } from './cleanup-registry.ts';
@@ -20,6 +25,18 @@ export interface ClusterSpec {
   readonly timings: Timings;
   /** A module every node imports before its entry point (an in-process probe); absolute path. */
   readonly preload?: string;
+  /**
+   * Every node with mutual TLS between peers and client-certificate auth on admin and metrics
+   * (certificates minted into the cluster's temp dir, as `npm run cluster -- --tls` does); the
+   * bench calls as the operator.
+   */
+  readonly tls?: boolean;
+}
+
+/** A TLS cluster's certificates directory, and what the bench presents to it. */
+interface BenchTls {
+  readonly dir: string;
+  readonly client: ClientTlsMaterial;
 }
 
 export type { NodeExit } from './process-group.ts';
@@ -64,6 +81,7 @@ export class ClusterUnderTest extends ProcessGroup<NodeSlot> implements NodeProc
     private readonly root: string,
     slots: readonly NodeSlot[],
     readonly spec: ClusterSpec,
+    private readonly tls: BenchTls | null,
   ) {
     super(slots);
     this.unregister = registerCleanup(() => this.stop());
@@ -71,6 +89,7 @@ export class ClusterUnderTest extends ProcessGroup<NodeSlot> implements NodeProc
 
   static async start(spec: ClusterSpec): Promise<ClusterUnderTest> {
     const root = await mkdtemp(path.join(os.tmpdir(), 'hbc-bench-'));
+    const tls = spec.tls === true ? await mintBenchTls(path.join(root, 'tls'), spec.size) : null;
     const ports = await freePorts(3 * spec.size);
     const slots = Array.from({ length: spec.size }, (_, index): NodeSlot => {
       const id = asNodeId(`n${index + 1}`);
@@ -83,11 +102,11 @@ export class ClusterUnderTest extends ProcessGroup<NodeSlot> implements NodeProc
         dataDir: path.join(root, id),
         child: null,
         exit: null,
-        client: new AdminClient(adminAddress, adminCallTimeoutMs),
+        client: new AdminClient(adminAddress, adminCallTimeoutMs, tls?.client ?? null),
         stderrTail: [],
       };
     });
-    const cluster = new ClusterUnderTest(root, slots, spec);
+    const cluster = new ClusterUnderTest(root, slots, spec, tls);
     try {
       await Promise.all(cluster.ids.map((id) => cluster.launch(id)));
     } catch (error) {
@@ -122,8 +141,23 @@ export class ClusterUnderTest extends ProcessGroup<NodeSlot> implements NodeProc
     if (slot.child !== null) throw new Error(`cannot restart ${id}: it is still running`);
     // A fresh channel: the old one may be waiting out a reconnect backoff after the node died.
     slot.client.close();
-    slot.client = new AdminClient(slot.adminAddress, adminCallTimeoutMs);
+    slot.client = new AdminClient(slot.adminAddress, adminCallTimeoutMs, this.tls?.client ?? null);
     await this.launch(id);
+  }
+
+  /** The node's Prometheus text (over HTTPS with the bench's certificate for a TLS cluster); empty if it does not answer. */
+  scrapeMetrics(id: NodeId): Promise<string> {
+    const address = this.slot(id).metricsAddress;
+    const tls = this.tls?.client;
+    return new Promise<string>((resolve) => {
+      const read = (response: http.IncomingMessage): void => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve(body));
+      };
+      const request = tls === undefined ? http.get(`http://${address}/metrics`, read) : https.get(`https://${address}/metrics`, { ca: tls.ca, cert: tls.cert, key: tls.key }, read);
+      request.on('error', () => resolve(''));
+    });
   }
 
   client(id: NodeId): AdminClient {
@@ -253,6 +287,7 @@ export class ClusterUnderTest extends ProcessGroup<NodeSlot> implements NodeProc
       electionTimeoutMs: this.timings.electionTimeoutMs,
       electionJitterMs: this.timings.electionJitterMs,
       logLevel: 'info',
+      ...(this.tls === null ? {} : { tlsDir: this.tls.dir }),
     });
     // Metrics stay on, as shipped, on a reserved port: the default (peer port + 200) is not among
     // the free ports reserved here and may be taken by another cluster on this machine.
@@ -278,4 +313,13 @@ export class ClusterUnderTest extends ProcessGroup<NodeSlot> implements NodeProc
     await rm(this.root, { recursive: true, force: true });
   }
 
+}
+
+async function mintBenchTls(dir: string, size: number): Promise<BenchTls> {
+  const nodes = new Map(Array.from({ length: size }, (_, index) => [`n${index + 1}`, []] as const));
+  await mintClusterCertificates({ dir, clusterId: benchClusterId, nodes });
+  const operator = certificatePaths(dir, 'operator');
+  const loaded = loadClientTls({ cacert: certificatePaths(dir, caName).cert, cert: operator.cert, key: operator.key });
+  if (!loaded.ok) throw new Error(loaded.problems.join('; '));
+  return { dir, client: loaded.material };
 }

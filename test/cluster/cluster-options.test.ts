@@ -27,6 +27,7 @@ describe('parseClusterOptions', () => {
       electionJitterMs: 50,
       maxClockDrift: 0.05,
       logLevel: 'info',
+      tls: false,
     });
   });
 
@@ -50,6 +51,7 @@ describe('parseClusterOptions', () => {
         '0',
         '--log-level',
         'debug',
+        '--tls',
       ]),
     ).toEqual({
       nodeCount: 5,
@@ -61,6 +63,7 @@ describe('parseClusterOptions', () => {
       electionJitterMs: 20,
       maxClockDrift: 0,
       logLevel: 'debug',
+      tls: true,
     });
   });
 
@@ -94,7 +97,7 @@ describe('parseClusterOptions', () => {
   });
 
   it('lists every flag in the usage', () => {
-    for (const flag of ['nodes', 'data-dir', 'base-port', 'cluster-id', 'heartbeat-ms', 'election-timeout-ms', 'election-jitter-ms', 'max-clock-drift', 'log-level', 'help']) {
+    for (const flag of ['nodes', 'data-dir', 'base-port', 'cluster-id', 'heartbeat-ms', 'election-timeout-ms', 'election-jitter-ms', 'max-clock-drift', 'log-level', 'tls', 'help']) {
       expect(clusterUsage).toContain(`--${flag}`);
     }
   });
@@ -116,5 +119,10 @@ describe('planCluster', () => {
       ]);
       expect(node).toMatchObject({ clusterId: 'local', heartbeatMs: 20, electionTimeoutMs: 500, electionJitterMs: 50, maxClockDrift: 0.05, logLevel: 'info' });
     }
+  });
+
+  it('with --tls, runs every node with the certificates in <data-dir>/tls, and without it none', () => {
+    expect(planCluster(parseOk(['--data-dir', '/srv/c', '--tls'])).map((node) => node.tlsDir)).toEqual(['/srv/c/tls', '/srv/c/tls', '/srv/c/tls']);
+    expect(planCluster(parseOk(['--data-dir', '/srv/c'])).every((node) => node.tlsDir === undefined)).toBe(true);
   });
 });
