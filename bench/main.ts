@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Benchmark, BenchOptions } from './benchmark.ts';
-import { cleanUpEverything } from './cleanup-registry.ts';
+import { cleanUpEverything } from '../src/harness/cleanup-registry.ts';
 import { failover } from './failover.ts';
 import { failoverSim } from './failover-sim.ts';
 import { handoff } from './handoff.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { leaderChangeCauses } from '../../bench/leader-change-causes.ts';
-import type { NodeLogEvent } from '../../bench/node-log-event.ts';
+import type { NodeLogEvent } from '../../src/harness/node-log-event.ts';
 import { asNodeId, type NodeId } from '../../src/core/ids.ts';
 
 const [n1, n2, n3] = [asNodeId('n1'), asNodeId('n2'), asNodeId('n3')];

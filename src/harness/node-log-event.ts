@@ -1,4 +1,4 @@
-import type { NodeId } from '../src/core/ids.ts';
+import type { NodeId } from '../core/ids.ts';
 
 /**
  * One JSON line a node printed on stdout that names an `event` (pino's `time` is `Date.now()`

@@ -3,14 +3,14 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { AdminClient } from '../src/cli/admin-client.ts';
-import { nodeCommand, type NodeCommand } from '../src/cluster/node-command.ts';
-import { asClusterId, asNodeId, type NodeId } from '../src/core/ids.ts';
+import { AdminClient } from '../cli/admin-client.ts';
+import { nodeCommand, type NodeCommand } from '../cluster/node-command.ts';
+import { asClusterId, asNodeId, type NodeId } from '../core/ids.ts';
 import { registerCleanup } from './cleanup-registry.ts';
-import { freePorts } from '../src/util/free-ports.ts';
+import { freePorts } from '../util/free-ports.ts';
 import { LeadershipView, type AgreedLeader } from './leadership-view.ts';
 import { parseNodeLogLine, type NodeLogEvent } from './node-log-event.ts';
-import { sleep } from './sleep.ts';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Timings } from './timings.ts';
 
 export const benchClusterId = asClusterId('bench');
@@ -208,7 +208,7 @@ export class ClusterUnderTest {
     const { electionTimeoutMs, heartbeatMs } = this.timings;
     for (let attempt = 1; ; attempt++) {
       const agreed = await this.waitUntil(() => this.agreedLeader(), convergenceTimeoutMs, 'the running nodes to agree on a leader');
-      await sleep(electionTimeoutMs + 2 * heartbeatMs);
+      await delay(electionTimeoutMs + 2 * heartbeatMs);
       // This VM freezes for up to ~900 ms about once a second, which rightly lets the lease lapse
       // until the next acked round: ask a few times, as long as the leader stays the same.
       const deadline = performance.now() + 4 * electionTimeoutMs;
@@ -216,7 +216,7 @@ export class ClusterUnderTest {
         const still = this.agreedLeader();
         if (still?.leader !== agreed.leader || still.term !== agreed.term) break;
         if (await this.confirmedByStatus(agreed)) return agreed;
-        await sleep(heartbeatMs);
+        await delay(heartbeatMs);
       }
       if (attempt === 10) throw new Error('the cluster did not settle on one leader holding the lease (10 attempts)');
     }
