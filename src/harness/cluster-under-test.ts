@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,8 +10,11 @@ import { asClusterId, asNodeId, type NodeId } from '../core/ids.ts';
 import { registerCleanup } from './cleanup-registry.ts';
 import { freePorts } from '../util/free-ports.ts';
 import { LeadershipView, type AgreedLeader } from './leadership-view.ts';
-import { parseNodeLogLine, type NodeLogEvent } from './node-log-event.ts';
+import { parseNodeLogLine, stampReceipt, type NodeLogEvent } from './node-log-event.ts';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { NodeNetwork } from '../netfault/node-network.ts';
+import type { LogLevel } from '../node/node-options.ts';
+import { hostMonotonicMs } from '../util/host-monotonic.ts';
 import type { Timings } from './timings.ts';
 
 export const benchClusterId = asClusterId('bench');
@@ -20,6 +24,19 @@ export interface ClusterSpec {
   readonly timings: Timings;
   /** A module every node imports before its entry point (an in-process probe); absolute path. */
   readonly preload?: string;
+  /**
+   * Runs each node in its own network namespace of this network, on its own address (fixed
+   * ports: peers 7400, admin 7500, metrics 7600), so that kernel rules can cut or slow its links.
+   * Without it, nodes share 127.0.0.1 on free ports.
+   */
+  readonly network?: NodeNetwork;
+  /** Extra environment for a node's process (e.g. libfaketime's), by node. */
+  readonly environment?: (id: NodeId) => Readonly<Record<string, string>>;
+  readonly maxClockDrift?: number;
+  /** `debug` adds the lease-extended lines a history checker needs; default `info`. */
+  readonly logLevel?: LogLevel;
+  /** Writes every line each node prints to `<logDir>/<id>.log` (appending across restarts). */
+  readonly logDir?: string;
 }
 
 export interface NodeExit {
@@ -27,6 +44,9 @@ export interface NodeExit {
   readonly signal: NodeJS.Signals | null;
   /** When the bench saw the process end. */
   readonly wallMs: number;
+  /** The same on the machine's monotonic clock (hostMonotonicMs). */
+  readonly hostMs: number;
+  readonly pid: number;
 }
 
 interface NodeSlot {
@@ -40,6 +60,7 @@ interface NodeSlot {
   client: AdminClient;
   /** The last lines of stderr, to explain a node that fails to start. */
   stderrTail: string[];
+  log: WriteStream | null;
 }
 
 /**
@@ -67,6 +88,7 @@ export class ClusterUnderTest {
   private readonly events: NodeLogEvent[] = [];
   private readonly listeners = new Set<(entry: NodeLogEvent) => void>();
   private readonly view = new LeadershipView();
+  private readonly exits: (NodeExit & { readonly node: NodeId })[] = [];
   private readonly unregister: () => void;
   private stopped: Promise<void> | null = null;
 
@@ -82,20 +104,26 @@ export class ClusterUnderTest {
 
   static async start(spec: ClusterSpec): Promise<ClusterUnderTest> {
     const root = await mkdtemp(path.join(os.tmpdir(), 'hbc-bench-'));
-    const ports = await freePorts(3 * spec.size);
+    const network = spec.network;
+    if (network !== undefined && network.ids.length < spec.size) throw new Error(`the network has ${network.ids.length} nodes, the cluster ${spec.size}`);
+    const ports = network === undefined ? await freePorts(3 * spec.size) : [];
+    if (spec.logDir !== undefined) await mkdir(spec.logDir, { recursive: true });
     const slots = Array.from({ length: spec.size }, (_, index): NodeSlot => {
       const id = asNodeId(`n${index + 1}`);
-      const adminAddress = `127.0.0.1:${ports[spec.size + index]}`;
+      const at = (offset: number, fixedPort: number): string =>
+        network === undefined ? `127.0.0.1:${ports[offset * spec.size + index]}` : `${network.address(id)}:${fixedPort}`;
+      const adminAddress = at(1, 7500);
       return {
         id,
-        peerAddress: `127.0.0.1:${ports[index]}`,
+        peerAddress: at(0, 7400),
         adminAddress,
-        metricsAddress: `127.0.0.1:${ports[2 * spec.size + index]}`,
+        metricsAddress: at(2, 7600),
         dataDir: path.join(root, id),
         child: null,
         exit: null,
         client: new AdminClient(adminAddress, adminCallTimeoutMs),
         stderrTail: [],
+        log: null,
       };
     });
     const cluster = new ClusterUnderTest(root, slots, spec);
@@ -142,6 +170,11 @@ export class ClusterUnderTest {
     return wallMs;
   }
 
+  /** Every process that has ended so far, in order. */
+  processExits(): readonly (NodeExit & { readonly node: NodeId })[] {
+    return this.exits;
+  }
+
   /** Resolves once the node's process has ended and all of its output has been read. */
   async exited(id: NodeId): Promise<NodeExit> {
     const slot = this.slot(id);
@@ -161,6 +194,20 @@ export class ClusterUnderTest {
 
   client(id: NodeId): AdminClient {
     return this.slot(id).client;
+  }
+
+  adminAddress(id: NodeId): string {
+    return this.slot(id).adminAddress;
+  }
+
+  /** The node's LevelDB data dir (it outlives `stopProcesses()`, not `stop()`). */
+  dataDir(id: NodeId): string {
+    return this.slot(id).dataDir;
+  }
+
+  /** Where the node's lines are written, if the spec has a `logDir`. */
+  logFile(id: NodeId): string | null {
+    return this.spec.logDir === undefined ? null : path.join(this.spec.logDir, `${id}.log`);
   }
 
   // ---- what the nodes logged ---------------------------------------------------------------
@@ -227,6 +274,19 @@ export class ClusterUnderTest {
     return this.stopped;
   }
 
+  /** Kills every node and waits until its output is read, keeping data dirs and logs (for a checker); `stop()` later removes them. */
+  async stopProcesses(): Promise<void> {
+    await Promise.all(
+      [...this.slots.values()].map(async (slot) => {
+        if (slot.child === null || slot.exit === null) return;
+        slot.child.kill('SIGKILL');
+        await slot.exit;
+      }),
+    );
+    await Promise.all([...this.slots.values()].map((slot) => new Promise<void>((resolve) => (slot.log === null ? resolve() : slot.log.end(resolve)))));
+    for (const slot of this.slots.values()) slot.log = null;
+  }
+
   // ---- internals ---------------------------------------------------------------------------
 
   /** Every running node answers Status with the agreed leader and term, and the leader holds the lease. */
@@ -245,8 +305,12 @@ export class ClusterUnderTest {
     const slot = this.slot(id);
     await mkdir(slot.dataDir, { recursive: true });
     const command = this.command(slot);
-    const child = spawn(command.command, [...command.args], {
+    const wrapped = this.spec.network?.wrap(id, command.command, command.args) ?? command;
+    const logFile = this.logFile(id);
+    if (logFile !== null && slot.log === null) slot.log = createWriteStream(logFile, { flags: 'a' });
+    const child = spawn(wrapped.command, [...wrapped.args], {
       cwd: command.cwd,
+      env: { ...process.env, ...this.spec.environment?.(id) },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group: a Ctrl-C in the terminal reaches only the bench, which kills the nodes.
       detached: true,
@@ -257,12 +321,21 @@ export class ClusterUnderTest {
     slot.exit = new Promise((resolve) =>
       child.once('close', (code, signal) => {
         if (slot.child === child) slot.child = null;
-        resolve({ code, signal, wallMs: Date.now() });
+        const exit = { code, signal, wallMs: Date.now(), hostMs: hostMonotonicMs(), pid: child.pid ?? -1 };
+        this.exits.push({ node: id, ...exit });
+        resolve(exit);
       }),
     );
-    if (child.stdout) createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => this.record(id, line));
+    if (child.stdout) {
+      createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => {
+        const receivedAtMs = hostMonotonicMs();
+        slot.log?.write(`${stampReceipt(line, receivedAtMs)}\n`);
+        this.record(id, line, receivedAtMs);
+      });
+    }
     if (child.stderr) {
       createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', (line) => {
+        slot.log?.write(`${line}\n`);
         slot.stderrTail.push(line);
         if (slot.stderrTail.length > stderrTailLines) slot.stderrTail.shift();
       });
@@ -298,19 +371,21 @@ export class ClusterUnderTest {
       heartbeatMs: this.timings.heartbeatMs,
       electionTimeoutMs: this.timings.electionTimeoutMs,
       electionJitterMs: this.timings.electionJitterMs,
-      logLevel: 'info',
+      ...(this.spec.maxClockDrift === undefined ? {} : { maxClockDrift: this.spec.maxClockDrift }),
+      logLevel: this.spec.logLevel ?? 'info',
     });
     // Metrics stay on, as shipped, on a reserved port: the default (peer port + 200) is not among
     // the free ports reserved here and may be taken by another cluster on this machine.
     const args = [...command.args, '--metrics-listen', slot.metricsAddress];
     const preload = this.spec.preload;
     if (preload === undefined) return { ...command, args };
-    // The probe is TypeScript: tsx loads it (and only it; the node itself is JavaScript).
-    return { ...command, args: ['--import', 'tsx', '--import', preload, ...args] };
+    // A TypeScript probe is loaded by tsx (and only it; the node itself is JavaScript).
+    const loader = preload.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    return { ...command, args: [...loader, '--import', preload, ...args] };
   }
 
-  private record(id: NodeId, line: string): void {
-    const entry = parseNodeLogLine(id, line);
+  private record(id: NodeId, line: string, receivedAtMs: number): void {
+    const entry = parseNodeLogLine(id, line, receivedAtMs);
     if (entry === null) return;
     this.events.push(entry);
     this.view.observe(entry);
@@ -320,13 +395,7 @@ export class ClusterUnderTest {
   private async stopEverything(): Promise<void> {
     this.unregister();
     for (const slot of this.slots.values()) slot.client.close();
-    await Promise.all(
-      [...this.slots.values()].map(async (slot) => {
-        if (slot.child === null || slot.exit === null) return;
-        slot.child.kill('SIGKILL');
-        await slot.exit;
-      }),
-    );
+    await this.stopProcesses();
     await rm(this.root, { recursive: true, force: true });
   }
 
