@@ -70,3 +70,17 @@ export function linkFaultProblem(fault: LinkFault): string | null {
 function withoutUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
 }
+
+/** The directed links a planned partition cuts (partition-shapes.ts's `cuts`: both ends name each link; each is cut once). */
+export function linksOfCuts(
+  cuts: readonly { readonly node: string; readonly peers: readonly string[]; readonly direction: 'inbound' | 'outbound' | 'both' }[],
+  cut: 'blackhole' | 'reject' = 'blackhole',
+): LinkFault[] {
+  const links = cuts.flatMap(({ node, peers, direction }) =>
+    peers.flatMap((peer) => [
+      ...(direction === 'inbound' ? [] : [{ from: node, to: peer, cut }]),
+      ...(direction === 'outbound' ? [] : [{ from: peer, to: node, cut }]),
+    ]),
+  );
+  return mergeLinkFaults(links);
+}

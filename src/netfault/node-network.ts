@@ -64,23 +64,40 @@ export class NodeNetwork {
     record: NetworkRecord,
     /** Made by this process, which therefore removes it when it exits. */
     private readonly owned: boolean,
+    handleSignals = true,
   ) {
     this.record = record;
     if (owned) {
       const onExit = (): void => removeNetworkSync(this.record);
+      // A signal's default action ends the process without 'exit': remove the network first, then
+      // let the signal do what it would have done, unless someone else handles it.
+      const onSignal = (signal: NodeJS.Signals): void => {
+        removeNetworkSync(this.record);
+        this.removeExitHook();
+        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+      };
+      const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
       process.once('exit', onExit);
-      this.removeExitHook = () => process.removeListener('exit', onExit);
+      if (handleSignals) for (const signal of signals) process.once(signal, onSignal);
+      this.removeExitHook = () => {
+        process.removeListener('exit', onExit);
+        for (const signal of signals) process.removeListener(signal, onSignal);
+      };
     } else {
       this.removeExitHook = () => undefined;
     }
   }
 
-  /** Makes a network for these node ids (at most 200), first removing what dead runs left. */
-  static async create(ids: readonly string[]): Promise<NodeNetwork> {
+  /**
+   * Makes a network for these node ids (at most 200), first removing what dead runs left. It is
+   * removed when this process exits, and on SIGINT, SIGTERM or SIGHUP unless `handleSignals` is
+   * false (for a program that handles them itself and calls `destroy()`).
+   */
+  static async create(ids: readonly string[], options: { readonly handleSignals?: boolean } = {}): Promise<NodeNetwork> {
     await sweepStaleNetworks();
     await mkdir(networkStateDir, { recursive: true });
     const record = await claimTag(ids);
-    const network = new NodeNetwork(record, true);
+    const network = new NodeNetwork(record, true, options.handleSignals ?? true);
     try {
       await buildNetwork(record);
     } catch (error) {

@@ -8,7 +8,7 @@ import type { FaultCluster } from '../fault-cluster.ts';
 import type { FaultCommand, FaultContext } from '../fault-command.ts';
 import { reportNodeFailure, reportProblem } from '../fault-report.ts';
 import { applyPartition } from '../link-faults.ts';
-import { bridge, halves, isolate, majoritiesRing, oneWay, type PartitionPlanResult } from '../partition-shapes.ts';
+import { bridge, halves, isolate, majoritiesRing, oneWay, type PartitionPlanResult } from '../../../src/nemesis/partition-shapes.ts';
 import { resolveTarget } from '../resolve-target.ts';
 import { readSeed, seedFlag } from '../seed-flag.ts';
 
