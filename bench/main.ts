@@ -8,6 +8,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Benchmark, BenchOptions } from './benchmark.ts';
 import { cleanUpEverything } from '../src/harness/cleanup-registry.ts';
+import { clockDrift } from './clock-drift.ts';
+import { crashTorture } from './crash-torture.ts';
 import { failover } from './failover.ts';
 import { failoverSim } from './failover-sim.ts';
 import { handoff } from './handoff.ts';
@@ -20,7 +22,7 @@ import { formatSourceVersion, sourceVersion } from './source-version.ts';
 import { stability } from './stability.ts';
 import { buildNodeBundle } from '../src/cluster/node-bundle.ts';
 
-const benchmarks: readonly Benchmark[] = [failoverSim, failover, handoff, pause, idleCost, stability];
+const benchmarks: readonly Benchmark[] = [failoverSim, failover, handoff, pause, idleCost, stability, crashTorture, clockDrift];
 
 const usage = [
   'Usage: npm run bench -- <benchmark|all> [options]',
@@ -32,7 +34,8 @@ const usage = [
   'Options:',
   '  --quick              fewer trials and shorter windows',
   '  --trials <n>         trials per configuration (failover, handoff, pause: default 30, quick 5;',
-  '                       failover-sim: default 2000, quick 300)',
+  '                       failover-sim: default 2000, quick 300; crash-torture: kills, default 1000,',
+  '                       quick 100; clock-drift: rounds, default 10, quick 3)',
   '  --nodes <n,n,...>    cluster sizes (default 3,5; idle-cost 3,5,7,9, quick 3,5)',
   '  --seconds <s>        measurement window (idle-cost 30, stability 300, quick 10 and 30;',
   '                       with --find-min-timeout: per timeout tried, default 60, quick 8)',
