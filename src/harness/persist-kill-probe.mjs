@@ -6,7 +6,9 @@
 // `before`: the k-th save of this process never starts. `during`: it is handed to LevelDB's
 // thread and the process dies `spinUs` microseconds later, done or not. `after`: LevelDB said it
 // is on disk, and the process dies before the node acts on it (before the vote or message leaves).
-// Before dying it prints one line, `{"event":"persist-kill",...}`, so the harness knows where.
+// Before dying it prints one line, `{"event":"persist-kill","writingTerm":...,"writingVotedFor":...}`,
+// so the harness knows where (not `term`: a history must not take a write that may never have
+// happened for a term the node had).
 import { writeSync } from 'node:fs';
 import level from 'level';
 
@@ -25,7 +27,8 @@ if (config !== null) {
     if (!keys.includes('term') || keys.includes('format')) return batch.call(this, operations, ...rest);
     saves += 1;
     if (saves !== config.save) return batch.call(this, operations, ...rest);
-    const state = Object.fromEntries(operations.map((operation) => [operation.key, JSON.parse(operation.value)]));
+    const value = (key) => JSON.parse(operations.find((operation) => operation.key === key)?.value ?? 'null');
+    const state = { writingTerm: value('term'), writingVotedFor: value('votedFor') };
     if (config.phase === 'before') die(state);
     const written = batch.call(this, operations, ...rest);
     if (config.phase === 'during') {

@@ -80,14 +80,14 @@ export async function runCrashTorture(options: TortureOptions): Promise<TortureR
       const starts = cluster.logEvents().filter((line) => line.node === id && line.event === 'started');
       const loaded = starts.at(-1);
       const same = (line: NodeLogEvent | undefined): boolean =>
-        line !== undefined && numberField(line, 'term') === numberField(kill, 'term') && stringField(line, 'votedFor') === stringField(kill, 'votedFor');
+        line !== undefined && numberField(line, 'term') === numberField(kill, 'writingTerm') && stringField(line, 'votedFor') === stringField(kill, 'writingVotedFor');
       const landed = same(loaded);
       const at = stringField(kill, 'phase') as Phase;
       byPhase[at].kills += 1;
       if (landed) byPhase[at].landed += 1;
-      if (at === 'after' && !landed) wrongOutcomes.push(`${id}: a write LevelDB had confirmed (term ${numberField(kill, 'term')}) was missing after the restart`);
+      if (at === 'after' && !landed) wrongOutcomes.push(`${id}: a write LevelDB had confirmed (term ${numberField(kill, 'writingTerm')}) was missing after the restart`);
       // The incarnation before this one may have had that very state already: then finding it proves nothing.
-      if (at === 'before' && landed && !same(starts.at(-2))) wrongOutcomes.push(`${id}: a write killed before it started (term ${numberField(kill, 'term')}) was on disk after the restart`);
+      if (at === 'before' && landed && !same(starts.at(-2))) wrongOutcomes.push(`${id}: a write killed before it started (term ${numberField(kill, 'writingTerm')}) was on disk after the restart`);
     };
     while (kills < options.kills) {
       if (victim === null || streak >= (options.streak ?? 10)) {
