@@ -22,7 +22,7 @@ export const clockDrift: Benchmark = {
           episodes,
           clockRates: setting.rates,
           maxClockDrift: setting.maxClockDrift,
-          sampleLeasesMs: 5,
+          sampleLeasesMs: 10,
           toleranceMs: 1,
           print: progress,
         });

@@ -37,7 +37,7 @@ function drift(setting: DriftSetting, rounds: number) {
     episodes,
     clockRates: setting.rates,
     maxClockDrift: setting.maxClockDrift,
-    sampleLeasesMs: 5,
+    sampleLeasesMs: 10,
     toleranceMs: 1,
     print: () => undefined,
   });
