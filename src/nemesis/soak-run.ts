@@ -207,6 +207,8 @@ class SoakRun {
             await cluster.restart(id);
           } catch (error) {
             this.problems.push(`restart ${id}: ${error instanceof Error ? error.message : String(error)}`);
+            // Tried again at the end.
+            this.killed.add(id);
             return;
           }
           this.repaired('restart', `restart ${id}`);

@@ -63,9 +63,15 @@ stdin_buffer = b''
 
 
 def apply(line):
-    global settings
+    global settings, held
     wanted = {int(queue): value for queue, value in json.loads(line).items()}
-    for queue in settings.keys() - wanted.keys():
+    gone = settings.keys() - wanted.keys()
+    # Unbinding a queue drops what it still holds: let those packets go first.
+    for _, _, queue, packet_id in [entry for entry in held if entry[2] in gone]:
+        verdict(queue, packet_id)
+    held = [entry for entry in held if entry[2] not in gone]
+    heapq.heapify(held)
+    for queue in gone:
         configure(queue, False)
     for queue in wanted.keys() - settings.keys():
         configure(queue, True)
