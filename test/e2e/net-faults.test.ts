@@ -41,9 +41,10 @@ describe.skipIf(!tools.ok)('kernel-level faults on 5 nodes in network namespaces
   const faults: FaultEvent[] = [];
   let startMs = 0;
 
+  /** Answers when the change began: a heal is timed from then, though the rules take a few ms to reach every namespace. */
   const setFaults = async (label: string, links: readonly LinkFault[]): Promise<number> => {
-    await network.setFaults(links);
     const atMs = hostMonotonicMs();
+    await network.setFaults(links);
     faults.push({ atMs, kind: links.length === 0 ? 'heal' : 'partition', label, repair: links.length === 0 });
     return atMs;
   };
@@ -91,6 +92,8 @@ describe.skipIf(!tools.ok)('kernel-level faults on 5 nodes in network namespaces
       convergeMs,
       `${before.leader} to step down by check-quorum`,
     );
+    // Long enough for TCP's retransmission timer to back off a few times (0.2, 0.4, 0.8, 1.6 s ...).
+    await delay(Math.max(0, cutAt + 5000 - hostMonotonicMs()));
     // Cut off, it never wins an election (pre-vote keeps even its term from growing).
     expect(linesSince(cutAt, 'election-won', [before.leader])).toEqual([]);
     const cutMs = hostMonotonicMs() - cutAt;

@@ -53,7 +53,8 @@ function cleanHistory(): RunHistory {
     stores: [
       { node: 'n1', term: 2, votedFor: null },
       { node: 'n2', term: 2, votedFor: 'n2' },
-      { node: 'n3', term: 2, votedFor: 'n2' },
+      // Past every term it logged: the cases below give it leases in term 3.
+      { node: 'n3', term: 3, votedFor: null },
     ],
     processEnds: [],
     connectivity: [{ fromMs: 1000, toMs: 3000, majorityConnected: true }],
@@ -84,7 +85,8 @@ describe('checkHistory', () => {
   });
 
   it('names the heal just before the longest stretch without a lease holder as its cause', () => {
-    const history = { ...cleanHistory(), faults: [{ atMs: 1450, kind: 'partition', label: 'isolate n1', repair: false }] };
+    // The run ends with n2's lease, so the longest gap is the one between the two leases.
+    const history = { ...cleanHistory(), endMs: 2300, connectivity: [{ fromMs: 1000, toMs: 2300, majorityConnected: true }], faults: [{ atMs: 1450, kind: 'partition', label: 'isolate n1', repair: false }] };
     const gap = checkHistory(history).availability.worstGap;
     expect(gap).toMatchObject({ fromMs: 1400, toMs: 2010 });
     expect(gap?.causes).toEqual(['isolate n1 (at 0.05 s)']);
@@ -124,9 +126,9 @@ describe('checkHistory', () => {
   });
 
   it('puts a node whose clock ran at another rate on the machine\'s clock through its receipt stamps', () => {
-    // n3 runs twice as fast: its line stamped 400 arrived at machine time 3200.2, so 400 on its clock is ~3200.
+    // n3, restarted as pid 5, runs twice as fast: its line stamped -1800 arrived at machine time 2100.2, so its zero is ~3000.
     const fast = (event: string, mono: number, fields: Record<string, unknown>): NodeLogEvent => ({
-      ...line('n3', 3, event, mono, fields),
+      ...line('n3', 5, event, mono, fields),
       receivedAtMs: 3000 + mono / 2 + 0.2,
     });
     const history = cleanHistory();
@@ -169,7 +171,7 @@ describe('checkHistory', () => {
     expect(checkHistory({ ...history, stores: forgetful }).violations).toEqual([
       { rule: 'vote-taken-back', node: 'n2', term: 2, voted: 'n2', found: 'n3', where: 'store after the run' },
     ]);
-    const behind = history.stores.map((store) => (store.node === 'n1' ? { ...store, term: 1, votedFor: 'n1' } : store));
+    const behind = history.stores.map((store) => (store.node === 'n2' ? { ...store, term: 1, votedFor: 'n1' } : store));
     expect(rules(checkHistory({ ...history, stores: behind }).violations)).toEqual(['term-went-back']);
   });
 });
