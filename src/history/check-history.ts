@@ -15,9 +15,20 @@ export interface Availability {
   readonly majorityConnectedMs: number;
   readonly leaseHeldShare: number;
   /** From each repair (heal, resume, restart) to the first moment a lease holder existed (0 if one already did). */
-  readonly healToLeaseMs: { readonly count: number; readonly p50: number; readonly p99: number; readonly max: number } | null;
+  readonly healToLeaseMs: Spread | null;
+  /** The same over the repairs that found no lease holder: how long the cluster took to make one once it could. */
+  readonly healToNewLeaseMs: Spread | null;
+  /** Every stretch without a lease holder (whatever the cause: a kill, a cut, a pause, a transfer). */
+  readonly noHolderMs: Spread | null;
   /** The longest stretch without a lease holder, and the faults in force or just made when it began. */
   readonly worstGap: { readonly fromMs: number; readonly toMs: number; readonly causes: readonly string[] } | null;
+}
+
+export interface Spread {
+  readonly count: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
 }
 
 export interface Verdict {
@@ -176,11 +187,11 @@ function availability(history: RunHistory, intervals: readonly LeaseInterval[]):
     const nextLease = held.find(([from]) => from > repair.atMs);
     if (nextLease !== undefined) waits.push(nextLease[0] - repair.atMs);
   }
-  waits.sort((a, b) => a - b);
-
   let worstGap: Availability['worstGap'] = null;
+  const gaps: number[] = [];
   let previousEnd = history.startMs;
   for (const [from, to] of [...held, [history.endMs, history.endMs] as const]) {
+    if (from > previousEnd) gaps.push(from - previousEnd);
     if (from - previousEnd > (worstGap === null ? 0 : worstGap.toMs - worstGap.fromMs)) {
       worstGap = { fromMs: previousEnd, toMs: from, causes: causesAt(history.faults, previousEnd, from) };
     }
@@ -189,7 +200,9 @@ function availability(history: RunHistory, intervals: readonly LeaseInterval[]):
   return {
     majorityConnectedMs,
     leaseHeldShare: majorityConnectedMs === 0 ? 0 : heldWhileConnected / majorityConnectedMs,
-    healToLeaseMs: waits.length === 0 ? null : { count: waits.length, p50: percentile(waits, 0.5), p99: percentile(waits, 0.99), max: waits[waits.length - 1] ?? 0 },
+    healToLeaseMs: spread(waits),
+    healToNewLeaseMs: spread(waits.filter((wait) => wait > 0)),
+    noHolderMs: spread(gaps),
     worstGap,
   };
 }
@@ -197,6 +210,12 @@ function availability(history: RunHistory, intervals: readonly LeaseInterval[]):
 /** The faults made in the two seconds before the gap began and during it: what it is most likely owed to. */
 function causesAt(faults: readonly FaultEvent[], fromMs: number, toMs: number): string[] {
   return faults.filter((fault) => fault.atMs >= fromMs - 2000 && fault.atMs <= toMs).map((fault) => `${fault.label} (at ${((fault.atMs - fromMs) / 1000).toFixed(2)} s)`);
+}
+
+function spread(values: readonly number[]): Spread | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return { count: sorted.length, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted[sorted.length - 1] ?? 0 };
 }
 
 function union(spans: readonly (readonly [number, number])[]): [number, number][] {

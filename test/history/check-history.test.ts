@@ -79,6 +79,9 @@ describe('checkHistory', () => {
     // Held 300 + 290 ms of the 2000 ms with a connected majority.
     expect(verdict.availability.leaseHeldShare).toBeCloseTo(590 / 2000, 6);
     expect(verdict.availability.healToLeaseMs).toEqual({ count: 1, p50: 110, p99: 110, max: 110 });
+    expect(verdict.availability.healToNewLeaseMs).toEqual({ count: 1, p50: 110, p99: 110, max: 110 });
+    // From the start to n1's lease, between the leases, and after n2's to the end.
+    expect(verdict.availability.noHolderMs).toEqual({ count: 3, p50: 610, p99: 700, max: 700 });
     expect(verdict.availability.worstGap?.fromMs).toBe(2300);
     expect(verdict.availability.worstGap?.toMs).toBe(3000);
     expect(verdict.counts.leadersElected).toBe(2);
