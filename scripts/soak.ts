@@ -8,6 +8,7 @@
 import { writeFile } from 'node:fs/promises';
 import { buildNodeBundle } from '../src/cluster/node-bundle.ts';
 import { formatVerdict } from '../src/history/verdict-report.ts';
+import { notRootReason } from '../src/netfault/host-tools.ts';
 import { runSoak, SoakUnavailable } from '../src/nemesis/soak-run.ts';
 import { parseFiniteNumber, parseStringFlags, wantsHelp } from '../src/util/command-line.ts';
 
@@ -56,6 +57,11 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   });
 }
 
+const notRoot = notRootReason();
+if (notRoot !== null) {
+  process.stderr.write(`soak not possible here: it ${notRoot}\n`);
+  process.exit(3);
+}
 const bundle = await buildNodeBundle();
 if (!bundle.ok) {
   process.stderr.write(`error: ${bundle.message}\n`);
