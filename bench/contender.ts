@@ -1,9 +1,9 @@
 import type { NodeId } from '../src/core/ids.ts';
-import { ClusterUnderTest, convergenceTimeoutMs } from './cluster-under-test.ts';
+import { ClusterUnderTest, convergenceTimeoutMs } from '../src/harness/cluster-under-test.ts';
 import { EtcdCluster } from './etcd-cluster.ts';
-import { numberField } from './node-log-event.ts';
-import type { NodeProcesses } from './process-group.ts';
-import type { Timings } from './timings.ts';
+import { numberField } from '../src/harness/node-log-event.ts';
+import type { NodeProcesses } from '../src/harness/process-group.ts';
+import type { Timings } from '../src/harness/timings.ts';
 
 export type SystemName = 'heartbeat-cluster' | 'etcd';
 

@@ -15,12 +15,21 @@ export const faultGlobalFlags: readonly FlagSpec[] = [
     description: `the cluster.json written by \`npm run cluster\`, or its data directory (default ${defaultClusterFile})`,
   },
   { name: 'timeout-ms', type: 'string', placeholder: '<ms>', description: `deadline of each admin call to a node (default ${defaultTimeoutMs})` },
+  {
+    name: 'net',
+    type: 'boolean',
+    placeholder: '',
+    description: 'partitions and heal act on the kernel instead of the admin API: nftables rules in each node\'s network namespace (a cluster started with `npm run cluster -- --net`; root)',
+  },
+  { name: 'reject', type: 'boolean', placeholder: '', description: 'with --net: cut links answer with TCP resets instead of dropping every packet silently' },
 ];
 
 export interface FaultGlobalOptions {
   /** As given; undefined for the default. */
   readonly clusterPath: string | undefined;
   readonly timeoutMs: number;
+  /** With --net: how kernel cuts treat packets; null without --net. */
+  readonly net: { readonly cut: 'blackhole' | 'reject' } | null;
 }
 
 export type ReadFaultGlobalOptionsResult =
@@ -31,5 +40,14 @@ export function readFaultGlobalOptions(args: ParsedArgs): ReadFaultGlobalOptions
   const timeoutText = args.strings.get('timeout-ms');
   const timeout = timeoutText === undefined ? undefined : parseWholeNumber(timeoutText, '--timeout-ms', 1, maxTimeoutMs);
   if (timeout !== undefined && !timeout.ok) return { ok: false, problem: timeout.problem };
-  return { ok: true, options: { clusterPath: args.strings.get('cluster'), timeoutMs: timeout?.value ?? defaultTimeoutMs } };
+  const net = args.booleans.has('net');
+  if (!net && args.booleans.has('reject')) return { ok: false, problem: '--reject only goes with --net' };
+  return {
+    ok: true,
+    options: {
+      clusterPath: args.strings.get('cluster'),
+      timeoutMs: timeout?.value ?? defaultTimeoutMs,
+      net: net ? { cut: args.booleans.has('reject') ? 'reject' : 'blackhole' } : null,
+    },
+  };
 }

@@ -6,6 +6,7 @@ import { buildDist } from '../../src/cluster/dist-build.ts';
 import { nodeCommand } from '../../src/cluster/node-command.ts';
 import { isProcessAlive } from '../../src/cluster/process-alive.ts';
 import { asClusterId, asNodeId } from '../../src/core/ids.ts';
+import { NodeNetwork } from '../../src/netfault/node-network.ts';
 import type { LogLevel } from '../../src/node/node-options.ts';
 import type { NodeTiming } from './node-settings.ts';
 import { recordNodePid } from './record-node-pid.ts';
@@ -72,7 +73,11 @@ export async function restartNode(filePath: string, file: ClusterFile, id: strin
   } catch (error) {
     return { ok: false, problem: `cannot open ${entry.logFile}: ${error instanceof Error ? error.message : String(error)}` };
   }
-  const child = spawn(command.command, [...command.args], { cwd: command.cwd, stdio: ['ignore', log.fd, log.fd], detached: true });
+  // A node of a `--net` cluster goes back into its own network namespace.
+  const host = entry.peerAddress.slice(0, entry.peerAddress.lastIndexOf(':'));
+  const network = await NodeNetwork.attach(host);
+  const run = network === null ? command : network.wrap(id, command.command, command.args);
+  const child = spawn(run.command, [...run.args], { cwd: command.cwd, stdio: ['ignore', log.fd, log.fd], detached: true });
   // Listening at once: an 'error' event nobody listens to would crash the script.
   const firstError = new Promise<Error>((resolve) => child.on('error', resolve));
   // The child holds its own copy of the descriptor.

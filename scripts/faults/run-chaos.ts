@@ -6,7 +6,7 @@ import type { FaultCluster } from './fault-cluster.ts';
 import { killProcess } from './kill-process.ts';
 import { LeaderObserver, type AgreedLeader, type LeaderSighting } from './leader-observer.ts';
 import { applyPartition, healLinks, type LinkFaultsOutcome } from './link-faults.ts';
-import type { PartitionPlan } from './partition-shapes.ts';
+import type { PartitionPlan } from '../../src/nemesis/partition-shapes.ts';
 import type { PausedProcesses } from './paused-processes.ts';
 import { recordNodePid } from './record-node-pid.ts';
 import { restartNode, type RestartSettings } from './restart-node.ts';

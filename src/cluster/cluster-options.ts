@@ -21,6 +21,8 @@ export interface ClusterOptions {
   readonly electionJitterMs: number;
   readonly maxClockDrift: number;
   readonly logLevel: LogLevel;
+  /** Each node in its own network namespace on its own address, for kernel-level faults (`fault --net`); needs root. */
+  readonly net: boolean;
 }
 
 export type ParseClusterOptionsResult =
@@ -41,6 +43,7 @@ const flags = [
   ['election-jitter-ms', '<ms>', `(default ${nodeDefaults.electionJitterMs})`],
   ['max-clock-drift', '<fraction>', `(default ${nodeDefaults.maxClockDrift})`],
   ['log-level', `<${logLevels.join('|')}>`, `(default ${nodeDefaults.logLevel})`],
+  ['net', '', 'each node in its own network namespace (198.18.x.0/24), so `npm run fault -- --net ...` can cut links with kernel rules; root'],
 ] as const;
 
 type FlagName = (typeof flags)[number][0];
@@ -59,9 +62,11 @@ export const clusterUsage = [
 
 /** Reads the launcher's command line, reporting every problem found. `--help` is accepted and ignored: check `wantsHelp` first. */
 export function parseClusterOptions(argv: readonly string[]): ParseClusterOptionsResult {
+  // The one flag without a value.
+  const net = argv.includes('--net');
   const parsed = parseStringFlags(
-    argv,
-    flags.map(([name]) => name),
+    argv.filter((arg) => arg !== '--net'),
+    flags.map(([name]) => name).filter((name) => name !== 'net'),
   );
   if (!parsed.ok) return { ok: false, problems: [parsed.problem] };
   const problems: string[] = [];
@@ -142,6 +147,7 @@ export function parseClusterOptions(argv: readonly string[]): ParseClusterOption
       electionJitterMs,
       maxClockDrift,
       logLevel,
+      net,
     },
   };
 }

@@ -14,6 +14,8 @@ import { LeaderChangeTracker } from './leader-change-tracker.ts';
 import { spawnNode, type NodeProcess } from './node-process.ts';
 import { checkPort } from './port-check.ts';
 import { isProcessAlive } from './process-alive.ts';
+import { ensureNetTools } from '../netfault/host-tools.ts';
+import { NodeNetwork } from '../netfault/node-network.ts';
 
 /** How long nodes get to shut down cleanly after SIGTERM before they are killed. */
 const stopGraceMs = 5_000;
@@ -45,8 +47,23 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (!previous.ok && previous.reason !== 'missing') console.error(`warning: ${previous.message}; it will be replaced`);
 
-  const plan = planCluster(options);
-  const unavailable = await unavailablePorts(plan);
+  let network: NodeNetwork | null = null;
+  if (options.net) {
+    const tools = await ensureNetTools();
+    if (!tools.ok) {
+      console.error(`error: --net ${tools.reason}`);
+      return 1;
+    }
+    network = await NodeNetwork.create(
+      Array.from({ length: options.nodeCount }, (_, index) => `n${index + 1}`),
+      // The launcher stops its nodes on a signal first; the network goes when the process exits.
+      { handleSignals: false },
+    );
+  }
+  const inNamespaces = network;
+  const plan = inNamespaces === null ? planCluster(options) : planCluster(options, (id) => inNamespaces.address(id));
+  // Ports inside fresh namespaces are free.
+  const unavailable = inNamespaces === null ? await unavailablePorts(plan) : [];
   if (unavailable.length > 0) {
     console.error('error: these ports on 127.0.0.1 are not free:');
     for (const line of unavailable) console.error(`  ${line}`);
@@ -58,7 +75,7 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`Free them, or choose other ports with --base-port, e.g. --base-port ${suggestedBasePort(options)}`);
     return 1;
   }
-  return runCluster(options, plan, clusterFilePath);
+  return runCluster(options, plan, clusterFilePath, network);
 }
 
 async function unavailablePorts(plan: readonly PlannedNode[]): Promise<string[]> {
@@ -79,7 +96,7 @@ function suggestedBasePort(options: ClusterOptions): number {
   return fits ? shifted : 10_000;
 }
 
-async function runCluster(options: ClusterOptions, plan: readonly PlannedNode[], clusterFilePath: string): Promise<number> {
+async function runCluster(options: ClusterOptions, plan: readonly PlannedNode[], clusterFilePath: string, network: NodeNetwork | null): Promise<number> {
   const tracker = new LeaderChangeTracker();
   const started: { readonly planned: PlannedNode; readonly process: NodeProcess }[] = [];
   const startedAt = new Date().toISOString();
@@ -148,6 +165,7 @@ async function runCluster(options: ClusterOptions, plan: readonly PlannedNode[],
       saveClusterFile();
       await fileWrites;
       if (running > 0) console.log('all nodes stopped');
+      await network?.destroy();
       finish(exitCode);
     })();
   };
@@ -174,7 +192,11 @@ async function runCluster(options: ClusterOptions, plan: readonly PlannedNode[],
   spawning = (async () => {
     for (const planned of plan) {
       if (stopRequested) return;
-      const result = await spawnNode(planned, (entry) => print(tracker.observe(entry, Date.now())));
+      const result = await spawnNode(
+        planned,
+        (entry) => print(tracker.observe(entry, Date.now())),
+        (command) => (network === null ? command : { ...command, ...network.wrap(planned.id, command.command, command.args) }),
+      );
       if (!result.ok) {
         console.error(`error: ${result.message}`);
         stop(1);

@@ -10,6 +10,7 @@ import { NodeDriver, type FatalReason, type MonotonicClock } from '../runtime/no
 import { LevelHardStateStore } from '../storage/level-hard-state-store.ts';
 import { FaultInjectingTransport } from '../transport/fault-injecting-transport.ts';
 import { GrpcTransport } from '../transport/grpc-transport.ts';
+import { hostMonotonicMs } from '../util/host-monotonic.ts';
 import { exitCodes, type ExitCode } from './exit-codes.ts';
 import type { NodeOptions } from './node-options.ts';
 
@@ -130,8 +131,11 @@ export async function runNode(options: NodeOptions, logger: Logger, onFatalStop:
     metrics.close();
   };
   const metricsAddress = options.metricsListen ?? 'off';
+  // This process's performance.now() zero on the machine's monotonic clock: adding it to a
+  // line's `mono` puts that line on the clock every process shares.
+  const monoOriginMs = hostMonotonicMs() - performance.now();
   logger.info(
-    { event: 'listening', peerAddress: options.listen, adminAddress: options.adminListen, metricsAddress, incarnation, version },
+    { event: 'listening', peerAddress: options.listen, adminAddress: options.adminListen, metricsAddress, incarnation, version, monoOriginMs },
     `node ${options.id} listening (peers on ${options.listen}, admin on ${options.adminListen}, metrics on ${metricsAddress})`,
   );
 

@@ -99,6 +99,8 @@ export class NodeDriver {
    */
   private saving: { readonly role: Role; readonly leaderId: NodeId | null } | null = null;
   private readonly alarmLog = new RateLimiter(1000);
+  /** The lease's end as last logged (`lease-extended`), so that a history can tell when it really ran out. */
+  private loggedLeaseUntil = -Infinity;
 
   constructor(options: NodeDriverOptions) {
     this.options = options;
@@ -121,7 +123,7 @@ export class NodeDriver {
     this.durable = hardState;
     this.core = new ElectionCore(this.options.config, hardState, this.options.clock.now(), this.options.random);
     this.running = true;
-    this.logger.info({ event: 'started', term: hardState.term, votedFor: hardState.votedFor }, 'node started');
+    this.logger.info({ event: 'started', term: hardState.term, votedFor: hardState.votedFor, mono: this.options.clock.now() }, 'node started');
     await this.options.transport.start((from, message, metadata) => this.receive(from, message, metadata));
     this.armTimer();
     const interval = this.options.config.heartbeatIntervalMs;
@@ -242,9 +244,10 @@ export class NodeDriver {
     if (!core || !this.running) return null;
     const role = core.currentRole;
     const leaderId = core.currentLeaderId;
+    const now = this.options.clock.now();
     let done: { readonly ready: Ready; readonly result: T };
     try {
-      done = step(core, this.options.clock.now());
+      done = step(core, now);
     } catch (error) {
       this.fail('step-failed', error);
       return null;
@@ -262,7 +265,8 @@ export class NodeDriver {
       this.saving = null;
     }
     try {
-      this.publish(ready.events);
+      this.publish(ready.events, now);
+      this.logLeaseEnd(core, now);
       const replies: PeerMessage[] = [];
       for (const { to, message } of ready.messages) {
         this.noteTraffic('sent', to, message);
@@ -355,21 +359,35 @@ export class NodeDriver {
     this.options.onFatal(reason, err);
   }
 
-  private publish(events: readonly CoreEvent[]): void {
+  /**
+   * Every move of the lease's end, at debug level: with the `mono` stamp of each event, a history
+   * checker knows each lease's interval exactly, even when the node dies holding it.
+   */
+  private logLeaseEnd(core: ElectionCore, now: number): void {
+    const remaining = core.leaseRemainingMs(now);
+    if (remaining <= 0) return;
+    const untilMs = now + remaining;
+    if (untilMs === this.loggedLeaseUntil) return;
+    this.loggedLeaseUntil = untilMs;
+    this.logger.debug({ event: 'lease-extended', term: core.status(now).term, untilMs, mono: now }, 'lease-extended');
+  }
+
+  /** `now`: the step's monotonic time, logged as `mono` beside pino's wall-clock `time`. */
+  private publish(events: readonly CoreEvent[], now: number): void {
     if (events.length === 0) return;
     const wallTimeMs = Date.now();
     if (events.some((event) => event.type === 'role-changed' || event.type === 'leader-changed')) this.expectPeers();
     for (const event of events) {
       if (event.type === 'safety-alarm') this.logAlarm(event.alarm, event.term);
-      else this.logEvent(event);
+      else this.logEvent(event, now);
       for (const listener of this.listeners) listener({ node: this.id, wallTimeMs, event });
     }
   }
 
-  private logEvent(event: Exclude<CoreEvent, { type: 'safety-alarm' }>): void {
+  private logEvent(event: Exclude<CoreEvent, { type: 'safety-alarm' }>, now: number): void {
     const { type, ...fields } = event;
     const level = type === 'stall-detected' ? 'warn' : type === 'vote-granted' && event.preVote ? 'debug' : 'info';
-    this.logger[level]({ event: type, ...fields }, type);
+    this.logger[level]({ event: type, ...fields, mono: now }, type);
   }
 
   /** A faulty or hostile peer can repeat its lie many times a second: one line per kind and peer per second. */

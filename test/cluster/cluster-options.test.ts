@@ -27,6 +27,7 @@ describe('parseClusterOptions', () => {
       electionJitterMs: 50,
       maxClockDrift: 0.05,
       logLevel: 'info',
+      net: false,
     });
   });
 
@@ -61,6 +62,7 @@ describe('parseClusterOptions', () => {
       electionJitterMs: 20,
       maxClockDrift: 0,
       logLevel: 'debug',
+      net: false,
     });
   });
 
@@ -116,5 +118,19 @@ describe('planCluster', () => {
       ]);
       expect(node).toMatchObject({ clusterId: 'local', heartbeatMs: 20, electionTimeoutMs: 500, electionJitterMs: 50, maxClockDrift: 0.05, logLevel: 'info' });
     }
+  });
+
+  it('with --net puts each node on the address of its namespace, ports unchanged', () => {
+    const options = parseOk(['--nodes', '2', '--net']);
+    expect(options.net).toBe(true);
+    const plan = planCluster(options, (id) => `198.18.0.${10 + Number(id.slice(1))}`);
+    expect(plan.map(({ listen, adminListen }) => [listen, adminListen])).toEqual([
+      ['198.18.0.11:7400', '198.18.0.11:7500'],
+      ['198.18.0.12:7401', '198.18.0.12:7501'],
+    ]);
+    expect([...(plan[0]?.members ?? [])]).toEqual([
+      ['n1', '198.18.0.11:7400'],
+      ['n2', '198.18.0.12:7401'],
+    ]);
   });
 });
