@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { asNodeId, type NodeId } from '../../src/core/ids.ts';
 import { ClusterUnderTest } from '../../src/harness/cluster-under-test.ts';
 import { checkHistory } from '../../src/history/check-history.ts';
@@ -71,6 +71,11 @@ describe.skipIf(!tools.ok)('kernel-level faults on 5 nodes in network namespaces
     cluster = await ClusterUnderTest.start({ size: ids.length, timings, network, logLevel: 'debug', logDir });
     startMs = hostMonotonicMs();
     await cluster.waitForStableLeader();
+  });
+
+  // A test that fails mid-fault must not leave its cuts to the next one.
+  afterEach(async () => {
+    if (network !== undefined && faults.at(-1)?.repair === false) await setFaults('heal', []);
   });
 
   afterAll(async () => {
@@ -148,8 +153,11 @@ describe.skipIf(!tools.ok)('kernel-level faults on 5 nodes in network namespaces
     const cutMs = hostMonotonicMs() - cutAt;
     console.log(`heartbeats from ${leader} per ${windowMs} ms on ${rest.join(', ')}: before ${baseline.join(', ')}; with ${victim} blackholed ${during.join(', ')}`);
     if (!baselineStalled && !stalledSince(cutAt)) {
-      // Expected: windowMs / heartbeatMs = 60 each. A VM freeze in either window skews both counts.
-      during.forEach((count, index) => expect(count).toBeGreaterThanOrEqual(0.7 * (baseline[index] ?? 0)));
+      // Expected: windowMs / heartbeatMs = 60 each. A follower just healed from an earlier cut may
+      // count more in the baseline (the heartbeats its stream held back arrive at once), so the
+      // nominal rate is the measure. A VM freeze in either window skews both counts.
+      const nominal = windowMs / timings.heartbeatMs;
+      during.forEach((count) => expect(count).toBeGreaterThanOrEqual(0.7 * nominal));
     }
     expect(cluster.agreedLeader(ids.filter((id) => id !== victim))?.leader).toBe(leader);
     await setFaults('heal', []);
