@@ -10,7 +10,7 @@ import { buildDist } from '../src/cluster/dist-build.ts';
 import { formatVerdict } from '../src/history/verdict-report.ts';
 import { notRootReason } from '../src/netfault/host-tools.ts';
 import { runSoak, SoakUnavailable } from '../src/nemesis/soak-run.ts';
-import { parseFiniteNumber, parseStringFlags, wantsHelp } from '../src/util/command-line.ts';
+import { parseNumberInRange, parseStringFlags, wantsHelp } from '../src/util/command-line.ts';
 
 const usage = `Usage: npm run soak -- --minutes <m> [--seed <n>] [--nodes 3|5] [--keep] [--json <file>]
 
@@ -37,11 +37,11 @@ if (wantsHelp(argv)) {
 const keep = argv.includes('--keep');
 const parsed = parseStringFlags(argv.filter((arg) => arg !== '--keep'), ['minutes', 'seed', 'nodes', 'json']);
 if (!parsed.ok) fail(parsed.problem);
-const minutes = parseFiniteNumber(parsed.values.get('minutes') ?? '');
-if (minutes === undefined || minutes <= 0 || minutes > 24 * 60) fail('--minutes must be a number of minutes above 0, e.g. --minutes 30');
+const minutes = parseNumberInRange(parsed.values.get('minutes') ?? '', { min: 0.1, max: 24 * 60, integer: false, unit: 'minutes' });
+if (minutes === undefined) fail('--minutes must be a number of minutes from 0.1 to 1440, e.g. --minutes 30');
 const seedText = parsed.values.get('seed');
-const seed = seedText === undefined ? Math.floor(Math.random() * 2 ** 32) : parseFiniteNumber(seedText);
-if (seed === undefined || !Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) fail('--seed must be a whole number from 0 to 4294967295');
+const seed = seedText === undefined ? Math.floor(Math.random() * 2 ** 32) : parseNumberInRange(seedText, { min: 0, max: 2 ** 32 - 1, integer: true });
+if (seed === undefined) fail('--seed must be a whole number from 0 to 4294967295');
 const nodes = Number(parsed.values.get('nodes') ?? '5');
 if (nodes !== 3 && nodes !== 5) fail('--nodes must be 3 or 5');
 

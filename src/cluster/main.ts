@@ -7,7 +7,8 @@
 import path from 'node:path';
 import { nodeDefaults } from '../node/node-options.ts';
 import { formatColumns, wantsHelp } from '../util/command-line.ts';
-import { CLUSTER_FILE_NAME, readClusterFile, writeClusterFile, type ClusterFile } from './cluster-file.ts';
+import { makeDirectory } from '../util/make-directory.ts';
+import { CLUSTER_FILE_NAME, clearNodePid, readClusterFile, replaceClusterFile, setNodePid, updateClusterFile, type UpdateClusterFileResult } from './cluster-file.ts';
 import { clusterUsage, parseClusterOptions, type ClusterOptions } from './cluster-options.ts';
 import { planCluster, type PlannedNode } from './cluster-plan.ts';
 import { LeaderChangeTracker } from './leader-change-tracker.ts';
@@ -34,6 +35,11 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const { options } = parsed;
   const clusterFilePath = path.join(options.dataDir, CLUSTER_FILE_NAME);
+  const made = await makeDirectory(options.dataDir);
+  if (!made.ok) {
+    console.error(`error: --data-dir ${options.dataDir} cannot be used: ${made.problem}`);
+    return 1;
+  }
 
   const previous = await readClusterFile(clusterFilePath);
   if (previous.ok && previous.file.launcherPid !== process.pid && isProcessAlive(previous.file.launcherPid)) {
@@ -105,28 +111,32 @@ async function runCluster(options: ClusterOptions, plan: readonly PlannedNode[],
   };
 
   let fileWrites = Promise.resolve();
-  /** Queues a write of the current state, so that writes land in order and the last one wins. */
-  const saveClusterFile = (): void => {
-    const file: ClusterFile = {
+  /**
+   * Queues a change of cluster.json, so the launcher's own changes land in order. Each is a
+   * read-modify-write under the file's lock, so a pid the fault scripts' restart recorded
+   * meanwhile is kept.
+   */
+  const changeClusterFile = (change: () => Promise<UpdateClusterFileResult>): void => {
+    fileWrites = fileWrites.then(async () => {
+      const result = await change();
+      if (!result.ok) console.error(`warning: ${result.problem}`);
+    });
+  };
+  changeClusterFile(() =>
+    replaceClusterFile(clusterFilePath, {
       clusterId: options.clusterId,
       startedAt,
       launcherPid: process.pid,
-      nodes: plan.map((planned) => {
-        const node = started.find((candidate) => candidate.planned.id === planned.id)?.process;
-        return {
-          id: planned.id,
-          peerAddress: planned.listen,
-          adminAddress: planned.adminListen,
-          pid: node?.running === true ? node.pid : null,
-          dataDir: planned.dataDir,
-          logFile: planned.logFile,
-        };
-      }),
-    };
-    fileWrites = fileWrites
-      .then(() => writeClusterFile(clusterFilePath, file))
-      .catch((error: unknown) => console.error(`warning: cannot write ${clusterFilePath}: ${String(error)}`));
-  };
+      nodes: plan.map((planned) => ({
+        id: planned.id,
+        peerAddress: planned.listen,
+        adminAddress: planned.adminListen,
+        pid: null,
+        dataDir: planned.dataDir,
+        logFile: planned.logFile,
+      })),
+    }),
+  );
 
   let finish: (exitCode: number) => void = () => {};
   const finished = new Promise<number>((resolve) => (finish = resolve));
@@ -162,7 +172,8 @@ async function runCluster(options: ClusterOptions, plan: readonly PlannedNode[],
       await spawning;
       await Promise.all(started.map((node) => node.process.exited));
       clearTimeout(deadline);
-      saveClusterFile();
+      // Restarted nodes stop with the launcher too (their watchdog sees to it): no pid stays valid.
+      changeClusterFile(() => updateClusterFile(clusterFilePath, (file) => ({ ...file, nodes: file.nodes.map((node) => ({ ...node, pid: null })) })));
       await fileWrites;
       if (running > 0) console.log('all nodes stopped');
       await network?.destroy();
@@ -204,9 +215,10 @@ async function runCluster(options: ClusterOptions, plan: readonly PlannedNode[],
       }
       const node = result.node;
       started.push({ planned, process: node });
+      changeClusterFile(() => setNodePid(clusterFilePath, planned.id, node.pid));
       if (stopRequested) node.signal(killing ? 'SIGKILL' : 'SIGTERM');
       void node.exited.then((exit) => {
-        saveClusterFile();
+        changeClusterFile(() => clearNodePid(clusterFilePath, planned.id, node.pid));
         if (stopRequested) return;
         print(tracker.nodeExited(planned.id, exit, Date.now()));
         if (exit.code !== null && exit.code !== 0) print([`    see ${planned.logFile}`]);
@@ -219,7 +231,6 @@ async function runCluster(options: ClusterOptions, plan: readonly PlannedNode[],
   if (stopRequested) return finished;
 
   printStartup(options, started);
-  saveClusterFile();
   stopIfNoneRunning();
   return finished;
 }

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { NodeId } from '../core/ids.ts';
+import { makeDirectory } from '../util/make-directory.ts';
 import type { PlannedNode } from './cluster-plan.ts';
 import type { NodeExit } from './leader-change-tracker.ts';
 import { nodeCommand, type NodeCommand } from './node-command.ts';
@@ -30,9 +31,10 @@ export async function spawnNode(planned: PlannedNode, onLogEntry: (entry: unknow
   const command = wrap(nodeCommand(planned));
   // stderr goes straight to the file (opened for appending, so it interleaves safely with the
   // copy of stdout below), which keeps a crash's stack trace even if the launcher is gone.
+  const made = await makeDirectory(planned.dataDir);
+  if (!made.ok) return { ok: false, message: `cannot use ${planned.dataDir}: ${made.problem}` };
   let stderrFile;
   try {
-    await mkdir(planned.dataDir, { recursive: true });
     stderrFile = await open(planned.logFile, 'a');
   } catch (error) {
     return { ok: false, message: `cannot create ${planned.logFile}: ${error instanceof Error ? error.message : String(error)}` };

@@ -7,7 +7,7 @@ import { MetricsServer } from '../metrics/metrics-server.ts';
 import { NodeMetrics } from '../metrics/node-metrics.ts';
 import { LoadSampler } from '../runtime/load-sampler.ts';
 import { NodeDriver, type FatalReason, type MonotonicClock } from '../runtime/node-driver.ts';
-import { LevelHardStateStore } from '../storage/level-hard-state-store.ts';
+import { LevelHardStateStore, type OpenFailureReason } from '../storage/level-hard-state-store.ts';
 import { FaultInjectingTransport } from '../transport/fault-injecting-transport.ts';
 import { GrpcTransport } from '../transport/grpc-transport.ts';
 import { hostMonotonicMs } from '../util/host-monotonic.ts';
@@ -43,8 +43,7 @@ const clock: MonotonicClock = { now: () => performance.now() };
 export async function runNode(options: NodeOptions, logger: Logger, onFatalStop: FatalStop): Promise<RunNodeOutcome> {
   const opened = await LevelHardStateStore.open(options.dataDir);
   if (!opened.ok) {
-    const exitCode = opened.reason === 'locked' ? exitCodes.dataDirLocked : exitCodes.dataDirCorrupt;
-    return { ok: false, reason: `data-dir-${opened.reason}`, message: opened.message, exitCode };
+    return { ok: false, reason: `data-dir-${opened.reason}`, message: opened.message, exitCode: storeFailureExitCode(opened.reason) };
   }
   const store = opened.store;
   const incarnation = await store.bumpIncarnation();
@@ -157,6 +156,18 @@ export async function runNode(options: NodeOptions, logger: Logger, onFatalStop:
       stop: () => (stopping ??= stop()),
     },
   };
+}
+
+/** A store in use elsewhere may just need the other node stopped; every other refusal needs the data dir looked at. */
+export function storeFailureExitCode(reason: OpenFailureReason): ExitCode {
+  switch (reason) {
+    case 'locked':
+      return exitCodes.dataDirLocked;
+    case 'corrupt':
+    case 'rolled-back':
+    case 'unreadable':
+      return exitCodes.dataDirCorrupt;
+  }
 }
 
 /**
