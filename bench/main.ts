@@ -22,10 +22,11 @@ import { resultsDir, writeResults } from './results-file.ts';
 import { formatSourceVersion, sourceVersion } from './source-version.ts';
 import { stability } from './stability.ts';
 import { startup } from './startup.ts';
+import { storeWrites } from './store-writes.ts';
 import { versusEtcd } from './versus-etcd.ts';
 import { buildDist } from '../src/cluster/dist-build.ts';
 
-const benchmarks: readonly Benchmark[] = [failoverSim, failover, handoff, pause, idleCost, stability, startup, flood, versusEtcd, crashTorture, clockDrift];
+const benchmarks: readonly Benchmark[] = [failoverSim, failover, handoff, pause, idleCost, stability, startup, storeWrites, flood, versusEtcd, crashTorture, clockDrift];
 
 const usage = [
   'Usage: npm run bench -- <benchmark|all> [options]',

@@ -1,6 +1,6 @@
 // A node preload for the crash-at-persist torture (src/nemesis/crash-torture.ts): the process
 // SIGKILLs itself at one chosen point around one of its hard-state writes (a synced LevelDB batch
-// of `term` and `votedFor`), as a power cut or an OOM kill could. Plain JavaScript, so that it
+// of every key, `term` and `votedFor` among them, followed by the checksummed record), as a power cut or an OOM kill could. Plain JavaScript, so that it
 // adds no TypeScript loader to the node. HBC_PERSIST_KILL is JSON:
 //   { "save": k, "phase": "before" | "during" | "after", "spinUs": n }
 // `before`: the k-th save of this process never starts. `during`: it is handed to LevelDB's
@@ -17,17 +17,24 @@ if (config !== null) {
   const { Level } = level;
   const batch = Level.prototype.batch;
   let saves = 0;
+  /** The incarnation of this process's previous batch (null before its first). */
+  let previousIncarnation = null;
   const die = (state) => {
     writeSync(1, `${JSON.stringify({ event: 'persist-kill', time: Date.now(), pid: process.pid, phase: config.phase, save: saves, ...state })}\n`);
     process.kill(process.pid, 'SIGKILL');
   };
   Level.prototype.batch = function (operations, ...rest) {
-    const keys = Array.isArray(operations) ? operations.map((operation) => operation.key) : [];
-    // Only the node's saves of its hard state; not the store's creation (which writes `format`), nor the incarnation.
-    if (!keys.includes('term') || keys.includes('format')) return batch.call(this, operations, ...rest);
+    const ops = Array.isArray(operations) ? operations : [];
+    const value = (key) => JSON.parse(ops.find((operation) => operation.key === key)?.value ?? 'null');
+    // Every write of the store carries every key. Only the node's saves of its hard state count:
+    // not the store's creation (the first batch of a process) nor the start's incarnation bump
+    // (a batch whose incarnation differs from the previous one's).
+    const incarnation = value('incarnation');
+    const isSave = previousIncarnation !== null && incarnation === previousIncarnation;
+    previousIncarnation = incarnation;
+    if (!isSave) return batch.call(this, operations, ...rest);
     saves += 1;
     if (saves !== config.save) return batch.call(this, operations, ...rest);
-    const value = (key) => JSON.parse(operations.find((operation) => operation.key === key)?.value ?? 'null');
     const state = { writingTerm: value('term'), writingVotedFor: value('votedFor') };
     if (config.phase === 'before') die(state);
     const written = batch.call(this, operations, ...rest);
