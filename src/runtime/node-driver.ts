@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import { describeSafetyAlarm, type CoreEvent, type SafetyAlarm } from '../core/core-event.ts';
 import type { ElectionConfig } from '../core/election-config.ts';
 import { initialHardState, type HardState } from '../core/hard-state.ts';
-import { ElectionCore, type CoreStatus, type Ready, type TransferOutcome } from '../core/election-core.ts';
+import { ElectionCore } from '../core/election-core.ts';
+import type { CoreStatus, Ready, StepDownOutcome, TransferOutcome } from '../core/ready.ts';
 import type { NodeId } from '../core/ids.ts';
 import type { PeerMessage } from '../core/messages.ts';
 import type { RandomSource } from '../core/random-source.ts';
@@ -59,12 +60,10 @@ export interface MemberView {
   readonly load: NodeLoad | null;
 }
 
-export type StepDownOutcome = TransferOutcome | { readonly ok: true; readonly target: null };
-
 type NotRunning = { readonly ok: false; readonly reason: 'stopped' };
 const stopped: NotRunning = { ok: false, reason: 'stopped' };
 
-type Step<T> = (core: ElectionCore, now: number) => { readonly ready: Ready; readonly result: T };
+type Step<T> = (core: ElectionCore, now: number) => Ready<T>;
 interface StepDone<T> {
   readonly result: T;
   readonly replies: readonly PeerMessage[];
@@ -205,18 +204,12 @@ export class NodeDriver {
   }
 
   transferLeadership(target: NodeId | null): Promise<TransferOutcome | NotRunning> {
-    return this.enqueue((core, now) => {
-      const { outcome, ready } = core.transferLeadership(now, target);
-      return { ready, result: outcome };
-    }, null).then((done) => done?.result ?? stopped);
+    return this.enqueue((core, now) => core.transferLeadership(now, target), null).then((done) => done?.result ?? stopped);
   }
 
   /** Gives up leadership, handing it to the most responsive follower when there is one. */
   stepDown(): Promise<StepDownOutcome | NotRunning> {
-    return this.enqueue((core, now) => {
-      const { outcome, ready } = core.abdicate(now);
-      return { ready, result: outcome };
-    }, null).then((done) => done?.result ?? stopped);
+    return this.enqueue((core, now) => core.abdicate(now), null).then((done) => done?.result ?? stopped);
   }
 
   // ---- the serialized step loop ------------------------------------------------------------
@@ -224,7 +217,7 @@ export class NodeDriver {
   private async receive(from: NodeId, message: PeerMessage, metadata: NodeMetadata | null): Promise<readonly PeerMessage[]> {
     if (carriesMetadata(message)) this.observePeer(from, metadata);
     this.noteTraffic('received', from, message);
-    const done = await this.enqueue((core, now) => ({ ready: core.receive(now, from, message), result: null }), from);
+    const done = await this.enqueue((core, now) => core.receive(now, from, message), from);
     return done?.replies ?? [];
   }
 
@@ -245,14 +238,14 @@ export class NodeDriver {
     const role = core.currentRole;
     const leaderId = core.currentLeaderId;
     const now = this.options.clock.now();
-    let done: { readonly ready: Ready; readonly result: T };
+    let ready: Ready<T>;
     try {
-      done = step(core, now);
+      ready = step(core, now);
     } catch (error) {
       this.fail('step-failed', error);
       return null;
     }
-    const { ready, result } = done;
+    const result = ready.outcome;
     if (ready.hardState) {
       this.saving = { role, leaderId };
       try {
@@ -284,7 +277,7 @@ export class NodeDriver {
   private tick(): void {
     this.timer = null;
     this.timerAt = Infinity;
-    void this.enqueue((core, now) => ({ ready: core.tick(now), result: null }), null);
+    void this.enqueue((core, now) => core.tick(now), null);
   }
 
   private armTimer(): void {
@@ -320,7 +313,7 @@ export class NodeDriver {
     this.healthCheckDueAt = now + this.options.config.heartbeatIntervalMs;
     // This timer is due every heartbeat, so it runs before an election timer that came due at the
     // end of a freeze, and tells the core of the freeze first.
-    if (lateBy > this.options.config.heartbeatIntervalMs) void this.enqueue((core, at) => ({ ready: core.stalled(at, lateBy), result: null }), null);
+    if (lateBy > this.options.config.heartbeatIntervalMs) void this.enqueue((core, at) => core.stalled(at, lateBy), null);
     // After a stall of this process longer than the detector forgives, peers' messages are still
     // queued: judging them now would call every peer suspect. The next, timely check judges them.
     // Shorter stalls (frequent on a busy VM) must not skip checks, or a peer's suspect phase is missed.
