@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { registerCleanup } from './cleanup-registry.ts';
+import { registerCleanup } from '../src/harness/cleanup-registry.ts';
 
 /**
  * Plain Node child processes the bench runs beside a cluster, nothing pinned, at ordinary

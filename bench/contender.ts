@@ -1,9 +1,9 @@
 import type { NodeId } from '../src/core/ids.ts';
-import { ClusterUnderTest, convergenceTimeoutMs } from './cluster-under-test.ts';
+import { ClusterUnderTest, convergenceTimeoutMs } from '../src/harness/cluster-under-test.ts';
 import { EtcdCluster } from './etcd-cluster.ts';
-import { numberField } from './node-log-event.ts';
-import type { NodeProcesses } from './process-group.ts';
-import type { Timings } from './timings.ts';
+import { numberField } from '../src/harness/node-log-event.ts';
+import type { NodeProcesses } from '../src/harness/process-group.ts';
+import type { Timings } from '../src/harness/timings.ts';
 
 /** `heartbeat-cluster-tls`: this product with mutual TLS between nodes and client certificates on admin and metrics. */
 export type SystemName = 'heartbeat-cluster' | 'heartbeat-cluster-tls' | 'etcd';

@@ -1,10 +1,10 @@
 import os from 'node:os';
 import type { NodeId } from '../src/core/ids.ts';
-import type { ClusterUnderTest } from './cluster-under-test.ts';
+import type { ClusterUnderTest } from '../src/harness/cluster-under-test.ts';
 import { BackgroundProcesses } from './background-processes.ts';
 import { leaderChangeCauses, type LeaderChange } from './leader-change-causes.ts';
 import { StallMonitor, type StallSummary } from './machine-stalls.ts';
-import { numberField, type NodeLogEvent } from './node-log-event.ts';
+import { numberField, type NodeLogEvent } from '../src/harness/node-log-event.ts';
 import { clockTicksPerSecond, readProcessCounters } from './proc-stats.ts';
 import { sleep } from './sleep.ts';
 

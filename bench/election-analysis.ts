@@ -1,5 +1,5 @@
 import type { NodeId } from '../src/core/ids.ts';
-import { numberField, type NodeLogEvent } from './node-log-event.ts';
+import { numberField, type NodeLogEvent } from '../src/harness/node-log-event.ts';
 
 /** How the election(s) after a fault went, from the nodes' `election-started` / `election-won` lines. */
 export interface ElectionAnalysis {

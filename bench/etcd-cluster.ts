@@ -6,10 +6,10 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { asNodeId, type NodeId } from '../src/core/ids.ts';
 import { freePorts } from '../src/util/free-ports.ts';
-import { registerCleanup } from './cleanup-registry.ts';
-import { ProcessGroup, type NodeExit, type NodeProcesses, type ProcessSlot } from './process-group.ts';
+import { registerCleanup } from '../src/harness/cleanup-registry.ts';
+import { ProcessGroup, type NodeExit, type NodeProcesses, type ProcessSlot } from '../src/harness/process-group.ts';
 import { sleep } from './sleep.ts';
-import type { Timings } from './timings.ts';
+import type { Timings } from '../src/harness/timings.ts';
 
 /** One leadership line an etcd member logged: `<id> became leader at term N`. */
 export interface EtcdLeaderLine {

@@ -3,8 +3,8 @@ import type { NodeId } from '../src/core/ids.ts';
 import { SimCluster } from '../test/sim/sim-cluster.ts';
 import type { Benchmark, BenchOptions, BenchmarkOutcome, RunContext } from './benchmark.ts';
 import { summaryCells, summaryHeader } from './report-format.ts';
-import { summarize } from './stats.ts';
-import { etcdLikeTimings, etcdRandomizationTimings, productTimings, timingsLabel, type Timings } from './timings.ts';
+import { summarize } from '../src/util/stats.ts';
+import { etcdLikeTimings, etcdRandomizationTimings, productTimings, timingsLabel, type Timings } from '../src/harness/timings.ts';
 
 /** Loopback-like one-way delays: the simulator draws each message's delay from this range. */
 const network = { minDelayMs: 0.2, maxDelayMs: 2 };

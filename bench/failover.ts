@@ -1,13 +1,13 @@
 import { formatTable } from '../src/util/table.ts';
 import type { NodeId } from '../src/core/ids.ts';
 import type { Benchmark, BenchOptions, BenchmarkOutcome, RunContext } from './benchmark.ts';
-import { ClusterUnderTest, convergenceTimeoutMs } from './cluster-under-test.ts';
+import { ClusterUnderTest, convergenceTimeoutMs } from '../src/harness/cluster-under-test.ts';
 import { analyzeElections, type ElectionAnalysis } from './election-analysis.ts';
-import { timeline } from './node-log-event.ts';
+import { timeline } from '../src/harness/node-log-event.ts';
 import { waitRandomHeartbeatPhase } from './heartbeat-phase.ts';
 import { summaryCells, summaryHeader } from './report-format.ts';
-import { summarize } from './stats.ts';
-import { etcdLikeTimings, productTimings, timingsLabel, type Timings } from './timings.ts';
+import { summarize } from '../src/util/stats.ts';
+import { etcdLikeTimings, productTimings, timingsLabel, type Timings } from '../src/harness/timings.ts';
 import { disturbanceDuring, isDisturbed, type Disturbance } from './trial-disturbance.ts';
 
 interface FailoverTrial extends ElectionAnalysis {

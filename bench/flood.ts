@@ -3,10 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { formatTable } from '../src/util/table.ts';
 import type { NodeId } from '../src/core/ids.ts';
 import type { Benchmark, BenchmarkOutcome, BenchOptions } from './benchmark.ts';
-import { ClusterUnderTest } from './cluster-under-test.ts';
-import { registerCleanup } from './cleanup-registry.ts';
+import { ClusterUnderTest } from '../src/harness/cluster-under-test.ts';
+import { registerCleanup } from '../src/harness/cleanup-registry.ts';
 import { sleep } from './sleep.ts';
-import { productTimings, timingsLabel } from './timings.ts';
+import { productTimings, timingsLabel } from '../src/harness/timings.ts';
 import { histogramQuantile, roundTripBuckets } from './versus-etcd.ts';
 
 const floodClient = fileURLToPath(new URL('./flood-client.ts', import.meta.url));

@@ -1,5 +1,5 @@
 import { sleep } from './sleep.ts';
-import type { Timings } from './timings.ts';
+import type { Timings } from '../src/harness/timings.ts';
 
 /**
  * Waits a uniformly random part of one heartbeat interval and answers how long. The bench cannot

@@ -2,14 +2,14 @@ import { formatTable } from '../src/util/table.ts';
 import type { NodeId } from '../src/core/ids.ts';
 import type { NodeMetadata } from '../src/health/node-metadata.ts';
 import type { Benchmark, BenchOptions, BenchmarkOutcome } from './benchmark.ts';
-import { benchClusterId, ClusterUnderTest } from './cluster-under-test.ts';
+import { benchClusterId, ClusterUnderTest } from '../src/harness/cluster-under-test.ts';
 import { heartbeatWireSize, type HeartbeatWireSize } from './heartbeat-wire-size.ts';
 import { formatStalls, StallMonitor, type StallSummary } from './machine-stalls.ts';
-import { numberField, stringField } from './node-log-event.ts';
+import { numberField, stringField } from '../src/harness/node-log-event.ts';
 import { cpuShareBetween, readProcessCounters, type CpuShare, type ProcessCounters } from './proc-stats.ts';
 import { BackgroundProcesses } from './background-processes.ts';
 import { sleep } from './sleep.ts';
-import { etcdLikeTimings, productTimings, timingsLabel, type Timings } from './timings.ts';
+import { etcdLikeTimings, productTimings, timingsLabel, type Timings } from '../src/harness/timings.ts';
 
 interface NodeCost {
   readonly node: NodeId;

@@ -1,6 +1,6 @@
 import type { NodeId } from '../src/core/ids.ts';
-import { numberField, type NodeLogEvent } from './node-log-event.ts';
-import type { Timings } from './timings.ts';
+import { numberField, type NodeLogEvent } from '../src/harness/node-log-event.ts';
+import type { Timings } from '../src/harness/timings.ts';
 
 /**
  * Why a leader changed while nothing failed:

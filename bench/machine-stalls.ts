@@ -1,4 +1,4 @@
-import { summarize } from './stats.ts';
+import { summarize } from '../src/util/stats.ts';
 import { sleep } from './sleep.ts';
 
 export interface StallSummary {

@@ -7,7 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Benchmark, BenchOptions } from './benchmark.ts';
-import { cleanUpEverything } from './cleanup-registry.ts';
+import { cleanUpEverything } from '../src/harness/cleanup-registry.ts';
+import { clockDrift } from './clock-drift.ts';
+import { crashTorture } from './crash-torture.ts';
 import { failover } from './failover.ts';
 import { failoverSim } from './failover-sim.ts';
 import { flood } from './flood.ts';
@@ -20,10 +22,11 @@ import { resultsDir, writeResults } from './results-file.ts';
 import { formatSourceVersion, sourceVersion } from './source-version.ts';
 import { stability } from './stability.ts';
 import { startup } from './startup.ts';
+import { storeWrites } from './store-writes.ts';
 import { versusEtcd } from './versus-etcd.ts';
 import { buildDist } from '../src/cluster/dist-build.ts';
 
-const benchmarks: readonly Benchmark[] = [failoverSim, failover, handoff, pause, idleCost, stability, startup, flood, versusEtcd];
+const benchmarks: readonly Benchmark[] = [failoverSim, failover, handoff, pause, idleCost, stability, startup, storeWrites, flood, versusEtcd, crashTorture, clockDrift];
 
 const usage = [
   'Usage: npm run bench -- <benchmark|all> [options]',
@@ -35,7 +38,8 @@ const usage = [
   'Options:',
   '  --quick              fewer trials and shorter windows',
   '  --trials <n>         trials per configuration (failover, handoff, pause: default 30, quick 5;',
-  '                       failover-sim: default 2000, quick 300)',
+  '                       failover-sim: default 2000, quick 300; crash-torture: kills, default 1000,',
+  '                       quick 100; clock-drift: rounds, default 10, quick 3)',
   '  --nodes <n,n,...>    cluster sizes (default 3,5; idle-cost 3,5,7,9, quick 3,5)',
   '  --seconds <s>        measurement window (idle-cost 30, stability 300, quick 10 and 30;',
   '                       with --find-min-timeout: per timeout tried, default 60, quick 8)',

@@ -1,6 +1,6 @@
-import { ClusterUnderTest } from './cluster-under-test.ts';
+import { ClusterUnderTest } from '../src/harness/cluster-under-test.ts';
 import { runUnderCpuLoad, type CpuLoadWindow } from './cpu-load-window.ts';
-import type { Timings } from './timings.ts';
+import type { Timings } from '../src/harness/timings.ts';
 
 /** Minimum election timeouts tried, largest first: above the defaults too, where freezes here are long. */
 export const candidateTimeoutsMs = [2000, 1000, 500, 300, 200, 150, 100] as const;

@@ -1,16 +1,16 @@
 import { formatTable } from '../src/util/table.ts';
 import type { NodeId } from '../src/core/ids.ts';
 import type { Benchmark, BenchOptions, BenchmarkOutcome, RunContext } from './benchmark.ts';
-import { ClusterUnderTest, convergenceTimeoutMs } from './cluster-under-test.ts';
+import { ClusterUnderTest, convergenceTimeoutMs } from '../src/harness/cluster-under-test.ts';
 import { analyzeElections } from './election-analysis.ts';
 import { waitRandomHeartbeatPhase } from './heartbeat-phase.ts';
-import { LeaseSampler, medianSampleIntervalMs, type LeaseSample } from './lease-sampler.ts';
+import { LeaseSampler, medianSampleIntervalMs, type LeaseSample } from '../src/harness/lease-sampler.ts';
 import { overlappingLeaseClaims } from '../src/client/lease-observations.ts';
-import { numberField, timeline, type NodeLogEvent } from './node-log-event.ts';
+import { numberField, timeline, type NodeLogEvent } from '../src/harness/node-log-event.ts';
 import { ms, summaryCells, summaryHeader } from './report-format.ts';
 import { sleep } from './sleep.ts';
-import { summarize } from './stats.ts';
-import { productTimings, timingsLabel, type Timings } from './timings.ts';
+import { summarize } from '../src/util/stats.ts';
+import { productTimings, timingsLabel, type Timings } from '../src/harness/timings.ts';
 import { disturbanceDuring, isDisturbed, type Disturbance } from './trial-disturbance.ts';
 
 const sampleIntervalMs = 5;

@@ -1,4 +1,4 @@
-import type { Summary } from './stats.ts';
+import type { Summary } from '../src/util/stats.ts';
 
 export const summaryHeader = ['n', 'min', 'p50', 'p90', 'p99', 'max'] as const;
 

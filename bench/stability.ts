@@ -1,12 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { formatTable } from '../src/util/table.ts';
 import type { Benchmark, BenchOptions, BenchmarkOutcome } from './benchmark.ts';
-import { ClusterUnderTest } from './cluster-under-test.ts';
+import { ClusterUnderTest } from '../src/harness/cluster-under-test.ts';
 import { runUnderCpuLoad, type CpuLoadWindow } from './cpu-load-window.ts';
 import { formatStalls } from './machine-stalls.ts';
 import { findMinElectionTimeout, type MinTimeoutSearch } from './min-election-timeout.ts';
 import type { LeaderChange } from './leader-change-causes.ts';
-import { productTimings, timingsLabel } from './timings.ts';
+import { productTimings, timingsLabel } from '../src/harness/timings.ts';
 
 const eventLoopProbe = fileURLToPath(new URL('./event-loop-probe.ts', import.meta.url));
 

@@ -9,9 +9,9 @@ import { asClusterId, asNodeId } from '../src/core/ids.ts';
 import { freePorts } from '../src/util/free-ports.ts';
 import { formatTable } from '../src/util/table.ts';
 import type { Benchmark } from './benchmark.ts';
-import { ClusterUnderTest } from './cluster-under-test.ts';
-import { summarize, type Summary } from './stats.ts';
-import { productTimings } from './timings.ts';
+import { ClusterUnderTest } from '../src/harness/cluster-under-test.ts';
+import { summarize, type Summary } from '../src/util/stats.ts';
+import { productTimings } from '../src/harness/timings.ts';
 
 interface StartupResults {
   readonly hbctlStatusMs: readonly number[];

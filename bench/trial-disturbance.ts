@@ -1,6 +1,6 @@
 import type { NodeId } from '../src/core/ids.ts';
 import type { RunContext } from './benchmark.ts';
-import type { ClusterUnderTest } from './cluster-under-test.ts';
+import type { ClusterUnderTest } from '../src/harness/cluster-under-test.ts';
 
 /** Whether the machine stalled while a trial's interval was being measured. */
 export interface Disturbance {

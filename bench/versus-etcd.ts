@@ -7,8 +7,8 @@ import { etcdVersion } from './etcd-cluster.ts';
 import { waitRandomHeartbeatPhase } from './heartbeat-phase.ts';
 import { readAllThreadsRuntimeNs, readProcessCounters } from './proc-stats.ts';
 import { sleep } from './sleep.ts';
-import { summarize, type Summary } from './stats.ts';
-import { etcdLikeTimings, productTimings, timingsLabel, type Timings } from './timings.ts';
+import { summarize, type Summary } from '../src/util/stats.ts';
+import { etcdLikeTimings, productTimings, timingsLabel, type Timings } from '../src/harness/timings.ts';
 
 /** Leadership asked of every node about every 1 ms (each node its own loop), around each hand-off. */
 const pollIntervalMs = 1;

@@ -1,5 +1,5 @@
 import { SeededRandom } from '../../src/util/seeded-random.ts';
-import { bridge, halves, isolate, majoritiesRing, oneWay, type PartitionPlan, type PartitionPlanResult } from './partition-shapes.ts';
+import { bridge, halves, isolate, majoritiesRing, oneWay, type PartitionPlan, type PartitionPlanResult } from '../../src/nemesis/partition-shapes.ts';
 
 /**
  * The faults of a chaos run, planned up front from the seed alone: the same seed and options give

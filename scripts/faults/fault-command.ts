@@ -16,6 +16,8 @@ export interface FaultContext {
   readonly signal: AbortSignal;
   /** Processes paused by this script, continued on every way out. */
   readonly paused: PausedProcesses;
+  /** --net: partitions and heal are kernel rules; null: they go through the admin API. */
+  readonly net: { readonly cut: 'blackhole' | 'reject' } | null;
   /** Prints the problem and the command's usage on stderr; answers the usage exit code. */
   usageError(problem: string): number;
   /**

@@ -2,7 +2,7 @@ import type { AdminNode } from '../../src/client/admin-node.ts';
 import type { LinkFault } from '../../src/client/admin-responses.ts';
 import type { CallResult } from '../../src/client/call-failure.ts';
 import type { FaultCluster } from './fault-cluster.ts';
-import type { PartitionPlan } from './partition-shapes.ts';
+import type { PartitionPlan } from '../../src/nemesis/partition-shapes.ts';
 
 /** One node's answer to a Partition or Heal: the faults now on its links. */
 export interface LinkFaultsOutcome {

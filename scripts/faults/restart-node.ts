@@ -1,14 +1,15 @@
 import { spawn } from 'node:child_process';
-import { mkdir, open } from 'node:fs/promises';
-import type { ClusterFile } from '../../src/cluster/cluster-file.ts';
+import { open } from 'node:fs/promises';
+import { setNodePid, type ClusterFile } from '../../src/cluster/cluster-file.ts';
 import type { NodeExit } from '../../src/cluster/leader-change-tracker.ts';
 import { buildDist } from '../../src/cluster/dist-build.ts';
 import { nodeCommand } from '../../src/cluster/node-command.ts';
 import { isProcessAlive } from '../../src/cluster/process-alive.ts';
 import { asClusterId, asNodeId } from '../../src/core/ids.ts';
+import { NodeNetwork } from '../../src/netfault/node-network.ts';
+import { makeDirectory } from '../../src/util/make-directory.ts';
 import type { LogLevel } from '../../src/node/node-options.ts';
 import type { NodeTiming } from './node-settings.ts';
-import { recordNodePid } from './record-node-pid.ts';
 
 /** What cluster.json does not record about how the launcher started its nodes. */
 export interface RestartSettings {
@@ -66,14 +67,19 @@ export async function restartNode(filePath: string, file: ClusterFile, id: strin
     ...(file.tls === undefined ? {} : { tlsDir: file.tls.dir }),
   });
 
+  const made = await makeDirectory(entry.dataDir);
+  if (!made.ok) return { ok: false, problem: `cannot use ${entry.dataDir}: ${made.problem}` };
   let log;
   try {
-    await mkdir(entry.dataDir, { recursive: true });
     log = await open(entry.logFile, 'a');
   } catch (error) {
     return { ok: false, problem: `cannot open ${entry.logFile}: ${error instanceof Error ? error.message : String(error)}` };
   }
-  const child = spawn(command.command, [...command.args], { cwd: command.cwd, stdio: ['ignore', log.fd, log.fd], detached: true });
+  // A node of a `--net` cluster goes back into its own network namespace.
+  const host = entry.peerAddress.slice(0, entry.peerAddress.lastIndexOf(':'));
+  const network = await NodeNetwork.attach(host);
+  const run = network === null ? command : network.wrap(id, command.command, command.args);
+  const child = spawn(run.command, [...run.args], { cwd: command.cwd, stdio: ['ignore', log.fd, log.fd], detached: true });
   // Listening at once: an 'error' event nobody listens to would crash the script.
   const firstError = new Promise<Error>((resolve) => child.on('error', resolve));
   // The child holds its own copy of the descriptor.
@@ -92,7 +98,7 @@ export async function restartNode(filePath: string, file: ClusterFile, id: strin
   if (watchdog.pid === undefined) warnings.push(`${id} will not stop with the launcher (no watchdog could be started); stop it with kill ${pid}`);
   watchdog.unref();
 
-  const recorded = await recordNodePid(filePath, id, pid);
+  const recorded = await setNodePid(filePath, id, pid);
   if (!recorded.ok) warnings.push(`cluster.json does not show ${id}'s new pid ${pid}: ${recorded.problem}`);
   return { ok: true, node: { pid, exited, warnings } };
 }

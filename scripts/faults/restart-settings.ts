@@ -1,8 +1,8 @@
 import { describeCallFailure } from '../../src/client/call-failure.ts';
 import type { FlagValue } from '../../src/command-line/flag-values.ts';
 import type { FlagSpec, ParsedArgs } from '../../src/command-line/parse-command-args.ts';
-import { logLevels, nodeDefaults, type LogLevel } from '../../src/node/node-options.ts';
-import { parseFiniteNumber } from '../../src/util/command-line.ts';
+import { logLevels, nodeDefaults, timingRanges, type LogLevel } from '../../src/node/node-options.ts';
+import { describeRange, parseNumberInRange } from '../../src/util/command-line.ts';
 import type { FaultCluster } from './fault-cluster.ts';
 import { readNodeSettings, type NodeTiming } from './node-settings.ts';
 import type { RestartSettings } from './restart-node.ts';
@@ -13,11 +13,11 @@ import type { RestartSettings } from './restart-node.ts';
  * and are needed when no node answers. The log level is not reported at all, hence its default.
  */
 const timingFlags = [
-  { name: 'heartbeat-ms', key: 'heartbeatMs', min: 1 },
-  { name: 'election-timeout-ms', key: 'electionTimeoutMs', min: 1 },
-  { name: 'election-jitter-ms', key: 'electionJitterMs', min: 0 },
-  { name: 'max-clock-drift', key: 'maxClockDrift', min: 0 },
-] as const satisfies readonly { name: string; key: keyof NodeTiming; min: number }[];
+  { name: 'heartbeat-ms', key: 'heartbeatMs' },
+  { name: 'election-timeout-ms', key: 'electionTimeoutMs' },
+  { name: 'election-jitter-ms', key: 'electionJitterMs' },
+  { name: 'max-clock-drift', key: 'maxClockDrift' },
+] as const satisfies readonly { name: string; key: keyof NodeTiming & keyof typeof timingRanges }[];
 
 export const restartSettingsFlags: readonly FlagSpec[] = [
   ...timingFlags.map(({ name }) => ({
@@ -37,11 +37,11 @@ export interface GivenRestartSettings {
 /** The flags' values, checked; copying the rest needs the cluster (see `completeRestartSettings`). */
 export function readRestartSettingsFlags(args: ParsedArgs): FlagValue<GivenRestartSettings> {
   const timing: Partial<Record<keyof NodeTiming, number>> = {};
-  for (const { name, key, min } of timingFlags) {
+  for (const { name, key } of timingFlags) {
     const text = args.strings.get(name);
     if (text === undefined) continue;
-    const value = parseFiniteNumber(text);
-    if (value === undefined || value < min) return { ok: false, problem: `--${name} must be a number of at least ${min} (got ${JSON.stringify(text)})` };
+    const value = parseNumberInRange(text, timingRanges[key]);
+    if (value === undefined) return { ok: false, problem: `--${name} must be ${describeRange(timingRanges[key])} (got ${JSON.stringify(text)})` };
     timing[key] = value;
   }
   const logLevelText = args.strings.get('log-level') ?? nodeDefaults.logLevel;

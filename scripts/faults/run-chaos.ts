@@ -6,9 +6,8 @@ import type { FaultCluster } from './fault-cluster.ts';
 import { killProcess } from './kill-process.ts';
 import { LeaderObserver, type AgreedLeader, type LeaderSighting } from './leader-observer.ts';
 import { applyPartition, healLinks, type LinkFaultsOutcome } from './link-faults.ts';
-import type { PartitionPlan } from './partition-shapes.ts';
+import type { PartitionPlan } from '../../src/nemesis/partition-shapes.ts';
 import type { PausedProcesses } from './paused-processes.ts';
-import { recordNodePid } from './record-node-pid.ts';
 import { restartNode, type RestartSettings } from './restart-node.ts';
 import { sleep } from './sleep.ts';
 import { Timeline } from './timeline.ts';
@@ -44,7 +43,6 @@ class ChaosRun {
   private readonly pids: Map<string, number>;
   private readonly killed = new Set<string>();
   private readonly pausedNodes = new Set<string>();
-  private readonly restarted = new Set<string>();
   /** Restarted, not answering yet: no faults on its links, nothing to heal or cut there. */
   private readonly starting = new Set<string>();
   /** When each node was last killed or paused, in timeline time. */
@@ -154,7 +152,6 @@ class ChaosRun {
     for (const warning of warnings) this.failed(warning);
     this.pids.set(id, pid);
     this.killed.delete(id);
-    this.restarted.add(id);
     this.starting.add(id);
     this.observer.forget(id);
     const logFile = cluster.entry(id)?.logFile ?? 'its log file';
@@ -208,11 +205,6 @@ class ChaosRun {
     if (agreed === null) this.timeline.print(`not recovered: the nodes do not agree on a leader ${after}`);
     else this.timeline.print(`recovered: every node agrees ${agreed.leader} leads in term ${agreed.term}, ${after}`);
 
-    // The launcher rewrites cluster.json without the pids of nodes it did not start.
-    for (const id of this.restarted) {
-      const recorded = await recordNodePid(cluster.filePath, id, this.pidOf(id));
-      if (!recorded.ok) this.failed(`cluster.json does not show ${id}'s pid: ${recorded.problem}`);
-    }
     return agreed;
   }
 

@@ -47,6 +47,7 @@ export async function runFault(argv: readonly string[], io: CliIo, options: RunF
     io,
     signal: options.signal ?? new AbortController().signal,
     paused,
+    net: globals.options.net,
     usageError,
     withCluster: async (use) => {
       const opened = await FaultCluster.open(globals.options.clusterPath, options.cwd ?? process.cwd(), globals.options.timeoutMs, globals.options.tls);

@@ -2,11 +2,13 @@ import { open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { isValidId, type ClusterId, type NodeId } from '../core/ids.ts';
 import { parseHostPort } from '../util/host-port.ts';
+import { withFileLock } from './file-lock.ts';
 
 /**
- * `<data-dir>/cluster.json`: written by the cluster launcher, read by hbctl and scripts to find
- * the nodes of a locally running cluster. Every path in it is absolute so readers need not know
- * the launcher's working directory.
+ * `<data-dir>/cluster.json`: written by the cluster launcher (and the fault scripts' restart,
+ * which records a restarted node's pid), read by hbctl and scripts to find the nodes of a locally
+ * running cluster. Every path in it is absolute so readers need not know the launcher's working
+ * directory. Writers change it only through `updateClusterFile`, so no writer loses another's change.
  */
 export const CLUSTER_FILE_NAME = 'cluster.json';
 
@@ -42,9 +44,64 @@ export type ReadClusterFileResult =
 
 let temporarySequence = 0;
 
+export type UpdateClusterFileResult = { readonly ok: true; readonly file: ClusterFile } | { readonly ok: false; readonly problem: string };
+
+/**
+ * Read-modify-write of the file under an exclusive lock (`.cluster.json.lock` beside it), so that
+ * concurrent updates, from this process or others, each start from the last one's result and no
+ * change is lost. `change` gets the file as it is now and returns the new contents, or a problem.
+ */
+export function updateClusterFile(filePath: string, change: (current: ClusterFile) => ClusterFile | string): Promise<UpdateClusterFileResult> {
+  return underLock(filePath, async () => {
+    const current = await readClusterFile(filePath);
+    if (!current.ok) return { ok: false, problem: current.message };
+    const next = change(current.file);
+    if (typeof next === 'string') return { ok: false, problem: next };
+    await writeClusterFile(filePath, next);
+    return { ok: true, file: next };
+  });
+}
+
+/** Writes the whole file, whatever it held, under the same lock: how a launcher starts a cluster. */
+export function replaceClusterFile(filePath: string, file: ClusterFile): Promise<UpdateClusterFileResult> {
+  return underLock(filePath, async () => {
+    await writeClusterFile(filePath, file);
+    return { ok: true, file };
+  });
+}
+
+/** Sets one node's pid, keeping everything else as the file has it now. */
+export function setNodePid(filePath: string, id: string, pid: number | null): Promise<UpdateClusterFileResult> {
+  return updateClusterFile(filePath, (current) => {
+    if (!current.nodes.some((node) => node.id === id)) return `${filePath} does not list ${id}`;
+    return { ...current, nodes: current.nodes.map((node) => (node.id === id ? { ...node, pid } : node)) };
+  });
+}
+
+/**
+ * Records that process `pid` of node `id` has exited: clears the pid only if it is still that
+ * process's, so a node started again meanwhile (by the fault scripts' restart) stays recorded.
+ */
+export function clearNodePid(filePath: string, id: string, pid: number): Promise<UpdateClusterFileResult> {
+  return updateClusterFile(filePath, (current) => ({
+    ...current,
+    nodes: current.nodes.map((node) => (node.id === id && node.pid === pid ? { ...node, pid: null } : node)),
+  }));
+}
+
+async function underLock(filePath: string, critical: () => Promise<UpdateClusterFileResult>): Promise<UpdateClusterFileResult> {
+  const lockPath = path.join(path.dirname(filePath), `.${path.basename(filePath)}.lock`);
+  try {
+    const locked = await withFileLock(lockPath, critical);
+    return locked.ok ? locked.value : { ok: false, problem: `cannot update ${filePath}: ${locked.problem}` };
+  } catch (error) {
+    return { ok: false, problem: `cannot write ${filePath}: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
 /**
  * Replaces the file atomically (temporary file, fsync, rename), so a reader never sees half a
- * file. Concurrent calls for one path must be serialised by the caller: the last rename wins.
+ * file. Only for a file no other writer can be updating: everywhere else use `updateClusterFile`.
  */
 export async function writeClusterFile(filePath: string, file: ClusterFile): Promise<void> {
   temporarySequence += 1;

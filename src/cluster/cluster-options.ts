@@ -2,17 +2,19 @@ import path from 'node:path';
 import { checkElectionConfig } from '../core/election-config.ts';
 import { asNodeId, isValidId, type ClusterId } from '../core/ids.ts';
 import { nodeIdRules } from '../node/member-list.ts';
-import { logLevels, nodeDefaults, type LogLevel } from '../node/node-options.ts';
-import { formatColumns, parseFiniteNumber, parseStringFlags } from '../util/command-line.ts';
+import { logLevels, nodeDefaults, timingRanges, type LogLevel } from '../node/node-options.ts';
+import { describeRange, formatColumns, parseNumberInRange, parseStringFlags, rangeText, type NumberRange } from '../util/command-line.ts';
 
 export const maxClusterNodes = 9;
 
 const defaults = { nodes: 3, dataDir: './data', basePort: 7400 } as const;
+const nodesRange: NumberRange = { min: 1, max: maxClusterNodes, integer: true };
+const portRange: NumberRange = { min: 1, max: 65535, integer: true };
 
 // ---- TLS (issue 12) ----
 /** Where `--tls` keeps the cluster's certificates, under the data dir. */
 export const tlsDirName = 'tls';
-const booleanFlags: readonly string[] = ['tls'];
+const booleanFlags: readonly string[] = ['tls', 'net'];
 // ---- end TLS ----
 
 export interface ClusterOptions {
@@ -27,10 +29,10 @@ export interface ClusterOptions {
   readonly electionJitterMs: number;
   readonly maxClockDrift: number;
   readonly logLevel: LogLevel;
-  // ---- TLS (issue 12) ----
   /** Run every link and the admin API over TLS with the certificates in `<dataDir>/tls` (minted if absent). */
   readonly tls: boolean;
-  // ---- end TLS ----
+  /** Each node in its own network namespace on its own address, for kernel-level faults (`fault --net`); needs root. */
+  readonly net: boolean;
 }
 
 export type ParseClusterOptionsResult =
@@ -38,22 +40,21 @@ export type ParseClusterOptionsResult =
   | { readonly ok: false; readonly problems: readonly string[] };
 
 const flags = [
-  ['nodes', '<1-9>', `how many nodes to start, n1..nN (default ${defaults.nodes})`],
+  ['nodes', `<${rangeText(nodesRange)}>`, `how many nodes to start, n1..nN (default ${defaults.nodes})`],
   ['data-dir', '<dir>', `holds cluster.json and each node's directory <dir>/<id> (default ${defaults.dataDir})`],
   [
     'base-port',
     '<port>',
-    `node i gets peer port <port>+i-1 and admin port <port>+${nodeDefaults.adminPortOffset}+i-1 (default ${defaults.basePort})`,
+    `node i gets peer port <port>+i-1 and admin port <port>+${nodeDefaults.adminPortOffset}+i-1, ${rangeText(portRange)} (default ${defaults.basePort})`,
   ],
   ['cluster-id', '<id>', `(default ${nodeDefaults.clusterId})`],
-  ['heartbeat-ms', '<ms>', `(default ${nodeDefaults.heartbeatMs})`],
-  ['election-timeout-ms', '<ms>', `minimum election timeout (default ${nodeDefaults.electionTimeoutMs})`],
-  ['election-jitter-ms', '<ms>', `(default ${nodeDefaults.electionJitterMs})`],
-  ['max-clock-drift', '<fraction>', `(default ${nodeDefaults.maxClockDrift})`],
+  ['heartbeat-ms', '<ms>', `${rangeText(timingRanges.heartbeatMs)} (default ${nodeDefaults.heartbeatMs})`],
+  ['election-timeout-ms', '<ms>', `minimum election timeout, ${rangeText(timingRanges.electionTimeoutMs)} (default ${nodeDefaults.electionTimeoutMs})`],
+  ['election-jitter-ms', '<ms>', `${rangeText(timingRanges.electionJitterMs)} (default ${nodeDefaults.electionJitterMs})`],
+  ['max-clock-drift', '<fraction>', `${rangeText(timingRanges.maxClockDrift)} (default ${nodeDefaults.maxClockDrift})`],
   ['log-level', `<${logLevels.join('|')}>`, `(default ${nodeDefaults.logLevel})`],
-  // ---- TLS (issue 12) ----
   ['tls', '', `mutual TLS between nodes, TLS and client certificates for admin and metrics, from <data-dir>/${tlsDirName} (minted there if absent)`],
-  // ---- end TLS ----
+  ['net', '', 'each node in its own network namespace (198.18.x.0/24), so `npm run fault -- --net ...` can cut links with kernel rules; root'],
 ] as const;
 
 type FlagName = (typeof flags)[number][0];
@@ -80,17 +81,16 @@ export function parseClusterOptions(argv: readonly string[]): ParseClusterOption
   if (!parsed.ok) return { ok: false, problems: [parsed.problem] };
   const problems: string[] = [];
   const raw = (name: FlagName): string | undefined => parsed.values.get(name);
-  const number = (name: FlagName, fallback: number, expected: string, valid: (value: number) => boolean): number | undefined => {
+  const number = (name: FlagName, fallback: number, range: NumberRange): number | undefined => {
     const text = raw(name);
     if (text === undefined) return fallback;
-    const value = parseFiniteNumber(text);
-    if (value !== undefined && valid(value)) return value;
-    problems.push(`--${name} must be ${expected} (got ${JSON.stringify(text)})`);
-    return undefined;
+    const value = parseNumberInRange(text, range);
+    if (value === undefined) problems.push(`--${name} must be ${describeRange(range)} (got ${JSON.stringify(text)})`);
+    return value;
   };
 
-  const nodeCount = number('nodes', defaults.nodes, `a whole number from 1 to ${maxClusterNodes}`, (n) => Number.isInteger(n) && n >= 1 && n <= maxClusterNodes);
-  const basePort = number('base-port', defaults.basePort, 'a port number from 1 to 65535', (n) => Number.isInteger(n) && n >= 1 && n <= 65535);
+  const nodeCount = number('nodes', defaults.nodes, nodesRange);
+  const basePort = number('base-port', defaults.basePort, portRange);
   if (nodeCount !== undefined && basePort !== undefined) {
     const highest = basePort + nodeDefaults.adminPortOffset + nodeCount - 1;
     if (highest > 65535) {
@@ -107,12 +107,10 @@ export function parseClusterOptions(argv: readonly string[]): ParseClusterOption
   const clusterId = raw('cluster-id') ?? nodeDefaults.clusterId;
   if (!isValidId(clusterId)) problems.push(`--cluster-id ${JSON.stringify(clusterId)} is not a valid cluster id (${nodeIdRules})`);
 
-  const anyNumber = (name: FlagName, fallback: number, unit: string): number | undefined =>
-    number(name, fallback, `a number ${unit}`, () => true);
-  const heartbeatMs = anyNumber('heartbeat-ms', nodeDefaults.heartbeatMs, 'of milliseconds');
-  const electionTimeoutMs = anyNumber('election-timeout-ms', nodeDefaults.electionTimeoutMs, 'of milliseconds');
-  const electionJitterMs = anyNumber('election-jitter-ms', nodeDefaults.electionJitterMs, 'of milliseconds');
-  const maxClockDrift = anyNumber('max-clock-drift', nodeDefaults.maxClockDrift, 'such as 0.05');
+  const heartbeatMs = number('heartbeat-ms', nodeDefaults.heartbeatMs, timingRanges.heartbeatMs);
+  const electionTimeoutMs = number('election-timeout-ms', nodeDefaults.electionTimeoutMs, timingRanges.electionTimeoutMs);
+  const electionJitterMs = number('election-jitter-ms', nodeDefaults.electionJitterMs, timingRanges.electionJitterMs);
+  const maxClockDrift = number('max-clock-drift', nodeDefaults.maxClockDrift, timingRanges.maxClockDrift);
   if (heartbeatMs !== undefined && electionTimeoutMs !== undefined && electionJitterMs !== undefined && maxClockDrift !== undefined) {
     // Checked here too so that a bad setting is reported once, not by every node as it exits.
     // Only timing is checked: the node ids are fixed and valid, so `self` is a placeholder.
@@ -157,6 +155,7 @@ export function parseClusterOptions(argv: readonly string[]): ParseClusterOption
       maxClockDrift,
       logLevel,
       tls: raw('tls') === 'true',
+      net: raw('net') === 'true',
     },
   };
 }

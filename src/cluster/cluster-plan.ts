@@ -13,10 +13,13 @@ export interface PlannedNode extends NodeLaunch {
 
 export const NODE_LOG_FILE_NAME = 'node.log';
 
-/** Lays out nodes n1..nN on 127.0.0.1 with consecutive ports, each in `<data-dir>/<id>`. */
-export function planCluster(options: ClusterOptions): readonly PlannedNode[] {
+/**
+ * Lays out nodes n1..nN with consecutive ports, each in `<data-dir>/<id>`: on 127.0.0.1, or on
+ * the address `hostOf` gives each (its network namespace's).
+ */
+export function planCluster(options: ClusterOptions, hostOf: (id: string) => string = () => '127.0.0.1'): readonly PlannedNode[] {
   const ordinals = Array.from({ length: options.nodeCount }, (_, index) => index + 1);
-  const members = new Map(ordinals.map((ordinal) => [asNodeId(`n${ordinal}`), `127.0.0.1:${options.basePort + ordinal - 1}`] as const));
+  const members = new Map(ordinals.map((ordinal) => [asNodeId(`n${ordinal}`), `${hostOf(`n${ordinal}`)}:${options.basePort + ordinal - 1}`] as const));
   return ordinals.map((ordinal) => {
     const id = asNodeId(`n${ordinal}`);
     const peerPort = options.basePort + ordinal - 1;
@@ -25,8 +28,8 @@ export function planCluster(options: ClusterOptions): readonly PlannedNode[] {
     return {
       id,
       clusterId: options.clusterId,
-      listen: `127.0.0.1:${peerPort}`,
-      adminListen: `127.0.0.1:${adminPort}`,
+      listen: `${hostOf(id)}:${peerPort}`,
+      adminListen: `${hostOf(id)}:${adminPort}`,
       members,
       dataDir,
       heartbeatMs: options.heartbeatMs,

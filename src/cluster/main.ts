@@ -7,7 +7,8 @@
 import path from 'node:path';
 import { nodeDefaults } from '../node/node-options.ts';
 import { formatColumns, wantsHelp } from '../util/command-line.ts';
-import { CLUSTER_FILE_NAME, readClusterFile, writeClusterFile, type ClusterFile } from './cluster-file.ts';
+import { makeDirectory } from '../util/make-directory.ts';
+import { CLUSTER_FILE_NAME, clearNodePid, readClusterFile, replaceClusterFile, setNodePid, updateClusterFile, type UpdateClusterFileResult } from './cluster-file.ts';
 import { clusterUsage, parseClusterOptions, tlsDirName, type ClusterOptions } from './cluster-options.ts';
 import { planCluster, type PlannedNode } from './cluster-plan.ts';
 import { LeaderChangeTracker } from './leader-change-tracker.ts';
@@ -15,6 +16,8 @@ import { spawnNode, type NodeProcess } from './node-process.ts';
 import { checkPort } from './port-check.ts';
 import { isProcessAlive } from './process-alive.ts';
 import { caName, certificatePaths, mintClusterCertificates } from '../tls/mint-certificates.ts';
+import { ensureNetTools } from '../netfault/host-tools.ts';
+import { NodeNetwork } from '../netfault/node-network.ts';
 
 /** How long nodes get to shut down cleanly after SIGTERM before they are killed. */
 const stopGraceMs = 5_000;
@@ -33,6 +36,11 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const { options } = parsed;
   const clusterFilePath = path.join(options.dataDir, CLUSTER_FILE_NAME);
+  const made = await makeDirectory(options.dataDir);
+  if (!made.ok) {
+    console.error(`error: --data-dir ${options.dataDir} cannot be used: ${made.problem}`);
+    return 1;
+  }
 
   const previous = await readClusterFile(clusterFilePath);
   if (previous.ok && previous.file.launcherPid !== process.pid && isProcessAlive(previous.file.launcherPid)) {
@@ -46,7 +54,21 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (!previous.ok && previous.reason !== 'missing') console.error(`warning: ${previous.message}; it will be replaced`);
 
-  const plan = planCluster(options);
+  let network: NodeNetwork | null = null;
+  if (options.net) {
+    const tools = await ensureNetTools();
+    if (!tools.ok) {
+      console.error(`error: --net ${tools.reason}`);
+      return 1;
+    }
+    network = await NodeNetwork.create(
+      Array.from({ length: options.nodeCount }, (_, index) => `n${index + 1}`),
+      // The launcher stops its nodes on a signal first; the network goes when the process exits.
+      { handleSignals: false },
+    );
+  }
+  const inNamespaces = network;
+  const plan = inNamespaces === null ? planCluster(options) : planCluster(options, (id) => inNamespaces.address(id));
   if (options.tls) {
     const tlsDir = path.join(options.dataDir, tlsDirName);
     try {
@@ -57,7 +79,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return 1;
     }
   }
-  const unavailable = await unavailablePorts(plan);
+  // Ports inside fresh namespaces are free.
+  const unavailable = inNamespaces === null ? await unavailablePorts(plan) : [];
   if (unavailable.length > 0) {
     console.error('error: these ports on 127.0.0.1 are not free:');
     for (const line of unavailable) console.error(`  ${line}`);
@@ -69,7 +92,7 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`Free them, or choose other ports with --base-port, e.g. --base-port ${suggestedBasePort(options)}`);
     return 1;
   }
-  return runCluster(options, plan, clusterFilePath);
+  return runCluster(options, plan, clusterFilePath, network);
 }
 
 async function unavailablePorts(plan: readonly PlannedNode[]): Promise<string[]> {
@@ -90,7 +113,7 @@ function suggestedBasePort(options: ClusterOptions): number {
   return fits ? shifted : 10_000;
 }
 
-async function runCluster(options: ClusterOptions, plan: readonly PlannedNode[], clusterFilePath: string): Promise<number> {
+async function runCluster(options: ClusterOptions, plan: readonly PlannedNode[], clusterFilePath: string, network: NodeNetwork | null): Promise<number> {
   const tracker = new LeaderChangeTracker();
   const started: { readonly planned: PlannedNode; readonly process: NodeProcess }[] = [];
   const startedAt = new Date().toISOString();
@@ -99,29 +122,33 @@ async function runCluster(options: ClusterOptions, plan: readonly PlannedNode[],
   };
 
   let fileWrites = Promise.resolve();
-  /** Queues a write of the current state, so that writes land in order and the last one wins. */
-  const saveClusterFile = (): void => {
-    const file: ClusterFile = {
+  /**
+   * Queues a change of cluster.json, so the launcher's own changes land in order. Each is a
+   * read-modify-write under the file's lock, so a pid the fault scripts' restart recorded
+   * meanwhile is kept.
+   */
+  const changeClusterFile = (change: () => Promise<UpdateClusterFileResult>): void => {
+    fileWrites = fileWrites.then(async () => {
+      const result = await change();
+      if (!result.ok) console.error(`warning: ${result.problem}`);
+    });
+  };
+  changeClusterFile(() =>
+    replaceClusterFile(clusterFilePath, {
       clusterId: options.clusterId,
       startedAt,
       launcherPid: process.pid,
-      nodes: plan.map((planned) => {
-        const node = started.find((candidate) => candidate.planned.id === planned.id)?.process;
-        return {
-          id: planned.id,
-          peerAddress: planned.listen,
-          adminAddress: planned.adminListen,
-          pid: node?.running === true ? node.pid : null,
-          dataDir: planned.dataDir,
-          logFile: planned.logFile,
-        };
-      }),
+      nodes: plan.map((planned) => ({
+        id: planned.id,
+        peerAddress: planned.listen,
+        adminAddress: planned.adminListen,
+        pid: null,
+        dataDir: planned.dataDir,
+        logFile: planned.logFile,
+      })),
       ...(options.tls ? { tls: { dir: path.join(options.dataDir, tlsDirName) } } : {}),
-    };
-    fileWrites = fileWrites
-      .then(() => writeClusterFile(clusterFilePath, file))
-      .catch((error: unknown) => console.error(`warning: cannot write ${clusterFilePath}: ${String(error)}`));
-  };
+    }),
+  );
 
   let finish: (exitCode: number) => void = () => {};
   const finished = new Promise<number>((resolve) => (finish = resolve));
@@ -157,9 +184,11 @@ async function runCluster(options: ClusterOptions, plan: readonly PlannedNode[],
       await spawning;
       await Promise.all(started.map((node) => node.process.exited));
       clearTimeout(deadline);
-      saveClusterFile();
+      // Restarted nodes stop with the launcher too (their watchdog sees to it): no pid stays valid.
+      changeClusterFile(() => updateClusterFile(clusterFilePath, (file) => ({ ...file, nodes: file.nodes.map((node) => ({ ...node, pid: null })) })));
       await fileWrites;
       if (running > 0) console.log('all nodes stopped');
+      await network?.destroy();
       finish(exitCode);
     })();
   };
@@ -186,7 +215,11 @@ async function runCluster(options: ClusterOptions, plan: readonly PlannedNode[],
   spawning = (async () => {
     for (const planned of plan) {
       if (stopRequested) return;
-      const result = await spawnNode(planned, (entry) => print(tracker.observe(entry, Date.now())));
+      const result = await spawnNode(
+        planned,
+        (entry) => print(tracker.observe(entry, Date.now())),
+        (command) => (network === null ? command : { ...command, ...network.wrap(planned.id, command.command, command.args) }),
+      );
       if (!result.ok) {
         console.error(`error: ${result.message}`);
         stop(1);
@@ -194,9 +227,10 @@ async function runCluster(options: ClusterOptions, plan: readonly PlannedNode[],
       }
       const node = result.node;
       started.push({ planned, process: node });
+      changeClusterFile(() => setNodePid(clusterFilePath, planned.id, node.pid));
       if (stopRequested) node.signal(killing ? 'SIGKILL' : 'SIGTERM');
       void node.exited.then((exit) => {
-        saveClusterFile();
+        changeClusterFile(() => clearNodePid(clusterFilePath, planned.id, node.pid));
         if (stopRequested) return;
         print(tracker.nodeExited(planned.id, exit, Date.now()));
         if (exit.code !== null && exit.code !== 0) print([`    see ${planned.logFile}`]);
@@ -209,7 +243,6 @@ async function runCluster(options: ClusterOptions, plan: readonly PlannedNode[],
   if (stopRequested) return finished;
 
   printStartup(options, started);
-  saveClusterFile();
   stopIfNoneRunning();
   return finished;
 }

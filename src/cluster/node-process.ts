@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { NodeId } from '../core/ids.ts';
+import { makeDirectory } from '../util/make-directory.ts';
 import type { PlannedNode } from './cluster-plan.ts';
 import type { NodeExit } from './leader-change-tracker.ts';
-import { nodeCommand } from './node-command.ts';
+import { nodeCommand, type NodeCommand } from './node-command.ts';
 
 /** One node of a local cluster, running as a child process of the launcher. */
 export interface NodeProcess {
@@ -26,13 +27,14 @@ export type SpawnNodeResult = { readonly ok: true; readonly node: NodeProcess } 
  * it prints on stdout to `onLogEntry`. The node gets its own process group so that a Ctrl-C in
  * the terminal reaches only the launcher, which then stops the nodes in order.
  */
-export async function spawnNode(planned: PlannedNode, onLogEntry: (entry: unknown) => void): Promise<SpawnNodeResult> {
-  const command = nodeCommand(planned);
+export async function spawnNode(planned: PlannedNode, onLogEntry: (entry: unknown) => void, wrap: (command: NodeCommand) => NodeCommand = (command) => command): Promise<SpawnNodeResult> {
+  const command = wrap(nodeCommand(planned));
   // stderr goes straight to the file (opened for appending, so it interleaves safely with the
   // copy of stdout below), which keeps a crash's stack trace even if the launcher is gone.
+  const made = await makeDirectory(planned.dataDir);
+  if (!made.ok) return { ok: false, message: `cannot use ${planned.dataDir}: ${made.problem}` };
   let stderrFile;
   try {
-    await mkdir(planned.dataDir, { recursive: true });
     stderrFile = await open(planned.logFile, 'a');
   } catch (error) {
     return { ok: false, message: `cannot create ${planned.logFile}: ${error instanceof Error ? error.message : String(error)}` };

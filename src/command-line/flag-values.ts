@@ -1,5 +1,5 @@
 import { isValidId } from '../core/ids.ts';
-import { parseFiniteNumber } from '../util/command-line.ts';
+import { parseNumberInRange } from '../util/command-line.ts';
 
 export type FlagValue<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string };
 
@@ -23,8 +23,8 @@ export function parseNodeId(raw: string, what: string): FlagValue<string> {
 
 /** A whole number within [min, max]; the bounds appear in the problem so it says how to fix it. */
 export function parseWholeNumber(raw: string, flag: string, min: number, max: number): FlagValue<number> {
-  const value = parseFiniteNumber(raw);
-  if (value === undefined || !Number.isInteger(value) || value < min || value > max) {
+  const value = parseNumberInRange(raw, { min, max, integer: true });
+  if (value === undefined) {
     return { ok: false, problem: `${flag} must be a whole number from ${min} to ${max} (got ${JSON.stringify(raw)})` };
   }
   return { ok: true, value };

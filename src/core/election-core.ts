@@ -16,54 +16,23 @@ import {
   type VoteResponse,
 } from './messages.ts';
 import type { RandomSource } from './random-source.ts';
+import type { CoreStatus, Ready, StepDownOutcome, TransferOutcome } from './ready.ts';
 import type { Role } from './role.ts';
 
-/**
- * The outcome of one step. The driver must persist `hardState` (when not null, synced) before it
- * sends any of `messages`: votes and term changes in them depend on it.
- */
-export interface Ready {
-  readonly hardState: HardState | null;
-  readonly messages: readonly OutboundMessage[];
-  readonly events: readonly CoreEvent[];
-}
-
-export type TransferRefusal =
-  | { readonly ok: false; readonly reason: 'not-leader'; readonly leaderId: NodeId | null }
-  | { readonly ok: false; readonly reason: 'unknown-target' | 'target-is-self' | 'target-not-responsive' | 'no-responsive-follower' };
-
-export type TransferOutcome = { readonly ok: true; readonly target: NodeId } | TransferRefusal;
-
-export interface PeerProgress {
-  readonly id: NodeId;
-  /** Milliseconds since this peer last acknowledged a heartbeat of this leader, null if never. */
-  readonly lastAckAgoMs: number | null;
-}
-
-export interface CoreStatus {
-  readonly role: Role;
-  readonly term: number;
-  readonly votedFor: NodeId | null;
-  readonly leaderId: NodeId | null;
-  /** On a follower: milliseconds since the leader was last heard from, null if no leader is known. */
-  readonly leaderHeardAgoMs: number | null;
-  readonly holdsLease: boolean;
-  readonly leaseRemainingMs: number;
-  /** True while this node, having (re)started, still refuses to vote. */
-  readonly inStartupWait: boolean;
-  /** On the leader: one entry per peer. Empty elsewhere. */
-  readonly peers: readonly PeerProgress[];
-}
-
-interface Campaign {
-  readonly preVote: boolean;
-  /** A campaign started by the leader's TimeoutNow; its voters stay loyal to it (see onVoteRequest). */
-  readonly transfer: boolean;
+interface Votes {
   readonly startedAt: number;
   readonly granted: Set<NodeId>;
   readonly rejected: Set<NodeId>;
-  /** When a pre-vote won but the real election waits for a rival (see `yieldToRivalUntil`). */
-  preVoteWonAt: number | null;
+}
+
+interface PreVoteCampaign extends Votes {
+  /** When the pre-vote won, if the real election waits for a rival (see `Deadlines.yieldToRival`). */
+  wonAt: number | null;
+}
+
+interface VoteCampaign extends Votes {
+  /** Started by the leader's TimeoutNow: its voters are bound to it (see `onVoteRequest`). */
+  readonly transfer: boolean;
 }
 
 interface LeaderState {
@@ -80,6 +49,34 @@ interface LeaderState {
   leaseAnnounced: boolean;
 }
 
+/** The role, carrying the state only that role has. */
+type RoleState =
+  | { readonly role: 'follower'; readonly leaderId: NodeId | null; readonly heardAt: number | null }
+  | { readonly role: 'pre-candidate'; readonly campaign: PreVoteCampaign }
+  | { readonly role: 'candidate'; readonly campaign: VoteCampaign }
+  | { readonly role: 'leader'; readonly leader: LeaderState };
+
+/** Every time limit of a node that is not the leader's own, on the local monotonic clock. */
+interface Deadlines {
+  /** A follower or candidate campaigns (again) at this time. */
+  election: number;
+  /** Votes and pre-votes for other nodes are refused before this time (stickiness and start-up wait). */
+  loyalUntil: number;
+  readonly startupWaitUntil: number;
+  /** After a detected stall, no campaign and no check-quorum step-down before this time. */
+  stallGraceUntil: number;
+  /** Having granted a rival's pre-vote, this node starts no real election of its own before this time. */
+  yieldToRival: number;
+}
+
+/** The transitions `become` allows: leaders come only from candidates, candidates never from leaders. */
+const allowedFrom: Readonly<Record<Role, readonly Role[]>> = {
+  follower: ['follower', 'pre-candidate', 'candidate', 'leader'],
+  'pre-candidate': ['follower', 'pre-candidate', 'candidate'],
+  candidate: ['follower', 'pre-candidate'],
+  leader: ['candidate'],
+};
+
 /**
  * Leader election, heartbeats and the leader lease as a deterministic state machine.
  *
@@ -91,17 +88,23 @@ interface LeaderState {
  *   hearing from a live leader, or of starting up (a restarted node cannot know what it acked);
  * - the lease: a leader holds it until a majority-acknowledged round's start plus the minimum
  *   election timeout shortened by the drift bound, and drops it the moment it stops leading.
+ *
+ * Its shape follows etcd-io/raft: an inbound message's term is dealt with once, at the top of
+ * `receive`, and only then does the role it is in handle it; `become` is the one place the role
+ * changes, and refuses a transition no correct run takes.
  */
 export class ElectionCore {
   private readonly config: ElectionConfig;
   private readonly random: RandomSource;
   private readonly majority: number;
   private readonly leaseMs: number;
+  /** How many peers must vouch for a far-off term: more than the cluster can lose, so one is honest. */
+  private readonly termVouchers: number;
 
   private term: number;
   private votedFor: NodeId | null;
-  private role: Role = 'follower';
-  private leaderId: NodeId | null = null;
+  private state: RoleState = { role: 'follower', leaderId: null, heardAt: null };
+  private readonly deadlines: Deadlines;
   /**
    * The node known to have won the current term (this node included), kept while campaigning
    * in the same term. Only one node can win a term, so a heartbeat of this term from anyone
@@ -112,19 +115,6 @@ export class ElectionCore {
   private handover: { readonly term: number; readonly target: NodeId } | null = null;
   /** Terms far above ours that peers have claimed (see `maxTermLead`), by peer. */
   private readonly termClaims = new Map<NodeId, number>();
-  /** How many peers must vouch for a far-off term: more than the cluster can lose, so one is honest. */
-  private readonly termVouchers: number;
-  private leaderHeardAt: number | null = null;
-  /** Votes and pre-votes for other nodes are refused before this time (unless for a transfer). */
-  private loyalUntil: number;
-  private readonly startupWaitUntil: number;
-  private electionDeadline: number;
-  private campaign: Campaign | null = null;
-  /** After a detected stall, no campaign and no check-quorum step-down before this time. */
-  private stallGraceUntil = -Infinity;
-  /** Having granted a rival's pre-vote, this node starts no real election of its own before this time. */
-  private yieldToRivalUntil = -Infinity;
-  private leader: LeaderState | null = null;
 
   private pendingHardState = false;
   private messages: OutboundMessage[] = [];
@@ -138,9 +128,14 @@ export class ElectionCore {
     this.leaseMs = leaseDurationMs(config);
     this.term = persisted.term;
     this.votedFor = persisted.votedFor;
-    this.startupWaitUntil = now + config.electionTimeoutMinMs;
-    this.loyalUntil = this.startupWaitUntil;
-    this.electionDeadline = now + this.randomElectionTimeout();
+    const startupWaitUntil = now + config.electionTimeoutMinMs;
+    this.deadlines = {
+      election: now + this.randomElectionTimeout(),
+      loyalUntil: startupWaitUntil,
+      startupWaitUntil,
+      stallGraceUntil: -Infinity,
+      yieldToRival: -Infinity,
+    };
   }
 
   // ---- inputs ------------------------------------------------------------------------------
@@ -149,31 +144,22 @@ export class ElectionCore {
   tick(now: number): Ready {
     const lateByMs = now - this.nextWakeAt();
     // Once per stall: the driver may have reported this one already (see `stalled`).
-    if (lateByMs > this.config.heartbeatIntervalMs && now >= this.stallGraceUntil) this.enterStallGrace(now, lateByMs);
-    const inStallGrace = now < this.stallGraceUntil;
-    if (this.leader) {
-      const leader = this.leader;
-      if (this.quorumLost(now, leader) && !inStallGrace) {
-        this.stepDown(now, 'check-quorum');
-      } else {
-        if (leader.leaseAnnounced && now >= leader.leaseUntil) {
-          leader.leaseAnnounced = false;
-          this.emit({ type: 'lease-lost', term: this.term, reason: 'expired' });
-        }
-        if (now >= leader.nextHeartbeatAt) this.startHeartbeatRound(now, leader);
-      }
-    } else if (now >= this.electionDeadline && !inStallGrace) {
-      const campaign = this.campaign;
-      if (now < this.yieldToRivalUntil) {
-        this.electionDeadline = this.yieldToRivalUntil;
-      } else if (campaign?.preVoteWonAt != null) {
-        this.startElection(now, false, campaign.preVoteWonAt - campaign.startedAt);
-      } else {
-        if (campaign) this.emit({ type: 'election-lost', term: this.term, preVote: campaign.preVote, reason: 'timed-out' });
-        this.startPreVote(now);
-      }
+    if (lateByMs > this.config.heartbeatIntervalMs && now >= this.deadlines.stallGraceUntil) this.enterStallGrace(now, lateByMs);
+    const inStallGrace = now < this.deadlines.stallGraceUntil;
+    const state = this.state;
+    switch (state.role) {
+      case 'leader':
+        this.tickLeader(now, state.leader, inStallGrace);
+        break;
+      case 'follower':
+      case 'pre-candidate':
+      case 'candidate':
+        if (now >= this.deadlines.election && !inStallGrace) this.electionTimeout(now);
+        break;
+      default:
+        assertNever(state);
     }
-    return this.flush();
+    return this.flush(null);
   }
 
   /**
@@ -183,33 +169,15 @@ export class ElectionCore {
    * leader's heartbeats from the freeze still unread.
    */
   stalled(now: number, lateByMs: number): Ready {
-    if (now >= this.stallGraceUntil) this.enterStallGrace(now, lateByMs);
-    return this.flush();
+    if (now >= this.deadlines.stallGraceUntil) this.enterStallGrace(now, lateByMs);
+    return this.flush(null);
   }
 
   receive(now: number, from: NodeId, message: PeerMessage): Ready {
-    if (from === this.config.self || !this.config.peers.includes(from)) return this.flush();
-    if (message.term > Math.min(maxTerm, this.term + maxTermLead) && !this.acceptTermJump(now, from, message.term)) return this.flush();
-    switch (message.kind) {
-      case 'heartbeat':
-        this.onHeartbeat(now, from, message);
-        break;
-      case 'heartbeat-ack':
-        this.onHeartbeatAck(now, from, message);
-        break;
-      case 'vote-request':
-        this.onVoteRequest(now, from, message);
-        break;
-      case 'vote-response':
-        this.onVoteResponse(now, from, message);
-        break;
-      case 'timeout-now':
-        this.onTimeoutNow(now, from, message);
-        break;
-      default:
-        assertNever(message);
-    }
-    return this.flush();
+    if (from === this.config.self || !this.config.peers.includes(from)) return this.flush(null);
+    if (message.term > Math.min(maxTerm, this.term + maxTermLead) && !this.acceptTermJump(now, from, message.term)) return this.flush(null);
+    if (this.handleTerm(now, from, message)) this.step(now, from, message);
+    return this.flush(null);
   }
 
   /**
@@ -217,74 +185,70 @@ export class ElectionCore {
    * its lease and stops leading at once; the target campaigns without waiting for a timeout, and
    * the other followers learn that they may vote for it although they were loyal a moment ago.
    */
-  transferLeadership(now: number, target: NodeId | null): { readonly outcome: TransferOutcome; readonly ready: Ready } {
-    const outcome = this.chooseTransferTarget(now, target);
-    if (outcome.ok) {
-      for (const peer of this.config.peers) this.send(peer, { kind: 'timeout-now', term: this.term, target: outcome.target });
-      this.stepDown(now, 'transfer');
-    }
-    return { outcome, ready: this.flush() };
+  transferLeadership(now: number, target: NodeId | null): Ready<TransferOutcome> {
+    return this.flush(this.transfer(now, target));
   }
 
   /**
    * Gives up leadership: to the most responsive follower when there is one (so the cluster is
    * not left leaderless for an election timeout), otherwise simply by stepping down.
    */
-  abdicate(now: number): { readonly outcome: TransferOutcome | { readonly ok: true; readonly target: null }; readonly ready: Ready } {
-    if (!this.leader) {
-      return { outcome: { ok: false, reason: 'not-leader', leaderId: this.leaderId }, ready: this.flush() };
-    }
-    const transfer = this.transferLeadership(now, null);
-    if (transfer.outcome.ok) return transfer;
+  abdicate(now: number): Ready<StepDownOutcome> {
+    const state = this.state;
+    if (state.role !== 'leader') return this.flush({ ok: false, reason: 'not-leader', leaderId: this.leaderId() });
+    const transferred = this.transfer(now, null);
+    if (transferred.ok) return this.flush(transferred);
     this.stepDown(now, 'step-down');
-    return { outcome: { ok: true, target: null }, ready: this.flush() };
+    return this.flush({ ok: true, target: null });
   }
 
   // ---- queries -----------------------------------------------------------------------------
 
   get currentRole(): Role {
-    return this.role;
+    return this.state.role;
   }
 
   get currentLeaderId(): NodeId | null {
-    return this.leaderId;
+    return this.leaderId();
   }
 
   /** The latest local time by which `tick` must be called. */
   nextWakeAt(): number {
-    const leader = this.leader;
-    if (!leader) return Math.max(this.electionDeadline, this.stallGraceUntil);
+    const state = this.state;
+    if (state.role !== 'leader') return Math.max(this.deadlines.election, this.deadlines.stallGraceUntil);
+    const leader = state.leader;
     let wake = leader.nextHeartbeatAt;
-    if (this.config.peers.length > 0) wake = Math.min(wake, Math.max(this.quorumDeadline(leader), this.stallGraceUntil));
+    if (this.config.peers.length > 0) wake = Math.min(wake, Math.max(this.quorumDeadline(leader), this.deadlines.stallGraceUntil));
     if (leader.leaseAnnounced) wake = Math.min(wake, leader.leaseUntil);
     return wake;
   }
 
   /** Remaining lease in milliseconds at `now`; 0 when this node does not hold the lease. */
   leaseRemainingMs(now: number): number {
-    const leader = this.leader;
-    if (!leader || now >= leader.leaseUntil) return 0;
-    return leader.leaseUntil - now;
+    const state = this.state;
+    if (state.role !== 'leader' || now >= state.leader.leaseUntil) return 0;
+    return state.leader.leaseUntil - now;
   }
 
   status(now: number): CoreStatus {
-    const leader = this.leader;
+    const state = this.state;
     const lease = this.leaseRemainingMs(now);
     return {
-      role: this.role,
+      role: state.role,
       term: this.term,
       votedFor: this.votedFor,
-      leaderId: this.leaderId,
-      leaderHeardAgoMs: this.leaderHeardAt === null || leader ? null : now - this.leaderHeardAt,
+      leaderId: this.leaderId(),
+      leaderHeardAgoMs: state.role === 'follower' && state.heardAt !== null ? now - state.heardAt : null,
       holdsLease: lease > 0,
       leaseRemainingMs: lease,
-      inStartupWait: now < this.startupWaitUntil,
-      peers: leader
-        ? this.config.peers.map((id) => {
-            const at = leader.lastAckAt.get(id);
-            return { id, lastAckAgoMs: at === undefined ? null : now - at };
-          })
-        : [],
+      inStartupWait: now < this.deadlines.startupWaitUntil,
+      peers:
+        state.role === 'leader'
+          ? this.config.peers.map((id) => {
+              const at = state.leader.lastAckAt.get(id);
+              return { id, lastAckAgoMs: at === undefined ? null : now - at };
+            })
+          : [],
     };
   }
 
@@ -292,134 +256,65 @@ export class ElectionCore {
     return { term: this.term, votedFor: this.votedFor };
   }
 
-  // ---- message handlers --------------------------------------------------------------------
-
-  private onHeartbeat(now: number, from: NodeId, message: Heartbeat): void {
-    if (message.term < this.term) {
-      // Our higher term tells a stale leader to step down. The reply names no round: by the time
-      // it arrives, the same node may lead our term, and must not take it for an ack of its own
-      // round with that number, which we never received (it would extend its lease on nothing).
-      this.send(from, { kind: 'heartbeat-ack', term: this.term, round: noRound });
-      return;
-    }
-    if (message.term > this.term) this.adoptTerm(now, message.term);
-    if (this.termLeader !== null && this.termLeader !== from) {
-      this.alarm({ kind: 'second-leader', from, leaderId: this.termLeader });
-      return;
-    }
-    if (this.role !== 'follower') {
-      if (this.campaign) this.emit({ type: 'election-lost', term: this.term, preVote: this.campaign.preVote, reason: 'other-leader' });
-      this.becomeFollower();
-    }
-    this.setLeader(from);
-    this.termLeader = from;
-    this.leaderHeardAt = now;
-    this.loyalUntil = Math.max(this.loyalUntil, now + this.config.electionTimeoutMinMs);
-    this.electionDeadline = now + this.randomElectionTimeout();
-    this.send(from, { kind: 'heartbeat-ack', term: this.term, round: message.round });
-  }
-
-  private onHeartbeatAck(now: number, from: NodeId, message: HeartbeatAck): void {
-    if (message.term > this.term) {
-      this.adoptTerm(now, message.term);
-      return;
-    }
-    const leader = this.leader;
-    if (!leader || message.term < this.term || message.round === noRound || message.round > leader.round) return;
-    leader.lastAckAt.set(from, now);
-    if (message.round > (leader.ackedRound.get(from) ?? 0)) {
-      leader.ackedRound.set(from, message.round);
-      this.updateQuorumRound(now, leader);
-    }
-  }
-
-  private onVoteRequest(now: number, from: NodeId, message: VoteRequest): void {
-    const refuse = (): void => this.send(from, { kind: 'vote-response', term: this.term, preVote: message.preVote, granted: false });
-    if (message.term < this.term) return refuse();
-    // Loyalty to a live leader (or the startup wait) comes before anything else: a candidate
-    // that cannot win must not even raise our term, or it would unseat a healthy leader.
-    const loyal = this.leader !== null || now < this.loyalUntil;
-    if (loyal && !this.isHandedOverTo(from, message)) return refuse();
-
-    if (message.preVote) {
-      // A pre-vote changes nothing here; it only reports whether a real vote would be granted.
-      if (message.term > this.term) {
-        // Two nodes whose timers fire within a round trip of each other both pass pre-vote and
-        // split the real vote, costing a retry. So a node that grants a rival's pre-vote lets the
-        // rival ask for the real vote first: always when it was idle (the rival is ahead; it does
-        // not even start its own campaign meanwhile), and by node id when both are campaigning.
-        // Only a campaigner with a lower id than its rival goes on, so nobody waits in a circle.
-        if (this.campaign === null || from < this.config.self) {
-          this.yieldToRivalUntil = now + this.config.heartbeatIntervalMs;
-        }
-        this.emit({ type: 'vote-granted', term: message.term, candidate: from, preVote: true });
-        this.send(from, { kind: 'vote-response', term: message.term, preVote: true, granted: true });
-      } else {
-        refuse();
-      }
-      return;
-    }
-    if (message.term > this.term) this.adoptTerm(now, message.term);
-    if (this.votedFor !== null && this.votedFor !== from) return refuse();
-    if (this.votedFor === null) {
-      this.votedFor = from;
-      this.pendingHardState = true;
-    }
-    this.electionDeadline = now + this.randomElectionTimeout();
-    // A vote in a leadership transfer binds like a heartbeat: no vote or pre-vote for anyone else
-    // for a minimum election timeout (other transfers excepted, which only a leader that has
-    // dropped its lease starts). So the transfer target may count its lease from the moment it
-    // asked, and hold it the moment it wins, without waiting for a first heartbeat round.
-    if (message.transfer) this.loyalUntil = Math.max(this.loyalUntil, now + this.config.electionTimeoutMinMs);
-    this.emit({ type: 'vote-granted', term: this.term, candidate: from, preVote: false });
-    this.send(from, { kind: 'vote-response', term: this.term, preVote: false, granted: true });
-  }
-
-  private onVoteResponse(now: number, from: NodeId, message: VoteResponse): void {
-    // A granted pre-vote carries the proposed term, which nobody has entered: not a term to adopt.
-    if (message.term > this.term && !(message.preVote && message.granted)) {
-      this.adoptTerm(now, message.term);
-      return;
-    }
-    const campaign = this.campaign;
-    if (!campaign || campaign.preVote !== message.preVote) return;
-    const current = campaign.preVote
-      ? message.term === this.term + 1 || (!message.granted && message.term <= this.term)
-      : message.term === this.term;
-    if (!current) return;
-    (message.granted ? campaign.granted : campaign.rejected).add(from);
-    if (campaign.preVoteWonAt !== null) return;
-    if (campaign.granted.size >= this.majority) {
-      if (campaign.preVote) {
-        campaign.preVoteWonAt = now;
-        this.startElectionUnlessYielding(now, now - campaign.startedAt);
-      } else {
-        this.becomeLeader(now, campaign.transfer ? campaign.startedAt : null);
-      }
-    } else if (campaign.rejected.size >= this.majority) {
-      this.emit({ type: 'election-lost', term: this.term, preVote: campaign.preVote, reason: 'rejected' });
-      this.becomeFollower();
-    }
-  }
+  // ---- the term of an inbound message, handled once ------------------------------------------
 
   /**
-   * Obeyed only from the node known to lead the current term. A later term is not one we know a
-   * leader of (a lagging follower's notice), an earlier one is stale: both are ignored.
+   * Deals with a message's term before any role sees it, and says whether the role's step should
+   * handle it. A higher term is adopted (a real leader or candidate is ahead of us), except from
+   * a vote request refused by loyalty (a candidate that cannot win must not even raise our term,
+   * or it would unseat a healthy leader), a pre-vote (which changes nothing), a granted pre-vote
+   * (which carries the term its candidate proposes) and a TimeoutNow (from a term we know no
+   * leader of). A lower term is stale news: a stale leader learns ours, a stale candidate is
+   * refused, and anything else is dropped.
    */
-  private onTimeoutNow(now: number, from: NodeId, message: TimeoutNow): void {
-    if (message.term !== this.term) return;
-    if (from !== this.termLeader || this.leader) {
-      this.alarm({ kind: 'timeout-now-refused', from, leaderId: this.termLeader });
-      return;
+  private handleTerm(now: number, from: NodeId, message: PeerMessage): boolean {
+    if (message.kind === 'vote-request' && message.term >= this.term && this.isLoyal(now) && !this.isHandedOverTo(from, message)) {
+      this.refuseVote(from, message);
+      return false;
     }
-    if (message.target === this.config.self) this.startElection(now, true, null);
-    else if (this.config.peers.includes(message.target)) this.handover = { term: message.term, target: message.target };
-  }
-
-  /** A transfer vote may override loyalty only for the target the term's leader handed over to. */
-  private isHandedOverTo(candidate: NodeId, request: VoteRequest): boolean {
-    const handover = this.handover;
-    return request.transfer && !request.preVote && handover !== null && handover.target === candidate && request.term === handover.term + 1;
+    if (message.term > this.term) {
+      switch (message.kind) {
+        case 'heartbeat':
+          this.adoptTerm(now, message.term);
+          return true;
+        case 'vote-request':
+          if (!message.preVote) this.adoptTerm(now, message.term);
+          return true;
+        case 'vote-response':
+          if (message.preVote && message.granted) return true;
+          this.adoptTerm(now, message.term);
+          return false;
+        case 'heartbeat-ack':
+          this.adoptTerm(now, message.term);
+          return false;
+        case 'timeout-now':
+          return false;
+        default:
+          return assertNever(message);
+      }
+    }
+    if (message.term < this.term) {
+      switch (message.kind) {
+        case 'heartbeat':
+          // Our higher term tells a stale leader to step down. The reply names no round: by the time
+          // it arrives, the same node may lead our term, and must not take it for an ack of its own
+          // round with that number, which we never received (it would extend its lease on nothing).
+          this.send(from, { kind: 'heartbeat-ack', term: this.term, round: noRound });
+          return false;
+        case 'vote-request':
+          this.refuseVote(from, message);
+          return false;
+        case 'vote-response':
+          // A voter that refuses our pre-vote may name an older term: it still refuses.
+          return message.preVote && !message.granted;
+        case 'heartbeat-ack':
+        case 'timeout-now':
+          return false;
+        default:
+          return assertNever(message);
+      }
+    }
+    return true;
   }
 
   /**
@@ -442,17 +337,216 @@ export class ElectionCore {
     return term <= this.term + maxTermLead;
   }
 
+  // ---- each role's step --------------------------------------------------------------------
+
+  /** A message of the current term (or one `handleTerm` let through), as the current role sees it. */
+  private step(now: number, from: NodeId, message: PeerMessage): void {
+    const state = this.state;
+    switch (state.role) {
+      case 'leader':
+        return this.stepLeader(now, from, message, state.leader);
+      case 'pre-candidate':
+      case 'candidate':
+        return this.stepCampaigner(now, from, message);
+      case 'follower':
+        return this.stepFollower(now, from, message);
+      default:
+        return assertNever(state);
+    }
+  }
+
+  private stepLeader(now: number, from: NodeId, message: PeerMessage, leader: LeaderState): void {
+    switch (message.kind) {
+      case 'heartbeat':
+        return this.alarm({ kind: 'second-leader', from, leaderId: this.config.self });
+      case 'heartbeat-ack':
+        return this.onHeartbeatAck(now, from, message, leader);
+      case 'vote-request':
+        return this.onVoteRequest(now, from, message);
+      case 'vote-response':
+        return;
+      case 'timeout-now':
+        return this.alarm({ kind: 'timeout-now-refused', from, leaderId: this.termLeader });
+      default:
+        return assertNever(message);
+    }
+  }
+
+  private stepCampaigner(now: number, from: NodeId, message: PeerMessage): void {
+    switch (message.kind) {
+      case 'heartbeat':
+        return this.onHeartbeat(now, from, message);
+      case 'vote-response':
+        return this.onVoteResponse(now, from, message);
+      case 'vote-request':
+        return this.onVoteRequest(now, from, message);
+      case 'timeout-now':
+        return this.onTimeoutNow(now, from, message);
+      case 'heartbeat-ack':
+        return;
+      default:
+        return assertNever(message);
+    }
+  }
+
+  private stepFollower(now: number, from: NodeId, message: PeerMessage): void {
+    switch (message.kind) {
+      case 'heartbeat':
+        return this.onHeartbeat(now, from, message);
+      case 'vote-request':
+        return this.onVoteRequest(now, from, message);
+      case 'timeout-now':
+        return this.onTimeoutNow(now, from, message);
+      case 'heartbeat-ack':
+      case 'vote-response':
+        return;
+      default:
+        return assertNever(message);
+    }
+  }
+
+  private tickLeader(now: number, leader: LeaderState, inStallGrace: boolean): void {
+    if (this.quorumLost(now, leader) && !inStallGrace) {
+      this.stepDown(now, 'check-quorum');
+      return;
+    }
+    if (leader.leaseAnnounced && now >= leader.leaseUntil) {
+      leader.leaseAnnounced = false;
+      this.emit({ type: 'lease-lost', term: this.term, reason: 'expired' });
+    }
+    if (now >= leader.nextHeartbeatAt) this.startHeartbeatRound(now, leader);
+  }
+
+  /** A follower's or candidate's election deadline has passed (and no stall holds it back). */
+  private electionTimeout(now: number): void {
+    const state = this.state;
+    if (now < this.deadlines.yieldToRival) {
+      this.deadlines.election = this.deadlines.yieldToRival;
+    } else if (state.role === 'pre-candidate' && state.campaign.wonAt !== null) {
+      this.startElection(now, false, state.campaign.wonAt - state.campaign.startedAt);
+    } else {
+      if (state.role !== 'follower') this.lose(state.role === 'pre-candidate', 'timed-out');
+      this.startPreVote(now);
+    }
+  }
+
+  // ---- message handlers (current term) -------------------------------------------------------
+
+  private onHeartbeat(now: number, from: NodeId, message: Heartbeat): void {
+    if (this.termLeader !== null && this.termLeader !== from) {
+      this.alarm({ kind: 'second-leader', from, leaderId: this.termLeader });
+      return;
+    }
+    const state = this.state;
+    if (state.role !== 'follower') this.lose(state.role === 'pre-candidate', 'other-leader');
+    this.become({ role: 'follower', leaderId: from, heardAt: now });
+    this.termLeader = from;
+    this.deadlines.loyalUntil = Math.max(this.deadlines.loyalUntil, now + this.config.electionTimeoutMinMs);
+    this.deadlines.election = now + this.randomElectionTimeout();
+    this.send(from, { kind: 'heartbeat-ack', term: this.term, round: message.round });
+  }
+
+  private onHeartbeatAck(now: number, from: NodeId, message: HeartbeatAck, leader: LeaderState): void {
+    if (message.round === noRound || message.round > leader.round) return;
+    leader.lastAckAt.set(from, now);
+    if (message.round > (leader.ackedRound.get(from) ?? 0)) {
+      leader.ackedRound.set(from, message.round);
+      this.updateQuorumRound(now, leader);
+    }
+  }
+
+  /** A vote request that loyalty did not refuse (see `handleTerm`). */
+  private onVoteRequest(now: number, from: NodeId, message: VoteRequest): void {
+    if (message.preVote) {
+      // A pre-vote changes nothing here; it only reports whether a real vote would be granted.
+      if (message.term <= this.term) return this.refuseVote(from, message);
+      // Two nodes whose timers fire within a round trip of each other both pass pre-vote and
+      // split the real vote, costing a retry. So a node that grants a rival's pre-vote lets the
+      // rival ask for the real vote first: always when it was idle (the rival is ahead; it does
+      // not even start its own campaign meanwhile), and by node id when both are campaigning.
+      // Only a campaigner with a lower id than its rival goes on, so nobody waits in a circle.
+      if (this.state.role === 'follower' || from < this.config.self) {
+        this.deadlines.yieldToRival = now + this.config.heartbeatIntervalMs;
+      }
+      this.emit({ type: 'vote-granted', term: message.term, candidate: from, preVote: true });
+      this.send(from, { kind: 'vote-response', term: message.term, preVote: true, granted: true });
+      return;
+    }
+    if (this.votedFor !== null && this.votedFor !== from) return this.refuseVote(from, message);
+    if (this.votedFor === null) {
+      this.votedFor = from;
+      this.pendingHardState = true;
+    }
+    this.deadlines.election = now + this.randomElectionTimeout();
+    // A vote in a leadership transfer binds like a heartbeat: no vote or pre-vote for anyone else
+    // for a minimum election timeout (other transfers excepted, which only a leader that has
+    // dropped its lease starts). So the transfer target may count its lease from the moment it
+    // asked, and hold it the moment it wins, without waiting for a first heartbeat round.
+    if (message.transfer) this.deadlines.loyalUntil = Math.max(this.deadlines.loyalUntil, now + this.config.electionTimeoutMinMs);
+    this.emit({ type: 'vote-granted', term: this.term, candidate: from, preVote: false });
+    this.send(from, { kind: 'vote-response', term: this.term, preVote: false, granted: true });
+  }
+
+  private onVoteResponse(now: number, from: NodeId, message: VoteResponse): void {
+    const state = this.state;
+    if (state.role === 'pre-candidate') {
+      if (!message.preVote || !(message.term === this.term + 1 || (!message.granted && message.term <= this.term))) return;
+      const campaign = state.campaign;
+      (message.granted ? campaign.granted : campaign.rejected).add(from);
+      if (campaign.wonAt !== null) return;
+      if (campaign.granted.size >= this.majority) {
+        campaign.wonAt = now;
+        this.startElectionUnlessYielding(now, now - campaign.startedAt);
+      } else if (campaign.rejected.size >= this.majority) {
+        this.lose(true, 'rejected');
+        this.becomeFollower();
+      }
+    } else if (state.role === 'candidate') {
+      if (message.preVote || message.term !== this.term) return;
+      const campaign = state.campaign;
+      (message.granted ? campaign.granted : campaign.rejected).add(from);
+      if (campaign.granted.size >= this.majority) {
+        this.becomeLeader(now, campaign.transfer ? campaign.startedAt : null);
+      } else if (campaign.rejected.size >= this.majority) {
+        this.lose(false, 'rejected');
+        this.becomeFollower();
+      }
+    }
+  }
+
+  /** Obeyed only from the node known to lead the current term. */
+  private onTimeoutNow(now: number, from: NodeId, message: TimeoutNow): void {
+    if (from !== this.termLeader) {
+      this.alarm({ kind: 'timeout-now-refused', from, leaderId: this.termLeader });
+      return;
+    }
+    if (message.target === this.config.self) this.startElection(now, true, null);
+    else if (this.config.peers.includes(message.target)) this.handover = { term: message.term, target: message.target };
+  }
+
   // ---- transitions -------------------------------------------------------------------------
+
+  /**
+   * The one place the role changes: emits role-changed and leader-changed as they apply, and
+   * refuses a transition a correct run never takes (a bug, which stops the node).
+   */
+  private become(next: RoleState): void {
+    const from = this.state.role;
+    if (!allowedFrom[next.role].includes(from)) throw new Error(`election core: no transition from ${from} to ${next.role}`);
+    const leaderBefore = this.leaderId();
+    this.state = next;
+    if (from !== next.role) this.emit({ type: 'role-changed', term: this.term, from, to: next.role });
+    const leaderAfter = this.leaderId();
+    if (leaderAfter !== leaderBefore) this.emit({ type: 'leader-changed', term: this.term, leaderId: leaderAfter });
+  }
 
   private startPreVote(now: number): void {
     if (this.termExhausted(now)) return;
-    this.setRole('pre-candidate');
-    this.setLeader(null);
-    this.leaderHeardAt = null;
-    this.electionDeadline = now + this.randomElectionTimeout();
-    this.campaign = { preVote: true, transfer: false, startedAt: now, granted: new Set([this.config.self]), rejected: new Set(), preVoteWonAt: null };
+    const campaign: PreVoteCampaign = { startedAt: now, granted: new Set([this.config.self]), rejected: new Set(), wonAt: null };
+    this.become({ role: 'pre-candidate', campaign });
+    this.deadlines.election = now + this.randomElectionTimeout();
     this.emit({ type: 'election-started', term: this.term + 1, preVote: true, transfer: false });
-    if (this.campaign.granted.size >= this.majority) {
+    if (campaign.granted.size >= this.majority) {
       this.startElection(now, false, 0);
       return;
     }
@@ -464,11 +558,11 @@ export class ElectionCore {
   /**
    * After a won pre-vote: the real election, unless a rival's pre-vote was granted moments ago.
    * Then the election waits (as a pre-candidate) for the rival's vote request, which makes this
-   * node its follower, and starts only if none comes by then (see `tick`).
+   * node its follower, and starts only if none comes by then (see `electionTimeout`).
    */
   private startElectionUnlessYielding(now: number, preVoteRoundTripMs: number): void {
-    if (now < this.yieldToRivalUntil) {
-      this.electionDeadline = this.yieldToRivalUntil;
+    if (now < this.deadlines.yieldToRival) {
+      this.deadlines.election = this.deadlines.yieldToRival;
       return;
     }
     this.startElection(now, false, preVoteRoundTripMs);
@@ -486,13 +580,11 @@ export class ElectionCore {
     this.setTerm(this.term + 1);
     this.votedFor = this.config.self;
     this.pendingHardState = true;
-    this.setRole('candidate');
-    this.setLeader(null);
-    this.leaderHeardAt = null;
-    this.electionDeadline = now + (preVoteRoundTripMs === null ? this.randomElectionTimeout() : this.splitVoteRetryTimeout(preVoteRoundTripMs));
-    this.campaign = { preVote: false, transfer, startedAt: now, granted: new Set([this.config.self]), rejected: new Set(), preVoteWonAt: null };
+    const campaign: VoteCampaign = { transfer, startedAt: now, granted: new Set([this.config.self]), rejected: new Set() };
+    this.become({ role: 'candidate', campaign });
+    this.deadlines.election = now + (preVoteRoundTripMs === null ? this.randomElectionTimeout() : this.splitVoteRetryTimeout(preVoteRoundTripMs));
     this.emit({ type: 'election-started', term: this.term, preVote: false, transfer });
-    if (this.campaign.granted.size >= this.majority) {
+    if (campaign.granted.size >= this.majority) {
       this.becomeLeader(now, null);
       return;
     }
@@ -503,12 +595,7 @@ export class ElectionCore {
 
   /** `leaseFrom`: when a transfer campaign asked for the votes that bound its voters, else null. */
   private becomeLeader(now: number, leaseFrom: number | null): void {
-    this.campaign = null;
-    this.setRole('leader');
-    this.setLeader(this.config.self);
-    this.termLeader = this.config.self;
-    this.leaderHeardAt = null;
-    this.leader = {
+    const leader: LeaderState = {
       round: 0,
       roundStarts: new Map(),
       ackedRound: new Map(),
@@ -519,13 +606,15 @@ export class ElectionCore {
       leaseUntil: -Infinity,
       leaseAnnounced: false,
     };
+    this.become({ role: 'leader', leader });
+    this.termLeader = this.config.self;
     this.emit({ type: 'election-won', term: this.term });
     if (leaseFrom !== null && now < leaseFrom + this.leaseMs) {
-      this.leader.leaseUntil = leaseFrom + this.leaseMs;
-      this.leader.leaseAnnounced = true;
-      this.emit({ type: 'lease-acquired', term: this.term, untilMs: this.leader.leaseUntil });
+      leader.leaseUntil = leaseFrom + this.leaseMs;
+      leader.leaseAnnounced = true;
+      this.emit({ type: 'lease-acquired', term: this.term, untilMs: leader.leaseUntil });
     }
-    this.startHeartbeatRound(now, this.leader);
+    this.startHeartbeatRound(now, leader);
   }
 
   private startHeartbeatRound(now: number, leader: LeaderState): void {
@@ -572,36 +661,48 @@ export class ElectionCore {
   private stepDown(now: number, reason: StepDownReason): void {
     this.emit({ type: 'stepped-down', term: this.term, reason });
     this.becomeFollower();
-    this.setLeader(null);
-    this.electionDeadline = now + this.randomElectionTimeout();
+    this.deadlines.election = now + this.randomElectionTimeout();
   }
 
-  /** Adopts a higher term: forget the vote, stop leading or campaigning. */
+  /** Adopts a higher term: forget the vote, stop leading or campaigning, follow nobody yet. */
   private adoptTerm(now: number, term: number): void {
-    if (this.leader) {
+    const state = this.state;
+    if (state.role === 'leader') {
       this.stepDown(now, 'higher-term');
-    } else if (this.campaign) {
-      this.emit({ type: 'election-lost', term: this.term, preVote: this.campaign.preVote, reason: 'higher-term' });
+    } else if (state.role !== 'follower') {
+      this.lose(state.role === 'pre-candidate', 'higher-term');
       this.becomeFollower();
     }
     this.setTerm(term);
     this.votedFor = null;
     this.pendingHardState = true;
-    this.setLeader(null);
+    this.becomeFollower();
   }
 
+  /** A follower of nobody (yet); a leader leaving drops its lease, and says so. */
   private becomeFollower(): void {
-    if (this.leader?.leaseAnnounced) {
-      this.emit({ type: 'lease-lost', term: this.term, reason: 'stepped-down' });
+    const state = this.state;
+    if (state.role === 'leader' && state.leader.leaseAnnounced) this.emit({ type: 'lease-lost', term: this.term, reason: 'stepped-down' });
+    this.become({ role: 'follower', leaderId: null, heardAt: null });
+  }
+
+  private lose(preVote: boolean, reason: ElectionLostReason): void {
+    this.emit({ type: 'election-lost', term: this.term, preVote, reason });
+  }
+
+  private transfer(now: number, target: NodeId | null): TransferOutcome {
+    const outcome = this.chooseTransferTarget(now, target);
+    if (outcome.ok) {
+      for (const peer of this.config.peers) this.send(peer, { kind: 'timeout-now', term: this.term, target: outcome.target });
+      this.stepDown(now, 'transfer');
     }
-    this.leader = null;
-    this.campaign = null;
-    this.setRole('follower');
+    return outcome;
   }
 
   private chooseTransferTarget(now: number, requested: NodeId | null): TransferOutcome {
-    const leader = this.leader;
-    if (!leader) return { ok: false, reason: 'not-leader', leaderId: this.leaderId };
+    const state = this.state;
+    if (state.role !== 'leader') return { ok: false, reason: 'not-leader', leaderId: this.leaderId() };
+    const leader = state.leader;
     const responsive = (id: NodeId): boolean => {
       const at = leader.lastAckAt.get(id);
       return at !== undefined && now - at < this.config.electionTimeoutMinMs;
@@ -629,6 +730,37 @@ export class ElectionCore {
 
   // ---- small helpers -----------------------------------------------------------------------
 
+  /** Who this node believes leads: itself as leader, the leader it follows, or nobody while campaigning. */
+  private leaderId(): NodeId | null {
+    const state = this.state;
+    switch (state.role) {
+      case 'leader':
+        return this.config.self;
+      case 'follower':
+        return state.leaderId;
+      case 'pre-candidate':
+      case 'candidate':
+        return null;
+      default:
+        return assertNever(state);
+    }
+  }
+
+  /** Stickiness: a leader votes for nobody, and a follower for nobody else soon after hearing a leader (or starting). */
+  private isLoyal(now: number): boolean {
+    return this.state.role === 'leader' || now < this.deadlines.loyalUntil;
+  }
+
+  /** A transfer vote may override loyalty only for the target the term's leader handed over to. */
+  private isHandedOverTo(candidate: NodeId, request: VoteRequest): boolean {
+    const handover = this.handover;
+    return request.transfer && !request.preVote && handover !== null && handover.target === candidate && request.term === handover.term + 1;
+  }
+
+  private refuseVote(to: NodeId, request: VoteRequest): void {
+    this.send(to, { kind: 'vote-response', term: this.term, preVote: request.preVote, granted: false });
+  }
+
   /**
    * This process was stalled (paused, or its machine froze): messages that arrived meanwhile are
    * still unread. Give them a moment before concluding that the leader or the quorum is gone.
@@ -637,7 +769,7 @@ export class ElectionCore {
    * once and split the vote.
    */
   private enterStallGrace(now: number, lateByMs: number): void {
-    this.stallGraceUntil = now + 2 * this.config.heartbeatIntervalMs + this.random.next() * this.config.electionJitterMs;
+    this.deadlines.stallGraceUntil = now + 2 * this.config.heartbeatIntervalMs + this.random.next() * this.config.electionJitterMs;
     this.emit({ type: 'stall-detected', term: this.term, lateByMs });
   }
 
@@ -645,7 +777,7 @@ export class ElectionCore {
   private termExhausted(now: number): boolean {
     if (this.term < maxTerm) return false;
     this.alarm({ kind: 'term-exhausted' });
-    this.electionDeadline = now + this.randomElectionTimeout();
+    this.deadlines.election = now + this.randomElectionTimeout();
     return true;
   }
 
@@ -668,23 +800,11 @@ export class ElectionCore {
     return Math.min(wait, this.config.electionTimeoutMinMs) + this.random.next() * this.config.electionJitterMs;
   }
 
-  private setRole(role: Role): void {
-    if (role === this.role) return;
-    this.emit({ type: 'role-changed', term: this.term, from: this.role, to: role });
-    this.role = role;
-  }
-
   private setTerm(term: number): void {
     this.emit({ type: 'term-changed', from: this.term, to: term });
     this.term = term;
     this.termLeader = null;
     this.handover = null;
-  }
-
-  private setLeader(leaderId: NodeId | null): void {
-    if (leaderId === this.leaderId) return;
-    this.leaderId = leaderId;
-    this.emit({ type: 'leader-changed', term: this.term, leaderId });
   }
 
   private send(to: NodeId, message: PeerMessage): void {
@@ -699,11 +819,12 @@ export class ElectionCore {
     this.emit({ type: 'safety-alarm', term: this.term, alarm });
   }
 
-  private flush(): Ready {
-    const ready: Ready = {
+  private flush<Outcome>(outcome: Outcome): Ready<Outcome> {
+    const ready: Ready<Outcome> = {
       hardState: this.pendingHardState ? this.hardState() : null,
       messages: this.messages,
       events: this.events,
+      outcome,
     };
     this.pendingHardState = false;
     this.messages = [];

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { checkElectionConfig, type ElectionConfig } from '../core/election-config.ts';
 import { isValidId, type ClusterId, type NodeId } from '../core/ids.ts';
-import { formatColumns, parseFiniteNumber, parseStringFlags } from '../util/command-line.ts';
+import { describeRange, formatColumns, parseNumberInRange, parseStringFlags, rangeText, type NumberRange } from '../util/command-line.ts';
 import { formatHostPort, isWildcardHost, parseHostPort, sameHostPort, type HostPort } from '../util/host-port.ts';
 import { memberListExample, nodeIdRules, parseMemberList } from './member-list.ts';
 // ---- TLS (issue 12) ----
@@ -26,6 +26,21 @@ export const nodeDefaults = {
   /** The metrics port defaults to the peer port plus this. */
   metricsPortOffset: 200,
 } as const;
+
+/**
+ * What each numeric setting accepts; shared with the launcher and the fault scripts' restart.
+ * Every timer the node arms stays below two minutes, far from setTimeout's limit of 2^31 - 1 ms
+ * (beyond it a timer fires after 1 ms). An election timeout over a minute would leave a cluster
+ * without a leader for over a minute after a crash; the heartbeat must be at most a third of the
+ * timeout anyway (checked with the other relationships by checkElectionConfig), and below 10 ms a
+ * timeout is shorter than a scheduler hiccup. Durations are whole milliseconds.
+ */
+export const timingRanges = {
+  heartbeatMs: { min: 1, max: 20_000, integer: true, unit: 'milliseconds' },
+  electionTimeoutMs: { min: 10, max: 60_000, integer: true, unit: 'milliseconds' },
+  electionJitterMs: { min: 1, max: 60_000, integer: true, unit: 'milliseconds' },
+  maxClockDrift: { min: 0, max: 0.5, maxExclusive: true, integer: false },
+} as const satisfies Record<string, NumberRange>;
 
 export interface NodeOptions {
   readonly id: NodeId;
@@ -81,21 +96,27 @@ const flags = [
     description: 'every member of the cluster, this node included (required; see the example below)',
   },
   { name: 'data-dir', placeholder: '<dir>', description: 'where the persisted term and vote live (default ./data/<id>)' },
-  { name: 'heartbeat-ms', placeholder: '<ms>', description: `interval between the leader's heartbeats (default ${nodeDefaults.heartbeatMs})` },
+  {
+    name: 'heartbeat-ms',
+    placeholder: '<ms>',
+    description: `interval between the leader's heartbeats, ${rangeText(timingRanges.heartbeatMs)} (default ${nodeDefaults.heartbeatMs})`,
+  },
   {
     name: 'election-timeout-ms',
     placeholder: '<ms>',
-    description: `minimum election timeout; at least 3 heartbeats (default ${nodeDefaults.electionTimeoutMs})`,
+    description: `minimum election timeout, ${rangeText(timingRanges.electionTimeoutMs)}; at least 3 heartbeats (default ${nodeDefaults.electionTimeoutMs})`,
   },
   {
     name: 'election-jitter-ms',
     placeholder: '<ms>',
-    description: `election timeouts are drawn from [timeout, timeout + jitter) (default ${nodeDefaults.electionJitterMs})`,
+    description:
+      `election timeouts are drawn from [timeout, timeout + jitter), ${rangeText(timingRanges.electionJitterMs)}; ` +
+      `at most 10 timeouts (default ${nodeDefaults.electionJitterMs})`,
   },
   {
     name: 'max-clock-drift',
     placeholder: '<fraction>',
-    description: `largest clock-rate difference between nodes; shortens the lease (default ${nodeDefaults.maxClockDrift})`,
+    description: `largest clock-rate difference between nodes, ${rangeText(timingRanges.maxClockDrift)}; shortens the lease (default ${nodeDefaults.maxClockDrift})`,
   },
   { name: 'log-level', placeholder: `<${logLevels.join('|')}>`, description: `(default ${nodeDefaults.logLevel})` },
   { name: 'log-format', placeholder: `<${logFormats.join('|')}>`, description: '(default pretty when stdout is a terminal, else json)' },
@@ -168,11 +189,11 @@ export function parseNodeOptions(argv: readonly string[], env: NodeJS.ProcessEnv
     problems.push(`${found.source}: ${result.problem}`);
     return undefined;
   };
-  const number = (name: FlagName, fallback: number, unit: string): number | undefined => {
+  const number = (name: FlagName, fallback: number, range: NumberRange, example = ''): number | undefined => {
     const found = setting(name);
     if (found === undefined) return fallback;
-    const value = parseFiniteNumber(found.value);
-    if (value === undefined) problems.push(`${found.source} must be a number ${unit} (got ${JSON.stringify(found.value)})`);
+    const value = parseNumberInRange(found.value, range);
+    if (value === undefined) problems.push(`${found.source} must be ${describeRange(range)}${example} (got ${JSON.stringify(found.value)})`);
     return value;
   };
   const choice = <T extends string>(name: FlagName, allowed: readonly T[], fallback: T): T | undefined => {
@@ -248,11 +269,12 @@ export function parseNodeOptions(argv: readonly string[], env: NodeJS.ProcessEnv
 
   const dataDirSetting = setting('data-dir');
   if (dataDirSetting?.value === '') problems.push(`${dataDirSetting.source} is empty: give a directory, e.g. --data-dir ./data/n1`);
+  if (dataDirSetting?.value.includes('\0') === true) problems.push(`${dataDirSetting.source} contains a NUL character, which no path can hold`);
 
-  const heartbeatIntervalMs = number('heartbeat-ms', nodeDefaults.heartbeatMs, 'of milliseconds');
-  const electionTimeoutMinMs = number('election-timeout-ms', nodeDefaults.electionTimeoutMs, 'of milliseconds');
-  const electionJitterMs = number('election-jitter-ms', nodeDefaults.electionJitterMs, 'of milliseconds');
-  const maxClockDrift = number('max-clock-drift', nodeDefaults.maxClockDrift, 'such as 0.05');
+  const heartbeatIntervalMs = number('heartbeat-ms', nodeDefaults.heartbeatMs, timingRanges.heartbeatMs);
+  const electionTimeoutMinMs = number('election-timeout-ms', nodeDefaults.electionTimeoutMs, timingRanges.electionTimeoutMs);
+  const electionJitterMs = number('election-jitter-ms', nodeDefaults.electionJitterMs, timingRanges.electionJitterMs);
+  const maxClockDrift = number('max-clock-drift', nodeDefaults.maxClockDrift, timingRanges.maxClockDrift, ', such as 0.05');
   if (heartbeatIntervalMs !== undefined && electionTimeoutMinMs !== undefined && electionJitterMs !== undefined && maxClockDrift !== undefined) {
     // Only the timing relationships are checked here; membership was checked above, so the
     // identity fields are placeholders and the peer list is left empty.

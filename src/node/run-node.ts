@@ -7,11 +7,12 @@ import { MetricsServer } from '../metrics/metrics-server.ts';
 import { NodeMetrics } from '../metrics/node-metrics.ts';
 import { LoadSampler } from '../runtime/load-sampler.ts';
 import { NodeDriver, type FatalReason, type MonotonicClock } from '../runtime/node-driver.ts';
-import { LevelHardStateStore } from '../storage/level-hard-state-store.ts';
+import { LevelHardStateStore, type OpenFailureReason } from '../storage/level-hard-state-store.ts';
 import { FaultInjectingTransport } from '../transport/fault-injecting-transport.ts';
 import { GrpcTransport } from '../transport/grpc-transport.ts';
 import { openNodeTls, reloadNodeTls, type NodeTls, type TlsReloadReport } from '../tls/node-tls.ts';
 import { parseHostPort } from '../util/host-port.ts';
+import { hostMonotonicMs } from '../util/host-monotonic.ts';
 import { exitCodes, type ExitCode } from './exit-codes.ts';
 import type { NodeOptions } from './node-options.ts';
 
@@ -50,8 +51,7 @@ export async function runNode(options: NodeOptions, logger: Logger, onFatalStop:
   const tls = openedTls.tls;
   const opened = await LevelHardStateStore.open(options.dataDir);
   if (!opened.ok) {
-    const exitCode = opened.reason === 'locked' ? exitCodes.dataDirLocked : exitCodes.dataDirCorrupt;
-    return { ok: false, reason: `data-dir-${opened.reason}`, message: opened.message, exitCode };
+    return { ok: false, reason: `data-dir-${opened.reason}`, message: opened.message, exitCode: storeFailureExitCode(opened.reason) };
   }
   const store = opened.store;
   const incarnation = await store.bumpIncarnation();
@@ -145,8 +145,11 @@ export async function runNode(options: NodeOptions, logger: Logger, onFatalStop:
     metrics.close();
   };
   const metricsAddress = options.metricsListen ?? 'off';
+  // This process's performance.now() zero on the machine's monotonic clock: adding it to a
+  // line's `mono` puts that line on the clock every process shares.
+  const monoOriginMs = hostMonotonicMs() - performance.now();
   logger.info(
-    { event: 'listening', peerAddress: options.listen, adminAddress: options.adminListen, metricsAddress, incarnation, version, ...describeTls(tls) },
+    { event: 'listening', peerAddress: options.listen, adminAddress: options.adminListen, metricsAddress, incarnation, version, monoOriginMs, ...describeTls(tls) },
     `node ${options.id} listening (peers on ${options.listen}, admin on ${options.adminListen}, metrics on ${metricsAddress})`,
   );
   warnOfOpenAdmin(options, tls, logger);
@@ -208,6 +211,18 @@ function logTlsReload(reports: readonly TlsReloadReport[], logger: Logger): void
     } else {
       logger.error({ event: 'tls-reload-failed', ...report }, `${report.part} certificates not reloaded, the previous ones stay in use: ${report.problems.join('; ')}`);
     }
+  }
+}
+
+/** A store in use elsewhere may just need the other node stopped; every other refusal needs the data dir looked at. */
+export function storeFailureExitCode(reason: OpenFailureReason): ExitCode {
+  switch (reason) {
+    case 'locked':
+      return exitCodes.dataDirLocked;
+    case 'corrupt':
+    case 'rolled-back':
+    case 'unreadable':
+      return exitCodes.dataDirCorrupt;
   }
 }
 

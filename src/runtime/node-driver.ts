@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import { describeSafetyAlarm, type CoreEvent, type SafetyAlarm } from '../core/core-event.ts';
 import type { ElectionConfig } from '../core/election-config.ts';
 import { initialHardState, type HardState } from '../core/hard-state.ts';
-import { ElectionCore, type CoreStatus, type Ready, type TransferOutcome } from '../core/election-core.ts';
+import { ElectionCore } from '../core/election-core.ts';
+import type { CoreStatus, Ready, StepDownOutcome, TransferOutcome } from '../core/ready.ts';
 import type { NodeId } from '../core/ids.ts';
 import type { PeerMessage } from '../core/messages.ts';
 import type { RandomSource } from '../core/random-source.ts';
@@ -59,12 +60,10 @@ export interface MemberView {
   readonly load: NodeLoad | null;
 }
 
-export type StepDownOutcome = TransferOutcome | { readonly ok: true; readonly target: null };
-
 type NotRunning = { readonly ok: false; readonly reason: 'stopped' };
 const stopped: NotRunning = { ok: false, reason: 'stopped' };
 
-type Step<T> = (core: ElectionCore, now: number) => { readonly ready: Ready; readonly result: T };
+type Step<T> = (core: ElectionCore, now: number) => Ready<T>;
 interface StepDone<T> {
   readonly result: T;
   readonly replies: readonly PeerMessage[];
@@ -99,6 +98,8 @@ export class NodeDriver {
    */
   private saving: { readonly role: Role; readonly leaderId: NodeId | null } | null = null;
   private readonly alarmLog = new RateLimiter(1000);
+  /** The lease's end as last logged (`lease-extended`), so that a history can tell when it really ran out. */
+  private loggedLeaseUntil = -Infinity;
 
   constructor(options: NodeDriverOptions) {
     this.options = options;
@@ -121,7 +122,7 @@ export class NodeDriver {
     this.durable = hardState;
     this.core = new ElectionCore(this.options.config, hardState, this.options.clock.now(), this.options.random);
     this.running = true;
-    this.logger.info({ event: 'started', term: hardState.term, votedFor: hardState.votedFor }, 'node started');
+    this.logger.info({ event: 'started', term: hardState.term, votedFor: hardState.votedFor, mono: this.options.clock.now() }, 'node started');
     await this.options.transport.start((from, message, metadata) => this.receive(from, message, metadata));
     this.armTimer();
     const interval = this.options.config.heartbeatIntervalMs;
@@ -203,18 +204,12 @@ export class NodeDriver {
   }
 
   transferLeadership(target: NodeId | null): Promise<TransferOutcome | NotRunning> {
-    return this.enqueue((core, now) => {
-      const { outcome, ready } = core.transferLeadership(now, target);
-      return { ready, result: outcome };
-    }, null).then((done) => done?.result ?? stopped);
+    return this.enqueue((core, now) => core.transferLeadership(now, target), null).then((done) => done?.result ?? stopped);
   }
 
   /** Gives up leadership, handing it to the most responsive follower when there is one. */
   stepDown(): Promise<StepDownOutcome | NotRunning> {
-    return this.enqueue((core, now) => {
-      const { outcome, ready } = core.abdicate(now);
-      return { ready, result: outcome };
-    }, null).then((done) => done?.result ?? stopped);
+    return this.enqueue((core, now) => core.abdicate(now), null).then((done) => done?.result ?? stopped);
   }
 
   // ---- the serialized step loop ------------------------------------------------------------
@@ -222,7 +217,7 @@ export class NodeDriver {
   private async receive(from: NodeId, message: PeerMessage, metadata: NodeMetadata | null): Promise<readonly PeerMessage[]> {
     if (carriesMetadata(message)) this.observePeer(from, metadata);
     this.noteTraffic('received', from, message);
-    const done = await this.enqueue((core, now) => ({ ready: core.receive(now, from, message), result: null }), from);
+    const done = await this.enqueue((core, now) => core.receive(now, from, message), from);
     return done?.replies ?? [];
   }
 
@@ -242,14 +237,15 @@ export class NodeDriver {
     if (!core || !this.running) return null;
     const role = core.currentRole;
     const leaderId = core.currentLeaderId;
-    let done: { readonly ready: Ready; readonly result: T };
+    const now = this.options.clock.now();
+    let ready: Ready<T>;
     try {
-      done = step(core, this.options.clock.now());
+      ready = step(core, now);
     } catch (error) {
       this.fail('step-failed', error);
       return null;
     }
-    const { ready, result } = done;
+    const result = ready.outcome;
     if (ready.hardState) {
       this.saving = { role, leaderId };
       try {
@@ -262,7 +258,8 @@ export class NodeDriver {
       this.saving = null;
     }
     try {
-      this.publish(ready.events);
+      this.publish(ready.events, now);
+      this.logLeaseEnd(core, now);
       const replies: PeerMessage[] = [];
       for (const { to, message } of ready.messages) {
         this.noteTraffic('sent', to, message);
@@ -280,7 +277,7 @@ export class NodeDriver {
   private tick(): void {
     this.timer = null;
     this.timerAt = Infinity;
-    void this.enqueue((core, now) => ({ ready: core.tick(now), result: null }), null);
+    void this.enqueue((core, now) => core.tick(now), null);
   }
 
   private armTimer(): void {
@@ -316,7 +313,7 @@ export class NodeDriver {
     this.healthCheckDueAt = now + this.options.config.heartbeatIntervalMs;
     // This timer is due every heartbeat, so it runs before an election timer that came due at the
     // end of a freeze, and tells the core of the freeze first.
-    if (lateBy > this.options.config.heartbeatIntervalMs) void this.enqueue((core, at) => ({ ready: core.stalled(at, lateBy), result: null }), null);
+    if (lateBy > this.options.config.heartbeatIntervalMs) void this.enqueue((core, at) => core.stalled(at, lateBy), null);
     // After a stall of this process longer than the detector forgives, peers' messages are still
     // queued: judging them now would call every peer suspect. The next, timely check judges them.
     // Shorter stalls (frequent on a busy VM) must not skip checks, or a peer's suspect phase is missed.
@@ -355,21 +352,35 @@ export class NodeDriver {
     this.options.onFatal(reason, err);
   }
 
-  private publish(events: readonly CoreEvent[]): void {
+  /**
+   * Every move of the lease's end, at debug level: with the `mono` stamp of each event, a history
+   * checker knows each lease's interval exactly, even when the node dies holding it.
+   */
+  private logLeaseEnd(core: ElectionCore, now: number): void {
+    const remaining = core.leaseRemainingMs(now);
+    if (remaining <= 0) return;
+    const untilMs = now + remaining;
+    if (untilMs === this.loggedLeaseUntil) return;
+    this.loggedLeaseUntil = untilMs;
+    this.logger.debug({ event: 'lease-extended', term: core.status(now).term, untilMs, mono: now }, 'lease-extended');
+  }
+
+  /** `now`: the step's monotonic time, logged as `mono` beside pino's wall-clock `time`. */
+  private publish(events: readonly CoreEvent[], now: number): void {
     if (events.length === 0) return;
     const wallTimeMs = Date.now();
     if (events.some((event) => event.type === 'role-changed' || event.type === 'leader-changed')) this.expectPeers();
     for (const event of events) {
       if (event.type === 'safety-alarm') this.logAlarm(event.alarm, event.term);
-      else this.logEvent(event);
+      else this.logEvent(event, now);
       for (const listener of this.listeners) listener({ node: this.id, wallTimeMs, event });
     }
   }
 
-  private logEvent(event: Exclude<CoreEvent, { type: 'safety-alarm' }>): void {
+  private logEvent(event: Exclude<CoreEvent, { type: 'safety-alarm' }>, now: number): void {
     const { type, ...fields } = event;
     const level = type === 'stall-detected' ? 'warn' : type === 'vote-granted' && event.preVote ? 'debug' : 'info';
-    this.logger[level]({ event: type, ...fields }, type);
+    this.logger[level]({ event: type, ...fields, mono: now }, type);
   }
 
   /** A faulty or hostile peer can repeat its lie many times a second: one line per kind and peer per second. */

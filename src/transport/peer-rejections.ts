@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { RateLimiter } from '../util/rate-limiter.ts';
 import type { RejectionReason } from './peer-codec.ts';
 
 /**
@@ -45,11 +46,6 @@ export interface RejectionDetails {
   readonly claimedFrom?: string | undefined;
 }
 
-interface ReasonLog {
-  lastLoggedAt: number;
-  suppressed: number;
-}
-
 /**
  * Counts refused inbound peer traffic by reason, and logs it at a bounded rate: at most one line
  * per reason per `intervalMs`, which says how many were suppressed since the previous line. A
@@ -57,31 +53,21 @@ interface ReasonLog {
  */
 export class PeerRejections {
   private readonly counts = new Map<PeerRejectionReason, number>();
-  private readonly logs = new Map<PeerRejectionReason, ReasonLog>();
+  private readonly logLimit: RateLimiter;
 
   constructor(
     private readonly log: Logger,
     private readonly now: () => number = () => performance.now(),
-    private readonly intervalMs = 1000,
+    intervalMs = 1000,
   ) {
+    this.logLimit = new RateLimiter(intervalMs);
     for (const reason of peerRejectionReasons) this.counts.set(reason, 0);
   }
 
   record(rejection: PeerRejectionReason, details: RejectionDetails): void {
     this.counts.set(rejection, (this.counts.get(rejection) ?? 0) + 1);
-    const now = this.now();
-    let state = this.logs.get(rejection);
-    if (state === undefined) {
-      state = { lastLoggedAt: -Infinity, suppressed: 0 };
-      this.logs.set(rejection, state);
-    }
-    if (now - state.lastLoggedAt < this.intervalMs) {
-      state.suppressed++;
-      return;
-    }
-    const suppressed = state.suppressed;
-    state.lastLoggedAt = now;
-    state.suppressed = 0;
+    const suppressed = this.logLimit.allow(rejection, this.now());
+    if (suppressed === null) return;
     this.log.warn(
       { event: 'peer-message-rejected', rejection, ...details, claimedFrom: details.claimedFrom?.slice(0, 70), suppressed },
       suppressed > 0 ? `rejected inbound peer traffic (${rejection}); ${suppressed} more since the last line` : `rejected inbound peer traffic (${rejection})`,

@@ -42,11 +42,46 @@ function isParseArgsError(error: unknown): error is Error {
   return error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('ERR_PARSE_ARGS_');
 }
 
-/** `Number()` alone would accept '' and ' ' as 0, and 'Infinity'. */
-export function parseFiniteNumber(raw: string): number | undefined {
-  if (raw.trim() === '') return undefined;
+/**
+ * The values a numeric flag accepts. Every flag has an upper bound: an unbounded value ends up
+ * somewhere it breaks (a timer over 2^31 - 1 ms fires after 1 ms).
+ */
+export interface NumberRange {
+  readonly min: number;
+  readonly max: number;
+  /** The value must be below `max` rather than at most `max`. */
+  readonly maxExclusive?: boolean;
+  readonly integer: boolean;
+  /** Plural, as in "a whole number of milliseconds"; omitted for a plain number. */
+  readonly unit?: string;
+}
+
+const wholeNumber = /^\d+$/;
+const decimalNumber = /^\d+(\.\d+)?$/;
+
+/**
+ * Plain decimal digits only: `Number()` alone would also take '' and ' ' (as 0), 'Infinity',
+ * '1e12', '0x10' and '0b11', none of which anyone means as a setting.
+ */
+export function parseNumberInRange(raw: string, range: NumberRange): number | undefined {
+  if (!(range.integer ? wholeNumber : decimalNumber).test(raw)) return undefined;
   const value = Number(raw);
-  return Number.isFinite(value) ? value : undefined;
+  if (!Number.isFinite(value) || value < range.min) return undefined;
+  if (range.maxExclusive === true ? value >= range.max : value > range.max) return undefined;
+  return value;
+}
+
+/** "a whole number of milliseconds from 1 to 20000", for messages: what a flag must be. */
+export function describeRange(range: NumberRange): string {
+  const kind = range.integer ? 'a whole number' : 'a number';
+  const unit = range.unit === undefined ? '' : ` of ${range.unit}`;
+  const upper = range.maxExclusive === true ? `${range.min} up to (not including) ${range.max}` : `${range.min} to ${range.max}`;
+  return `${kind}${unit} from ${upper}`;
+}
+
+/** "1-20000", "0-<0.5", for --help. */
+export function rangeText(range: NumberRange): string {
+  return `${range.min}-${range.maxExclusive === true ? '<' : ''}${range.max}`;
 }
 
 /** Lays out rows of cells (e.g. `--help` flags and their descriptions) as aligned, indented columns. */

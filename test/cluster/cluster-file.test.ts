@@ -1,9 +1,19 @@
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { asClusterId, asNodeId } from '../../src/core/ids.ts';
-import { readClusterFile, writeClusterFile, type ClusterFile, type ReadClusterFileResult } from '../../src/cluster/cluster-file.ts';
+import {
+  clearNodePid,
+  readClusterFile,
+  setNodePid,
+  writeClusterFile,
+  type ClusterFile,
+  type ReadClusterFileResult,
+} from '../../src/cluster/cluster-file.ts';
+import { withFileLock } from '../../src/cluster/file-lock.ts';
 
 let dir: string;
 let filePath: string;
@@ -118,5 +128,84 @@ describe('cluster.json', () => {
   it('ignores fields it does not know', async () => {
     await writeFile(filePath, JSON.stringify({ ...sample(), launcherVersion: 2 }));
     expect((await readClusterFile(filePath)).ok).toBe(true);
+  });
+});
+
+describe('updating cluster.json', () => {
+  const pidOf = async (id: string): Promise<number | null | undefined> => {
+    const read = await readClusterFile(filePath);
+    if (!read.ok) throw new Error(read.message);
+    return read.file.nodes.find((node) => node.id === id)?.pid;
+  };
+
+  it("the launcher's exit record and the restart's new pid, issued together, both survive", async () => {
+    for (let round = 0; round < 20; round += 1) {
+      await writeClusterFile(filePath, sample());
+      // n1's process 5000 exited (the launcher clears it) while n2 was restarted as 6000+round.
+      await Promise.all([clearNodePid(filePath, 'n1', 5000), setNodePid(filePath, 'n2', 6000 + round)]);
+      expect([await pidOf('n1'), await pidOf('n2')]).toEqual([null, 6000 + round]);
+    }
+    expect(await readdir(dir)).toEqual(['cluster.json']);
+  });
+
+  it('an exit of a process that is no longer the recorded one keeps the newer pid', async () => {
+    await writeClusterFile(filePath, sample());
+    expect((await setNodePid(filePath, 'n1', 7000)).ok).toBe(true);
+    expect((await clearNodePid(filePath, 'n1', 5000)).ok).toBe(true);
+    expect(await pidOf('n1')).toBe(7000);
+  });
+
+  it('updates from several processes at once never lose one another', async () => {
+    await writeClusterFile(filePath, { ...sample(), nodes: sample().nodes.map((node) => ({ ...node, pid: node.id === 'n2' ? 1 : node.pid })) });
+    // Each process adds 1 to n2's pid 40 times: any update that started from a stale read loses counts.
+    const script = path.join(dir, 'bump.mts');
+    await writeFile(
+      script,
+      [
+        `import { updateClusterFile } from ${JSON.stringify(path.resolve('src/cluster/cluster-file.ts'))};`,
+        'for (let i = 0; i < 40; i += 1) {',
+        `  const result = await updateClusterFile(${JSON.stringify(filePath)}, (file) => ({ ...file, nodes: file.nodes.map((node) => (node.id === 'n2' ? { ...node, pid: (node.pid ?? 0) + 1 } : node)) }));`,
+        '  if (!result.ok) throw new Error(result.problem);',
+        '}',
+      ].join('\n'),
+    );
+    const run = promisify(execFile);
+    await Promise.all([1, 2, 3].map(() => run(process.execPath, ['--import', 'tsx', script], { timeout: 60_000 })));
+    expect(await pidOf('n2')).toBe(1 + 3 * 40);
+    expect((await readdir(dir)).sort()).toEqual(['bump.mts', 'cluster.json']);
+  });
+
+  it('reports a file it cannot read instead of replacing it, and a node the file does not list', async () => {
+    await writeFile(filePath, '{"clusterId": ');
+    const broken = await setNodePid(filePath, 'n1', 1);
+    expect(broken).toEqual({ ok: false, problem: expect.stringMatching(/is not valid JSON/) });
+    expect(await readFile(filePath, 'utf8')).toBe('{"clusterId": ');
+    await writeClusterFile(filePath, sample());
+    expect(await setNodePid(filePath, 'n9', 1)).toEqual({ ok: false, problem: `${filePath} does not list n9` });
+  });
+});
+
+describe('withFileLock', () => {
+  it('takes over a lock whose holder has died', async () => {
+    const lockPath = path.join(dir, 'x.lock');
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    await writeFile(lockPath, `${dead}\n`);
+    expect(await withFileLock(lockPath, async () => 'ran')).toEqual({ ok: true, value: 'ran' });
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('waits for a live holder, and gives up after the wait saying who holds it', async () => {
+    const lockPath = path.join(dir, 'x.lock');
+    let release: () => void = () => {};
+    const held = withFileLock(lockPath, () => new Promise<void>((resolve) => (release = resolve)));
+    await vi.waitFor(async () => expect(await readdir(dir)).toContain('x.lock'));
+    expect(await withFileLock(lockPath, async () => 'ran', { waitMs: 50 })).toEqual({
+      ok: false,
+      problem: `${lockPath} is held by process ${process.pid}; if no such process runs, delete the file`,
+    });
+    const waiting = withFileLock(lockPath, async () => 'ran after');
+    release();
+    expect(await held).toEqual({ ok: true, value: undefined });
+    expect(await waiting).toEqual({ ok: true, value: 'ran after' });
   });
 });

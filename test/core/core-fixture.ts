@@ -1,5 +1,6 @@
 import type { ElectionConfig } from '../../src/core/election-config.ts';
-import { ElectionCore, type Ready } from '../../src/core/election-core.ts';
+import { ElectionCore } from '../../src/core/election-core.ts';
+import type { Ready } from '../../src/core/ready.ts';
 import type { HardState } from '../../src/core/hard-state.ts';
 import { asNodeId, type NodeId } from '../../src/core/ids.ts';
 import type { PeerMessage } from '../../src/core/messages.ts';
@@ -38,11 +39,11 @@ export function newCore(
   );
 }
 
-export function sentTo(ready: Ready, to: NodeId): PeerMessage[] {
+export function sentTo(ready: Ready<unknown>, to: NodeId): PeerMessage[] {
   return ready.messages.filter((m) => m.to === to).map((m) => m.message);
 }
 
-export function onlyMessageTo(ready: Ready, to: NodeId): PeerMessage {
+export function onlyMessageTo(ready: Ready<unknown>, to: NodeId): PeerMessage {
   const messages = sentTo(ready, to);
   if (messages.length !== 1 || messages[0] === undefined) {
     throw new Error(`expected one message to ${to}, got ${JSON.stringify(messages)}`);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { describeSafetyAlarm, type CoreEvent, type SafetyAlarm } from '../../src/core/core-event.ts';
 import { checkElectionConfig, type ElectionConfig } from '../../src/core/election-config.ts';
-import { ElectionCore, type Ready } from '../../src/core/election-core.ts';
+import { ElectionCore } from '../../src/core/election-core.ts';
+import type { Ready } from '../../src/core/ready.ts';
 import { asClusterId, asNodeId, isValidId } from '../../src/core/ids.ts';
 import { maxTerm, maxTermLead } from '../../src/core/messages.ts';
 import { configFor, electedLeader, fixedRandom, followerOfN2, n1, n2, n3, newCore, onlyMessageTo, sentTo, timings } from './core-fixture.ts';
@@ -13,11 +14,11 @@ const { electionTimeoutMinMs: min, heartbeatIntervalMs: hb } = timings;
 const leaseMs = min * (1 - timings.maxClockDrift);
 const [n4, n5] = [asNodeId('n4'), asNodeId('n5')];
 
-function types(ready: Ready): CoreEvent['type'][] {
+function types(ready: Ready<unknown>): CoreEvent['type'][] {
   return ready.events.map((event) => event.type);
 }
 
-function alarms(ready: Ready): SafetyAlarm[] {
+function alarms(ready: Ready<unknown>): SafetyAlarm[] {
   return ready.events.flatMap((event) => (event.type === 'safety-alarm' ? [event.alarm] : []));
 }
 
@@ -93,7 +94,7 @@ describe('events a watcher sees', () => {
   it('give a transfer step-down its reason', () => {
     const leader = electedLeader(100);
     leader.receive(101, n2, { kind: 'heartbeat-ack', term: 1, round: 1 });
-    expect(leader.transferLeadership(102, n2).ready.events).toContainEqual({ type: 'stepped-down', term: 1, reason: 'transfer' });
+    expect(leader.transferLeadership(102, n2).events).toContainEqual({ type: 'stepped-down', term: 1, reason: 'transfer' });
   });
 
   it('describe every safety alarm in words that name the peer', () => {
@@ -134,7 +135,7 @@ describe('who may speak', () => {
     const core = followerOfN2(150);
     for (const from of [asNodeId('n9'), n1]) {
       const ready = core.receive(151, from, { kind: 'heartbeat', term: 7, round: 1 });
-      expect(ready).toEqual({ hardState: null, messages: [], events: [] });
+      expect(ready).toEqual({ hardState: null, messages: [], events: [], outcome: null });
     }
     expect(core.status(151)).toMatchObject({ term: 1, leaderId: n2 });
   });
@@ -443,7 +444,8 @@ describe('choosing a transfer target', () => {
   it('makes abdication name the follower it handed over to, and refuse on a follower', () => {
     const leader = electedLeader(100);
     leader.receive(101, n2, { kind: 'heartbeat-ack', term: 1, round: 1 });
-    const { outcome, ready } = leader.abdicate(102);
+    const ready = leader.abdicate(102);
+    const { outcome } = ready;
     expect(outcome).toEqual({ ok: true, target: n2 });
     expect(sentTo(ready, n2)).toEqual([{ kind: 'timeout-now', term: 1, target: n2 }]);
     expect(followerOfN2(150).abdicate(151).outcome).toEqual({ ok: false, reason: 'not-leader', leaderId: n2 });

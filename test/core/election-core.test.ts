@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkElectionConfig } from '../../src/core/election-config.ts';
-import { ElectionCore, type Ready } from '../../src/core/election-core.ts';
+import { ElectionCore } from '../../src/core/election-core.ts';
+import type { Ready } from '../../src/core/ready.ts';
 import type { NodeId } from '../../src/core/ids.ts';
 import {
   configFor,
@@ -423,7 +424,8 @@ describe('leadership transfer', () => {
     leader.receive(101, n2, { kind: 'heartbeat-ack', term: 1, round: 1 });
     leader.tick(100 + hb);
     leader.receive(100 + hb + 1, n3, { kind: 'heartbeat-ack', term: 1, round: 2 });
-    const { outcome, ready } = leader.transferLeadership(100 + hb + 2, null);
+    const ready = leader.transferLeadership(100 + hb + 2, null);
+    const { outcome } = ready;
     expect(outcome).toEqual({ ok: true, target: n3 });
     expect(onlyMessageTo(ready, n3)).toEqual({ kind: 'timeout-now', term: 1, target: n3 });
     expect(onlyMessageTo(ready, n2)).toEqual({ kind: 'timeout-now', term: 1, target: n3 });
@@ -452,7 +454,8 @@ describe('leadership transfer', () => {
 
   it('lets a leader with no responsive follower abdicate by stepping down', () => {
     const leader = electedLeader(100);
-    const { outcome, ready } = leader.abdicate(101);
+    const ready = leader.abdicate(101);
+    const { outcome } = ready;
     expect(outcome).toEqual({ ok: true, target: null });
     expect(ready.events).toContainEqual({ type: 'stepped-down', term: 1, reason: 'step-down' });
   });

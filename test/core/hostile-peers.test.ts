@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CoreEvent, SafetyAlarm } from '../../src/core/core-event.ts';
-import type { Ready } from '../../src/core/election-core.ts';
+import type { Ready } from '../../src/core/ready.ts';
 import { asNodeId } from '../../src/core/ids.ts';
 import { maxTerm, maxTermLead, type PeerMessage } from '../../src/core/messages.ts';
 import { SeededRandom } from '../../src/util/seeded-random.ts';
@@ -8,11 +8,11 @@ import { electedLeader, followerOfN2, n1, n2, n3, newCore, onlyMessageTo, sentTo
 
 const { electionTimeoutMinMs: min, heartbeatIntervalMs: hb } = timings;
 
-function alarms(ready: Ready): SafetyAlarm[] {
+function alarms(ready: Ready<unknown>): SafetyAlarm[] {
   return ready.events.flatMap((event: CoreEvent) => (event.type === 'safety-alarm' ? [event.alarm] : []));
 }
 
-function changesNothing(ready: Ready): void {
+function changesNothing(ready: Ready<unknown>): void {
   expect(ready.hardState).toBeNull();
   expect(ready.messages).toEqual([]);
   expect(ready.events.filter((event) => event.type !== 'safety-alarm')).toEqual([]);

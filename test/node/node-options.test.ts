@@ -195,30 +195,71 @@ describe('parseNodeOptions', () => {
     ]);
   });
 
-  it('reports numbers that are not numbers', () => {
+  it('reports numbers that are not numbers, naming where they came from', () => {
     expect(
       problemsOf([...minimal, '--heartbeat-ms', '50ms', '--election-timeout-ms', '', '--max-clock-drift', 'five percent'], {
         HBC_ELECTION_JITTER_MS: 'lots',
       }),
     ).toEqual([
-      '--heartbeat-ms must be a number of milliseconds (got "50ms")',
-      '--election-timeout-ms must be a number of milliseconds (got "")',
-      'HBC_ELECTION_JITTER_MS must be a number of milliseconds (got "lots")',
-      '--max-clock-drift must be a number such as 0.05 (got "five percent")',
+      '--heartbeat-ms must be a whole number of milliseconds from 1 to 20000 (got "50ms")',
+      '--election-timeout-ms must be a whole number of milliseconds from 10 to 60000 (got "")',
+      'HBC_ELECTION_JITTER_MS must be a whole number of milliseconds from 1 to 60000 (got "lots")',
+      '--max-clock-drift must be a number from 0 up to (not including) 0.5, such as 0.05 (got "five percent")',
     ]);
   });
 
-  it('rejects a heartbeat longer than a third of the election timeout, saying how to fix it', () => {
-    expect(problemsOf([...minimal, '--heartbeat-ms', '200', '--election-timeout-ms', '500'])).toEqual([
-      expect.stringContaining('lower the heartbeat interval to 166 ms or less, or raise the minimum election timeout to 600 ms or more'),
+  // Every numeric flag, each class of bad value: out of range either way, not an integer where
+  // one is needed, and every spelling Number() would take but nobody means as a setting.
+  const numericFlags = [
+    { flag: 'heartbeat-ms', expected: 'a whole number of milliseconds from 1 to 20000', tooSmall: ['0', '-1'], tooLarge: ['20001', '1000000000000'] },
+    { flag: 'election-timeout-ms', expected: 'a whole number of milliseconds from 10 to 60000', tooSmall: ['9', '0', '-500'], tooLarge: ['60001', '2147483648'] },
+    { flag: 'election-jitter-ms', expected: 'a whole number of milliseconds from 1 to 60000', tooSmall: ['0', '-5'], tooLarge: ['60001', '9007199254740993'] },
+    { flag: 'max-clock-drift', expected: 'a number from 0 up to (not including) 0.5, such as 0.05', tooSmall: ['-0.01', '-1'], tooLarge: ['0.5', '0.7', '1', '50'] },
+  ] as const;
+  const malformed = ['', ' ', '1e12', '1e2', '5e-2', 'Infinity', '-Infinity', 'NaN', '0x10', '0b11', '0o7', '+50', ' 50', '50 ', '5_0', '50ms', '1,5', '.5', '5.', 'fifty'];
+  for (const { flag, expected, tooSmall, tooLarge } of numericFlags) {
+    const integer = flag !== 'max-clock-drift';
+    const bad = [...tooSmall, ...tooLarge, ...malformed, ...(integer ? ['1.5', '100.0', '12.25'] : [])];
+    it(`--${flag} refuses every value outside its range or not plainly written: ${bad.map((value) => JSON.stringify(value)).join(' ')}`, () => {
+      for (const value of bad) {
+        // --flag=value, so that a value starting with a dash is taken as the value.
+        expect(problemsOf([...minimal, `--${flag}=${value}`]), `--${flag}=${JSON.stringify(value)}`).toEqual([`--${flag} must be ${expected} (got ${JSON.stringify(value)})`]);
+        const variable = `HBC_${flag.toUpperCase().replaceAll('-', '_')}`;
+        // An empty variable is unset, so it is not refused.
+        if (value !== '') {
+          expect(problemsOf(minimal, { [variable]: value }), `${variable}=${JSON.stringify(value)}`).toEqual([
+            `${variable} must be ${expected} (got ${JSON.stringify(value)})`,
+          ]);
+        }
+      }
+    });
+  }
+
+  it('accepts each numeric flag at both ends of its range', () => {
+    const timing = (...argv: string[]): NodeOptions['election'] => parseOk([...minimal, ...argv]).election;
+    expect(timing('--heartbeat-ms', '1', '--election-timeout-ms', '10', '--election-jitter-ms', '1', '--max-clock-drift', '0')).toMatchObject({
+      heartbeatIntervalMs: 1,
+      electionTimeoutMinMs: 10,
+      electionJitterMs: 1,
+      maxClockDrift: 0,
+    });
+    expect(timing('--heartbeat-ms', '20000', '--election-timeout-ms', '60000', '--election-jitter-ms', '60000', '--max-clock-drift', '0.499')).toMatchObject({
+      heartbeatIntervalMs: 20000,
+      electionTimeoutMinMs: 60000,
+      electionJitterMs: 60000,
+      maxClockDrift: 0.499,
+    });
+    expect(timing('--heartbeat-ms', '050', '--max-clock-drift', '0.10')).toMatchObject({ heartbeatIntervalMs: 50, maxClockDrift: 0.1 });
+  });
+
+  it('reports the timing relationships checkElectionConfig checks, once every value is in range', () => {
+    expect(problemsOf([...minimal, '--election-timeout-ms', '10', '--heartbeat-ms', '3', '--election-jitter-ms', '101'])).toEqual([
+      'election jitter (101 ms) is more than ten minimum election timeouts (10 ms): lower it',
     ]);
   });
 
-  it('reports every other timing problem checkElectionConfig finds', () => {
-    expect(problemsOf([...minimal, '--election-jitter-ms=-5', '--max-clock-drift', '0.7'])).toEqual([
-      expect.stringMatching(/^election jitter must be a positive number/),
-      expect.stringMatching(/^max clock drift must be in \[0, 0\.5\)/),
-    ]);
+  it('refuses a data dir with a NUL character', () => {
+    expect(problemsOf([...minimal, '--data-dir', 'data/n\u00001'])).toEqual(['--data-dir contains a NUL character, which no path can hold']);
   });
 
   it('reports bad log settings', () => {
@@ -256,9 +297,16 @@ describe('nodeUsage', () => {
       expect(nodeUsage).toContain(`--${flag} `);
       expect(nodeUsage).toContain(`HBC_${flag.toUpperCase().replaceAll('-', '_')}`);
     }
-    for (const fallback of ['default local', 'listen port + 100', './data/<id>', 'default 50', 'default 500', 'timeout + jitter) (default 50)', 'default 0.05', 'default info']) {
+    for (const fallback of ['default local', 'listen port + 100', './data/<id>', 'default 50', 'default 500', 'timeout + jitter), 1-60000; at most 10 timeouts (default 50)', 'default 0.05', 'default info']) {
       expect(nodeUsage).toContain(fallback);
     }
     expect(nodeUsage).toContain('--help');
+  });
+
+  it('shows the range of every numeric flag', () => {
+    expect(nodeUsage).toContain("interval between the leader's heartbeats, 1-20000 (default 50)");
+    expect(nodeUsage).toContain('minimum election timeout, 10-60000;');
+    expect(nodeUsage).toContain('timeout + jitter), 1-60000;');
+    expect(nodeUsage).toContain('between nodes, 0-<0.5;');
   });
 });

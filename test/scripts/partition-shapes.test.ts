@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bridge, halves, isolate, majoritiesRing, oneWay, type PartitionPlan, type PartitionPlanResult } from '../../scripts/faults/partition-shapes.ts';
+import { bridge, halves, isolate, majoritiesRing, oneWay, type PartitionPlan, type PartitionPlanResult } from '../../src/nemesis/partition-shapes.ts';
 import { SeededRandom } from '../../src/util/seeded-random.ts';
 
 const cluster = (size: number): string[] => Array.from({ length: size }, (_, index) => `n${index + 1}`);

@@ -1,4 +1,4 @@
-import type { Ready } from '../../src/core/election-core.ts';
+import type { Ready } from '../../src/core/ready.ts';
 import type { HardState } from '../../src/core/hard-state.ts';
 import type { NodeId } from '../../src/core/ids.ts';
 import type { SimCluster } from './sim-cluster.ts';
@@ -19,7 +19,7 @@ export class InvariantChecker {
 
   constructor(private readonly sim: SimCluster) {}
 
-  onReady(id: NodeId, ready: Ready, stored: HardState): void {
+  onReady(id: NodeId, ready: Ready<unknown>, stored: HardState): void {
     for (const event of ready.events) {
       switch (event.type) {
         case 'election-won': {

@@ -1,5 +1,6 @@
 import type { ElectionConfig } from '../../src/core/election-config.ts';
-import { ElectionCore, type CoreStatus, type Ready } from '../../src/core/election-core.ts';
+import { ElectionCore } from '../../src/core/election-core.ts';
+import type { CoreStatus, Ready } from '../../src/core/ready.ts';
 import { initialHardState, type HardState } from '../../src/core/hard-state.ts';
 import { asNodeId, type NodeId } from '../../src/core/ids.ts';
 import type { PeerMessage } from '../../src/core/messages.ts';
@@ -174,7 +175,7 @@ export class SimCluster {
   }
 
   /** Persist, then speak: the hard state is stored before any message of the same step leaves. */
-  private apply(node: SimNode, ready: Ready): void {
+  private apply(node: SimNode, ready: Ready<unknown>): void {
     if (ready.hardState) node.stored = ready.hardState;
     this.checker.onReady(node.id, ready, node.stored);
     for (const out of ready.messages) this.transmit(node.id, out.to, out.message);
@@ -214,7 +215,8 @@ export class SimCluster {
   transferLeadership(id: NodeId, target: NodeId | null): boolean {
     const node = this.node(id);
     if (!node.core || this.isPaused(id)) return false;
-    const { outcome, ready } = node.core.transferLeadership(this.localTime(node), target);
+    const ready = node.core.transferLeadership(this.localTime(node), target);
+    const { outcome } = ready;
     this.apply(node, ready);
     this.checker.afterStep();
     return outcome.ok;

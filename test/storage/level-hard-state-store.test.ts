@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Level } from 'level';
@@ -54,6 +55,35 @@ async function readRaw(key: string): Promise<string | undefined> {
   } finally {
     await db.close();
   }
+}
+
+/** Every file under `dir`: its path, size and SHA-256, so a test can tell whether anything changed. */
+async function snapshot(dir: string): Promise<string[]> {
+  const lines: string[] = [];
+  const walk = async (current: string): Promise<void> => {
+    for (const entry of (await readdir(current, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(current, entry.name);
+      const relative = path.relative(dir, full);
+      if (entry.isDirectory()) {
+        lines.push(`${relative}/`);
+        await walk(full);
+      } else {
+        const bytes = await readFile(full);
+        lines.push(`${relative} ${bytes.length} ${createHash('sha256').update(bytes).digest('hex')}`);
+      }
+    }
+  };
+  await walk(dir);
+  return lines;
+}
+
+/** Opens the store expecting a refusal, and checks that not one byte of the data dir changed. */
+async function expectRefusalLeavesFilesAlone(dir = dataDir): Promise<Extract<OpenHardStateStoreResult, { ok: false }>> {
+  const before = await snapshot(dir);
+  const failure = await openFailure(dir);
+  expect(await snapshot(dir)).toEqual(before);
+  expect(failure.message).toContain('NOT modified');
+  return failure;
 }
 
 /** Creates a valid store with some state in it, then closes it. */
@@ -152,7 +182,7 @@ describe('LevelHardStateStore', () => {
         await createStore();
         await writeRaw(bad);
 
-        const failure = await openFailure();
+        const failure = await expectRefusalLeavesFilesAlone();
         expect(failure.reason).toBe('corrupt');
         expect(failure.message).toMatch(problem);
         expect(failure.message).toContain(`data dir ${dataDir}`);
@@ -177,11 +207,202 @@ describe('LevelHardStateStore', () => {
 
     it('a store written by a newer format version is reported as unreadable', async () => {
       await createStore();
-      await writeRaw({ format: '2' });
-      const failure = await openFailure();
+      await writeRaw({ format: '3' });
+      const failure = await expectRefusalLeavesFilesAlone();
       expect(failure.reason).toBe('unreadable');
-      expect(failure.message).toMatch(/has format 2, but this version only reads format 1; it was NOT modified/);
+      expect(failure.message).toMatch(/has format 3, but this version only reads formats 1 and 2; it was NOT modified/);
+      expect(await readRaw('format')).toBe('3');
+    });
+  });
+
+  describe('the record beside the store catches a store that lost writes or disagrees with it', () => {
+    const location = (): string => path.join(dataDir, 'state');
+    const recordFile = (): string => path.join(dataDir, 'hard-state.json');
+    const readRecord = async (): Promise<Record<string, unknown>> => JSON.parse(await readFile(recordFile(), 'utf8')) as Record<string, unknown>;
+    const logFile = async (): Promise<string> => {
+      const name = (await readdir(location())).find((entry) => entry.endsWith('.log'));
+      if (name === undefined) throw new Error('no LevelDB log file');
+      return path.join(location(), name);
+    };
+
+    /** The finding's sequence: term 1 saved in one run, term 2 (voting for n1) in the next. */
+    async function saveTermsInTwoRuns(): Promise<void> {
+      const first = await openOk();
+      await first.save({ term: 1, votedFor: null });
+      await first.close();
+      const second = await openOk();
+      await second.save({ term: 2, votedFor: asNodeId('n1') });
+      await second.close();
+    }
+
+    it('every write also goes to a checksummed record, hard-state.json', async () => {
+      const store = await openOk();
+      await store.save({ term: 2, votedFor: asNodeId('n1') });
+      expect(await store.bumpIncarnation()).toBe(1);
+      await store.close();
+      const record = await readRecord();
+      expect(record).toEqual({ format: 1, seq: 3, term: 2, votedFor: 'n1', incarnation: 1, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(await readRaw('seq')).toBe('3');
+      expect(await readdir(dataDir)).toEqual(['hard-state.json', 'state']);
+    });
+
+    for (const [what, damage] of [
+      ['emptied', (file: string) => truncate(file, 0)],
+      ['cut short', async (file: string) => truncate(file, (await stat(file)).size - 3)],
+      ['deleted', (file: string) => rm(file)],
+    ] as const) {
+      it(`a LevelDB write-ahead log ${what} after two saves is refused as rolled back, files untouched`, async () => {
+        await saveTermsInTwoRuns();
+        await damage(await logFile());
+
+        const failure = await expectRefusalLeavesFilesAlone();
+        expect(failure.reason).toBe('rolled-back');
+        expect(failure.message).toContain(`data dir ${dataDir}: the hard-state store ${location()} is at write 2: term 1, no vote`);
+        expect(failure.message).toContain(`behind its record ${recordFile()} is at write 3: term 2, voted for n1`);
+        expect(failure.message).toMatch(/vote twice in a term; it was NOT modified\. Restore the whole data dir/);
+        expect((await openFailure()).reason).toBe('rolled-back');
+      });
+    }
+
+    const tamperings: Array<[string, (record: Record<string, unknown>) => string, RegExp]> = [
+      ['a changed term', (record) => JSON.stringify({ ...record, term: 1 }), /is damaged \(its checksum does not match its contents\)/],
+      ['a changed checksum', (record) => JSON.stringify({ ...record, sha256: '0'.repeat(64) }), /its checksum does not match/],
+      ['a file cut short', (record) => JSON.stringify(record).slice(0, 20), /is damaged \(it is not valid JSON\)/],
+      ['a missing field', ({ sha256: _sha256, ...rest }) => JSON.stringify(rest), /field\(s\) "sha256" missing/],
+      ['an extra field', (record) => JSON.stringify({ ...record, note: 'x' }), /unexpected field\(s\) "note"/],
+      ['an array', () => '[]', /it is not a JSON object/],
+    ];
+    for (const [what, tamper, problem] of tamperings) {
+      it(`a record with ${what} is refused as corrupt, files untouched`, async () => {
+        await saveTermsInTwoRuns();
+        await writeFile(recordFile(), tamper(await readRecord()));
+
+        const failure = await expectRefusalLeavesFilesAlone();
+        expect(failure.reason).toBe('corrupt');
+        expect(failure.message).toContain(`data dir ${dataDir}: the hard-state record ${recordFile()} is damaged`);
+        expect(failure.message).toMatch(problem);
+      });
+    }
+
+    it('a record of a newer format is refused as unreadable', async () => {
+      await saveTermsInTwoRuns();
+      await writeFile(recordFile(), JSON.stringify({ ...(await readRecord()), format: 2 }));
+      const failure = await expectRefusalLeavesFilesAlone();
+      expect(failure.reason).toBe('unreadable');
+      expect(failure.message).toMatch(/has format 2, which this version cannot read; it was NOT modified\. Run the heartbeat-cluster version that wrote it/);
+    });
+
+    it('a record put back from an older copy (two writes behind) is refused', async () => {
+      const store = await openOk();
+      await store.save({ term: 1, votedFor: null });
+      const older = await readFile(recordFile());
+      await store.save({ term: 2, votedFor: null });
+      await store.save({ term: 3, votedFor: null });
+      await store.close();
+      await writeFile(recordFile(), older);
+
+      const failure = await expectRefusalLeavesFilesAlone();
+      expect(failure.reason).toBe('rolled-back');
+      expect(failure.message).toMatch(/is at write 4: term 3, .* but its record .* is at write 2: term 1, .*more than one write behind/);
+    });
+
+    it('a store and record at the same write but with different contents are refused', async () => {
+      await saveTermsInTwoRuns();
+      await writeRaw({ term: '7' });
+      const failure = await expectRefusalLeavesFilesAlone();
+      expect(failure.reason).toBe('corrupt');
+      expect(failure.message).toMatch(/is at write 3: term 7, voted for n1, .* is at write 3: term 2, voted for n1, .*same write, different contents/);
+    });
+
+    it('a store one write ahead whose write goes back in term is refused', async () => {
+      await saveTermsInTwoRuns();
+      await writeRaw({ seq: '4', term: '1' });
+      const failure = await expectRefusalLeavesFilesAlone();
+      expect(failure.reason).toBe('corrupt');
+      expect(failure.message).toMatch(/newer write goes back in term, vote or incarnation/);
+    });
+
+    it('a node stopped between the two writes of a save keeps the newer state, and the record is brought up to it', async () => {
+      const store = await openOk();
+      await store.save({ term: 3, votedFor: null });
+      // The record's temporary file cannot be created, so the save fails after LevelDB took it.
+      await mkdir(`${recordFile()}.tmp`);
+      await expect(store.save({ term: 4, votedFor: asNodeId('n2') })).rejects.toThrow(/EISDIR/);
+      await expect(store.save({ term: 5, votedFor: null })).rejects.toThrow(/takes no more writes after a failed one.*restart the node/);
+      await store.close();
+      await rm(`${recordFile()}.tmp`, { recursive: true });
+      expect(await readRecord()).toMatchObject({ seq: 2, term: 3 });
+
+      const reopened = await openOk();
+      expect(await reopened.load()).toEqual({ term: 4, votedFor: 'n2' });
+      expect(await readRecord()).toMatchObject({ seq: 3, term: 4, votedFor: 'n2' });
+      await reopened.save({ term: 5, votedFor: null });
+      await reopened.close();
+      expect(await (await openOk()).load()).toEqual({ term: 5, votedFor: null });
+    });
+
+    it('a record deleted while the store holds state is refused', async () => {
+      await saveTermsInTwoRuns();
+      await rm(recordFile());
+      const failure = await expectRefusalLeavesFilesAlone();
+      expect(failure.reason).toBe('corrupt');
+      expect(failure.message).toContain(`the hard-state record ${recordFile()} is missing, but the store ${location()} is at write 3: term 2, voted for n1`);
+    });
+
+    it('a store created by a node that stopped before writing its first record opens, and gets its record', async () => {
+      await (await openOk()).close();
+      await rm(recordFile());
+      const store = await openOk();
+      expect(await store.load()).toEqual({ term: 0, votedFor: null });
+      expect(await readRecord()).toMatchObject({ seq: 1, term: 0 });
+    });
+
+    it('a store deleted, or replaced by an empty directory, next to its record is refused and not recreated', async () => {
+      await saveTermsInTwoRuns();
+      await rm(location(), { recursive: true });
+      const deleted = await expectRefusalLeavesFilesAlone();
+      expect(deleted.reason).toBe('rolled-back');
+      expect(deleted.message).toContain(`the hard-state store ${location()} is missing or empty, but its record ${recordFile()} is at write 3: term 2, voted for n1`);
+      expect(await readdir(dataDir)).toEqual(['hard-state.json']);
+
+      await mkdir(location());
+      expect((await expectRefusalLeavesFilesAlone()).reason).toBe('rolled-back');
+    });
+
+    it('a store written by the previous version (format 1, no record) is taken over with its state', async () => {
+      await writeRaw({ format: '1', term: '6', votedFor: JSON.stringify('n3'), incarnation: '4' });
+      const store = await openOk();
+      expect(await store.load()).toEqual({ term: 6, votedFor: 'n3' });
+      expect(await store.bumpIncarnation()).toBe(5);
+      await store.close();
       expect(await readRaw('format')).toBe('2');
+      expect(await readRecord()).toMatchObject({ seq: 2, term: 6, votedFor: 'n3', incarnation: 5 });
+      expect(await (await openOk()).load()).toEqual({ term: 6, votedFor: 'n3' });
+    });
+
+    it('a store of the previous version put back next to a record is refused', async () => {
+      await saveTermsInTwoRuns();
+      await rm(location(), { recursive: true });
+      await writeRaw({ format: '1', term: '1', votedFor: 'null', incarnation: '0' });
+      const failure = await expectRefusalLeavesFilesAlone();
+      expect(failure.reason).toBe('rolled-back');
+      expect(failure.message).toMatch(/written by an earlier version .* replaced by an old copy/);
+    });
+
+    it('a damaged LevelDB table is refused as corrupt, files untouched', async () => {
+      await saveTermsInTwoRuns();
+      // One more open folds the log into a table.
+      await (await openOk()).close();
+      const table = (await readdir(location())).find((name) => name.endsWith('.ldb'));
+      if (table === undefined) throw new Error('no LevelDB table');
+      const bytes = await readFile(path.join(location(), table));
+      bytes.fill(0x55, bytes.length - 8);
+      await writeFile(path.join(location(), table), bytes);
+
+      const failure = await expectRefusalLeavesFilesAlone();
+      expect(failure.reason).toBe('corrupt');
+      expect(failure.message).toMatch(/is corrupt \(LevelDB: Corruption: /);
+      expect(failure.message).not.toContain('hbc-state-check');
     });
   });
 
@@ -223,6 +444,13 @@ describe('LevelHardStateStore', () => {
           `database); it was NOT modified. Move those files away or choose another --data-dir`,
       );
       expect(await readdir(location)).toEqual(['notes.txt']);
+    });
+
+    it('a path with a NUL character is reported as unreadable', async () => {
+      const failure = await openFailure(path.join(dataDir, 'n\u00001'));
+      expect(failure.reason).toBe('unreadable');
+      expect(failure.message).toMatch(/^data dir .*: cannot use .* for the hard-state store \(.*null bytes/);
+      expect(await readdir(dataDir)).toEqual([]);
     });
 
     it('a data dir that is a regular file is reported as unreadable', async () => {

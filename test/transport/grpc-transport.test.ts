@@ -193,7 +193,7 @@ describe('GrpcTransport', () => {
     await nb.transport.start(recorder(nb, follower));
     const raw = rawClient(nb.address);
     const fromA = wire({ clusterId: cluster, from: a, to: b, term: '1', heartbeat: { round: '1' } });
-    const fromC = wire({ clusterId: cluster, from: c, to: b, term: '9', timeoutNow: {} });
+    const fromC = wire({ clusterId: cluster, from: c, to: b, term: '9', timeoutNow: { target: b } });
 
     const outcome = await raw.link({ from: a, clusterId: cluster }, [fromA, fromC], { keepOpen: true });
 

@@ -68,7 +68,7 @@ describe('peer codec', () => {
     const longest = 'x'.repeat(63);
     const expectation = { clusterId: asClusterId(longest), self: asNodeId(`${longest.slice(1)}b`), peers: new Set([asNodeId(`${longest.slice(1)}a`)]) };
     const metadata = { incarnation: Number.MAX_SAFE_INTEGER, version: 'v'.repeat(64), load: { eventLoopDelayP99Ms: 1e9, cpuPercent: 1e9, rssBytes: Number.MAX_SAFE_INTEGER } };
-    const message: PeerMessage = { kind: 'heartbeat', term: Number.MAX_SAFE_INTEGER, round: Number.MAX_SAFE_INTEGER };
+    const message: PeerMessage = { kind: 'heartbeat', term: maxTerm, round: Number.MAX_SAFE_INTEGER };
     const bytes = envelopeBytes(encodeEnvelope(expectation.clusterId, [...expectation.peers][0]!, expectation.self, message, metadata));
     expect(bytes.length).toBeLessThan(MAX_ENVELOPE_BYTES / 2);
     expect(decodeEnvelopeBytes(bytes, expectation)).toMatchObject({ ok: true, message });

@@ -8,14 +8,17 @@ import type { FaultCluster } from '../fault-cluster.ts';
 import type { FaultCommand, FaultContext } from '../fault-command.ts';
 import { reportNodeFailure, reportProblem } from '../fault-report.ts';
 import { applyPartition } from '../link-faults.ts';
-import { bridge, halves, isolate, majoritiesRing, oneWay, type PartitionPlanResult } from '../partition-shapes.ts';
+import { applyKernelCuts } from '../net-faults.ts';
+import { bridge, halves, isolate, majoritiesRing, oneWay, type PartitionPlanResult } from '../../../src/nemesis/partition-shapes.ts';
 import { resolveTarget } from '../resolve-target.ts';
 import { readSeed, seedFlag } from '../seed-flag.ts';
 
 /** Said by every partition command's help. */
 const addsUp = [
   'Cuts are made through the Partition call of the nodes on both ends of each link, and add to',
-  'the cuts already in place: run `heal` first to start from a healthy network.',
+  'the cuts already in place: run `heal` first to start from a healthy network. With --net they are',
+  'nftables rules in the nodes\' network namespaces instead: packets dropped by the kernel as they',
+  'arrive (or answered with TCP resets, with --reject).',
 ];
 
 export const isolateCommand: FaultCommand = {
@@ -28,7 +31,7 @@ export const isolateCommand: FaultCommand = {
   run: async (args, context) => {
     const node = parseNodeId(args.positionals[0] ?? '', '<node>');
     if (!node.ok) return context.usageError(node.problem);
-    return context.withCluster((cluster) => applyShape(cluster, isolate(cluster.ids, node.value), context.io));
+    return context.withCluster((cluster) => applyShape(cluster, isolate(cluster.ids, node.value), context));
   },
 };
 
@@ -49,7 +52,7 @@ export const isolateLeaderCommand: FaultCommand = {
       const target = await resolveTarget(cluster, 'leader', context.io);
       if (target === undefined) return exitCodes.failed;
       context.io.stdout(`the leader is ${target.node.name} (term ${target.leaderTerm})`);
-      return applyShape(cluster, isolate(cluster.ids, target.node.name), context.io);
+      return applyShape(cluster, isolate(cluster.ids, target.node.name), context);
     }),
 };
 
@@ -119,7 +122,7 @@ export const oneWayCommand: FaultCommand = {
     if (!from.ok) return context.usageError(from.problem);
     const to = parseNodeId(args.positionals[1] ?? '', '<to>');
     if (!to.ok) return context.usageError(to.problem);
-    return context.withCluster((cluster) => applyShape(cluster, oneWay(cluster.ids, from.value, to.value), context.io));
+    return context.withCluster((cluster) => applyShape(cluster, oneWay(cluster.ids, from.value, to.value), context));
   },
 };
 
@@ -130,16 +133,18 @@ async function seededShape(
 ): Promise<number> {
   const seed = readSeed(args);
   if (!seed.ok) return context.usageError(seed.problem);
-  return context.withCluster((cluster) => applyShape(cluster, shape(cluster.ids, new SeededRandom(seed.value)), context.io, seed.value));
+  return context.withCluster((cluster) => applyShape(cluster, shape(cluster.ids, new SeededRandom(seed.value)), context, seed.value));
 }
 
 /** Applies the plan and prints it, then the faults each node now has; exit 1 if any node failed. */
-async function applyShape(cluster: FaultCluster, planned: PartitionPlanResult, io: CliIo, seed?: number): Promise<number> {
+async function applyShape(cluster: FaultCluster, planned: PartitionPlanResult, context: FaultContext, seed?: number): Promise<number> {
+  const { io } = context;
   if (!planned.ok) {
     reportProblem(io, planned.problem);
     return exitCodes.failed;
   }
   const { plan } = planned;
+  if (context.net !== null) return applyKernelCuts(cluster, plan, context.net.cut, io, seed);
   const outcomes = await applyPartition(cluster, plan);
   const failures = outcomes.flatMap(({ node, result }) => (result.ok ? [] : [{ node, failure: result.failure }]));
   for (const { node, failure } of failures) reportNodeFailure(io, node, failure);

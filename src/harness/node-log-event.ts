@@ -1,4 +1,4 @@
-import type { NodeId } from '../src/core/ids.ts';
+import type { NodeId } from '../core/ids.ts';
 
 /**
  * One JSON line a node printed on stdout that names an `event` (pino's `time` is `Date.now()`
@@ -8,12 +8,23 @@ import type { NodeId } from '../src/core/ids.ts';
 export interface NodeLogEvent {
   readonly node: NodeId;
   readonly wallMs: number;
+  /** When the line reached the reader, on this machine's monotonic clock (hostMonotonicMs); null when read from a file. */
+  readonly receivedAtMs: number | null;
   readonly event: string;
   readonly fields: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * A JSON line as the harness writes it to a log file: with `receivedAtMs`, when the line reached
+ * the harness on the machine's monotonic clock, so that a node whose own clock runs at another
+ * rate (libfaketime) can still be put on the machine's clock afterwards. Other lines are unchanged.
+ */
+export function stampReceipt(line: string, receivedAtMs: number): string {
+  return line.startsWith('{') && line.endsWith('}') ? `${line.slice(0, -1)},"receivedAtMs":${receivedAtMs.toFixed(3)}}` : line;
+}
+
 /** Null for lines that are not event log entries (Node warnings, plain log lines). */
-export function parseNodeLogLine(node: NodeId, line: string): NodeLogEvent | null {
+export function parseNodeLogLine(node: NodeId, line: string, receivedAtMs: number | null = null): NodeLogEvent | null {
   if (!line.startsWith('{')) return null;
   let parsed: unknown;
   try {
@@ -24,7 +35,8 @@ export function parseNodeLogLine(node: NodeId, line: string): NodeLogEvent | nul
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
   const fields = parsed as Record<string, unknown>;
   if (typeof fields.event !== 'string' || typeof fields.time !== 'number') return null;
-  return { node, wallMs: fields.time, event: fields.event, fields };
+  const stamped = typeof fields.receivedAtMs === 'number' ? fields.receivedAtMs : null;
+  return { node, wallMs: fields.time, receivedAtMs: receivedAtMs ?? stamped, event: fields.event, fields };
 }
 
 export function numberField(event: NodeLogEvent, name: string): number | null {

@@ -1,11 +1,15 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import type { NodeId } from '../src/core/ids.ts';
+import type { NodeId } from '../core/ids.ts';
+import { hostMonotonicMs } from '../util/host-monotonic.ts';
 
 export interface NodeExit {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
   /** When the bench saw the process end. */
   readonly wallMs: number;
+  /** The same on the machine's monotonic clock (hostMonotonicMs). */
+  readonly hostMs: number;
+  readonly pid: number;
 }
 
 /** One node's process, as a bench cluster tracks it across restarts. */
@@ -30,12 +34,13 @@ export interface NodeProcesses {
 }
 
 /**
- * The processes of one bench cluster, one slot per node: spawning (each in its own process group,
+ * The processes of one real cluster (a benchmark's, the soak's, a kernel-level test's), one slot per node: spawning (each in its own process group,
  * so a Ctrl-C in the terminal reaches only the bench), signals, exits, and killing them all.
  */
 export class ProcessGroup<S extends ProcessSlot> {
   readonly ids: readonly NodeId[];
   private readonly slots = new Map<NodeId, S>();
+  private readonly exits: (NodeExit & { readonly node: NodeId })[] = [];
 
   constructor(slots: readonly S[]) {
     this.ids = slots.map((slot) => slot.id);
@@ -74,6 +79,11 @@ export class ProcessGroup<S extends ProcessSlot> {
     return wallMs;
   }
 
+  /** Every process that has ended so far, in order. */
+  processExits(): readonly (NodeExit & { readonly node: NodeId })[] {
+    return this.exits;
+  }
+
   exited(id: NodeId): Promise<NodeExit> {
     const exit = this.slot(id).exit;
     if (exit === null) throw new Error(`${id} was never started`);
@@ -90,7 +100,9 @@ export class ProcessGroup<S extends ProcessSlot> {
     slot.exit = new Promise((resolve) =>
       child.once('close', (code, signal) => {
         if (slot.child === child) slot.child = null;
-        resolve({ code, signal, wallMs: Date.now() });
+        const exit = { code, signal, wallMs: Date.now(), hostMs: hostMonotonicMs(), pid: child.pid ?? -1 };
+        this.exits.push({ node: id, ...exit });
+        resolve(exit);
       }),
     );
     return child;

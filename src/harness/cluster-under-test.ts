@@ -1,21 +1,25 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import http from 'node:http';
 import https from 'node:https';
-import { AdminClient } from '../src/client/admin-client.ts';
-import { loadClientTls } from '../src/tls/client-tls.ts';
-import { caName, certificatePaths, mintClusterCertificates } from '../src/tls/mint-certificates.ts';
-import type { ClientTlsMaterial } from '../src/tls/tls-channel.ts';
-import { nodeCommand, type NodeCommand } from '../src/cluster/node-command.ts';
-import { asClusterId, asNodeId, type NodeId } from '../src/core/ids.ts';
+import { AdminClient } from '../client/admin-client.ts';
+import { loadClientTls } from '../tls/client-tls.ts';
+import { caName, certificatePaths, mintClusterCertificates } from '../tls/mint-certificates.ts';
+import type { ClientTlsMaterial } from '../tls/tls-channel.ts';
+import { nodeCommand, type NodeCommand } from '../cluster/node-command.ts';
+import { asClusterId, asNodeId, type NodeId } from '../core/ids.ts';
 import { registerCleanup } from './cleanup-registry.ts';
-import { freePorts } from '../src/util/free-ports.ts';
+import { freePorts } from '../util/free-ports.ts';
 import { LeadershipView, type AgreedLeader } from './leadership-view.ts';
-import { parseNodeLogLine, type NodeLogEvent } from './node-log-event.ts';
+import { parseNodeLogLine, stampReceipt, type NodeLogEvent } from './node-log-event.ts';
 import { ProcessGroup, type NodeExit, type NodeProcesses, type ProcessSlot } from './process-group.ts';
-import { sleep } from './sleep.ts';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { NodeNetwork } from '../netfault/node-network.ts';
+import type { LogLevel } from '../node/node-options.ts';
+import { hostMonotonicMs } from '../util/host-monotonic.ts';
 import type { Timings } from './timings.ts';
 
 export const benchClusterId = asClusterId('bench');
@@ -25,6 +29,19 @@ export interface ClusterSpec {
   readonly timings: Timings;
   /** A module every node imports before its entry point (an in-process probe); absolute path. */
   readonly preload?: string;
+  /**
+   * Runs each node in its own network namespace of this network, on its own address (fixed
+   * ports: peers 7400, admin 7500, metrics 7600), so that kernel rules can cut or slow its links.
+   * Without it, nodes share 127.0.0.1 on free ports.
+   */
+  readonly network?: NodeNetwork;
+  /** Extra environment for a node's process (e.g. libfaketime's), by node. */
+  readonly environment?: (id: NodeId) => Readonly<Record<string, string>>;
+  readonly maxClockDrift?: number;
+  /** `debug` adds the lease-extended lines a history checker needs; default `info`. */
+  readonly logLevel?: LogLevel;
+  /** Writes every line each node prints to `<logDir>/<id>.log` (appending across restarts). */
+  readonly logDir?: string;
   /**
    * Every node with mutual TLS between peers and client-certificate auth on admin and metrics
    * (certificates minted into the cluster's temp dir, as `npm run cluster -- --tls` does); the
@@ -49,6 +66,7 @@ interface NodeSlot extends ProcessSlot {
   client: AdminClient;
   /** The last lines of stderr, to explain a node that fails to start. */
   stderrTail: string[];
+  log: WriteStream | null;
 }
 
 /**
@@ -89,21 +107,27 @@ export class ClusterUnderTest extends ProcessGroup<NodeSlot> implements NodeProc
 
   static async start(spec: ClusterSpec): Promise<ClusterUnderTest> {
     const root = await mkdtemp(path.join(os.tmpdir(), 'hbc-bench-'));
+    const network = spec.network;
+    if (network !== undefined && network.ids.length < spec.size) throw new Error(`the network has ${network.ids.length} nodes, the cluster ${spec.size}`);
     const tls = spec.tls === true ? await mintBenchTls(path.join(root, 'tls'), spec.size) : null;
-    const ports = await freePorts(3 * spec.size);
+    const ports = network === undefined ? await freePorts(3 * spec.size) : [];
+    if (spec.logDir !== undefined) await mkdir(spec.logDir, { recursive: true });
     const slots = Array.from({ length: spec.size }, (_, index): NodeSlot => {
       const id = asNodeId(`n${index + 1}`);
-      const adminAddress = `127.0.0.1:${ports[spec.size + index]}`;
+      const at = (offset: number, fixedPort: number): string =>
+        network === undefined ? `127.0.0.1:${ports[offset * spec.size + index]}` : `${network.address(id)}:${fixedPort}`;
+      const adminAddress = at(1, 7500);
       return {
         id,
-        peerAddress: `127.0.0.1:${ports[index]}`,
+        peerAddress: at(0, 7400),
         adminAddress,
-        metricsAddress: `127.0.0.1:${ports[2 * spec.size + index]}`,
+        metricsAddress: at(2, 7600),
         dataDir: path.join(root, id),
         child: null,
         exit: null,
         client: new AdminClient(adminAddress, adminCallTimeoutMs, tls?.client ?? null),
         stderrTail: [],
+        log: null,
       };
     });
     const cluster = new ClusterUnderTest(root, slots, spec, tls);
@@ -120,7 +144,7 @@ export class ClusterUnderTest extends ProcessGroup<NodeSlot> implements NodeProc
     return this.spec.timings;
   }
 
-  // ---- processes -------------------------------------------------------------------------
+  // ---- processes and addresses -------------------------------------------------------------
 
   /** `host:port` the node serves its peers on. */
   peerAddress(id: NodeId): string {
@@ -128,14 +152,11 @@ export class ClusterUnderTest extends ProcessGroup<NodeSlot> implements NodeProc
   }
 
   /** `host:port` of the node's Prometheus endpoint. */
-  adminAddress(id: NodeId): string {
-    return this.slot(id).adminAddress;
-  }
-
   metricsAddress(id: NodeId): string {
     return this.slot(id).metricsAddress;
   }
 
+  /** Starts a stopped node again on its own data dir and ports, and waits until it serves. */
   async restart(id: NodeId): Promise<void> {
     const slot = this.slot(id);
     if (slot.child !== null) throw new Error(`cannot restart ${id}: it is still running`);
@@ -162,6 +183,20 @@ export class ClusterUnderTest extends ProcessGroup<NodeSlot> implements NodeProc
 
   client(id: NodeId): AdminClient {
     return this.slot(id).client;
+  }
+
+  adminAddress(id: NodeId): string {
+    return this.slot(id).adminAddress;
+  }
+
+  /** The node's LevelDB data dir (it outlives `stopProcesses()`, not `stop()`). */
+  dataDir(id: NodeId): string {
+    return this.slot(id).dataDir;
+  }
+
+  /** Where the node's lines are written, if the spec has a `logDir`. */
+  logFile(id: NodeId): string | null {
+    return this.spec.logDir === undefined ? null : path.join(this.spec.logDir, `${id}.log`);
   }
 
   // ---- what the nodes logged ---------------------------------------------------------------
@@ -209,7 +244,7 @@ export class ClusterUnderTest extends ProcessGroup<NodeSlot> implements NodeProc
     const { electionTimeoutMs, heartbeatMs } = this.timings;
     for (let attempt = 1; ; attempt++) {
       const agreed = await this.waitUntil(() => this.agreedLeader(), convergenceTimeoutMs, 'the running nodes to agree on a leader');
-      await sleep(electionTimeoutMs + 2 * heartbeatMs);
+      await delay(electionTimeoutMs + 2 * heartbeatMs);
       // This VM freezes for up to ~900 ms about once a second, which rightly lets the lease lapse
       // until the next acked round: ask a few times, as long as the leader stays the same.
       const deadline = performance.now() + 4 * electionTimeoutMs;
@@ -217,7 +252,7 @@ export class ClusterUnderTest extends ProcessGroup<NodeSlot> implements NodeProc
         const still = this.agreedLeader();
         if (still?.leader !== agreed.leader || still.term !== agreed.term) break;
         if (await this.confirmedByStatus(agreed)) return agreed;
-        await sleep(heartbeatMs);
+        await delay(heartbeatMs);
       }
       if (attempt === 10) throw new Error('the cluster did not settle on one leader holding the lease (10 attempts)');
     }
@@ -226,6 +261,13 @@ export class ClusterUnderTest extends ProcessGroup<NodeSlot> implements NodeProc
   async stop(): Promise<void> {
     this.stopped ??= this.stopEverything();
     return this.stopped;
+  }
+
+  /** Kills every node and waits until its output is read, keeping data dirs and logs (for a checker); `stop()` later removes them. */
+  async stopProcesses(): Promise<void> {
+    await this.killAll();
+    await Promise.all(this.all().map((slot) => new Promise<void>((resolve) => (slot.log === null ? resolve() : slot.log.end(resolve)))));
+    for (const slot of this.all()) slot.log = null;
   }
 
   // ---- internals ---------------------------------------------------------------------------
@@ -246,11 +288,25 @@ export class ClusterUnderTest extends ProcessGroup<NodeSlot> implements NodeProc
     const slot = this.slot(id);
     await mkdir(slot.dataDir, { recursive: true });
     const command = this.command(slot);
-    const child = this.spawn(id, command.command, command.args, { cwd: command.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const wrapped = this.spec.network?.wrap(id, command.command, command.args) ?? command;
+    const logFile = this.logFile(id);
+    if (logFile !== null && slot.log === null) slot.log = createWriteStream(logFile, { flags: 'a' });
+    const child = this.spawn(id, wrapped.command, wrapped.args, {
+      cwd: command.cwd,
+      env: { ...process.env, ...this.spec.environment?.(id) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     slot.stderrTail = [];
-    if (child.stdout) createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => this.record(id, line));
+    if (child.stdout) {
+      createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => {
+        const receivedAtMs = hostMonotonicMs();
+        slot.log?.write(`${stampReceipt(line, receivedAtMs)}\n`);
+        this.record(id, line, receivedAtMs);
+      });
+    }
     if (child.stderr) {
       createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', (line) => {
+        slot.log?.write(`${line}\n`);
         slot.stderrTail.push(line);
         if (slot.stderrTail.length > stderrTailLines) slot.stderrTail.shift();
       });
@@ -286,7 +342,8 @@ export class ClusterUnderTest extends ProcessGroup<NodeSlot> implements NodeProc
       heartbeatMs: this.timings.heartbeatMs,
       electionTimeoutMs: this.timings.electionTimeoutMs,
       electionJitterMs: this.timings.electionJitterMs,
-      logLevel: 'info',
+      ...(this.spec.maxClockDrift === undefined ? {} : { maxClockDrift: this.spec.maxClockDrift }),
+      logLevel: this.spec.logLevel ?? 'info',
       ...(this.tls === null ? {} : { tlsDir: this.tls.dir }),
     });
     // Metrics stay on, as shipped, on a reserved port: the default (peer port + 200) is not among
@@ -294,12 +351,13 @@ export class ClusterUnderTest extends ProcessGroup<NodeSlot> implements NodeProc
     const args = [...command.args, '--metrics-listen', slot.metricsAddress];
     const preload = this.spec.preload;
     if (preload === undefined) return { ...command, args };
-    // The probe is TypeScript: tsx loads it (and only it; the node itself is JavaScript).
-    return { ...command, args: ['--import', 'tsx', '--import', preload, ...args] };
+    // A TypeScript probe is loaded by tsx (and only it; the node itself is JavaScript).
+    const loader = preload.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    return { ...command, args: [...loader, '--import', preload, ...args] };
   }
 
-  private record(id: NodeId, line: string): void {
-    const entry = parseNodeLogLine(id, line);
+  private record(id: NodeId, line: string, receivedAtMs: number): void {
+    const entry = parseNodeLogLine(id, line, receivedAtMs);
     if (entry === null) return;
     this.events.push(entry);
     this.view.observe(entry);
@@ -309,10 +367,9 @@ export class ClusterUnderTest extends ProcessGroup<NodeSlot> implements NodeProc
   private async stopEverything(): Promise<void> {
     this.unregister();
     for (const slot of this.all()) slot.client.close();
-    await this.killAll();
+    await this.stopProcesses();
     await rm(this.root, { recursive: true, force: true });
   }
-
 }
 
 async function mintBenchTls(dir: string, size: number): Promise<BenchTls> {

@@ -1,4 +1,4 @@
-import { nodeDefaults } from '../src/node/node-options.ts';
+import { nodeDefaults } from '../node/node-options.ts';
 
 /** The node timing flags a benchmark runs with. */
 export interface Timings {

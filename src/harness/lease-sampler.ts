@@ -1,8 +1,8 @@
-import type { LeaseObservation } from '../src/client/lease-observations.ts';
-import type { NodeId } from '../src/core/ids.ts';
+import type { LeaseObservation } from '../client/lease-observations.ts';
+import type { NodeId } from '../core/ids.ts';
 import type { ClusterUnderTest } from './cluster-under-test.ts';
-import { sleep } from './sleep.ts';
-import { percentile } from './stats.ts';
+import { setTimeout as delay } from 'node:timers/promises';
+import { percentile } from '../util/stats.ts';
 
 /** One GetLeader answer, bracketed by when the question left and the answer came back (bench `performance.now()`). */
 export type LeaseSample = LeaseObservation;
@@ -45,7 +45,7 @@ export class LeaseSampler {
           );
         this.samples.push({ node: id, sentAt, answeredAt: performance.now(), view });
       }
-      await sleep(this.intervalMs - (performance.now() - sentAt));
+      await delay(Math.max(0, this.intervalMs - (performance.now() - sentAt)));
     }
   }
 }

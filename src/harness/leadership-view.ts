@@ -1,4 +1,4 @@
-import type { NodeId } from '../src/core/ids.ts';
+import type { NodeId } from '../core/ids.ts';
 import { numberField, stringField, type NodeLogEvent } from './node-log-event.ts';
 
 /** What one node believes, as followed from its own log: its term and the leader it follows. */

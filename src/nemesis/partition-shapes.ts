@@ -1,9 +1,9 @@
-import type { PartitionDirection } from '../../src/client/admin-client.ts';
-import type { SeededRandom } from '../../src/util/seeded-random.ts';
+import type { PartitionDirection } from '../client/admin-client.ts';
+import type { SeededRandom } from '../util/seeded-random.ts';
 
 /**
  * Named partition shapes, planned as the links each node must cut. Planning is pure: applying a
- * plan through the admin API is apply-partition.ts's job.
+ * plan is the job of scripts/faults/link-faults.ts (through the admin API) or of src/netfault (kernel rules).
  *
  * Every link is cut on both of its ends (symmetric shapes cut `both` on each side; a one-way cut
  * is `outbound` on the sender and `inbound` on the receiver). One end would be enough, but with
