@@ -9,6 +9,8 @@ export interface BenchOptions {
   readonly seconds: number | null;
   /** stability only: search for the smallest election timeout that rides out the load. */
   readonly findMinTimeout: boolean;
+  /** versus-etcd only: run this product with TLS as well, beside its plaintext run. */
+  readonly tls: boolean;
 }
 
 export interface BenchmarkOutcome {

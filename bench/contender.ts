@@ -5,7 +5,8 @@ import { numberField } from '../src/harness/node-log-event.ts';
 import type { NodeProcesses } from '../src/harness/process-group.ts';
 import type { Timings } from '../src/harness/timings.ts';
 
-export type SystemName = 'heartbeat-cluster' | 'etcd';
+/** `heartbeat-cluster-tls`: this product with mutual TLS between nodes and client certificates on admin and metrics. */
+export type SystemName = 'heartbeat-cluster' | 'heartbeat-cluster-tls' | 'etcd';
 
 /** One answer of the leadership poller: does the node lead now, and whom does it follow. */
 export interface LeadershipAnswer {
@@ -35,22 +36,23 @@ export interface Contender {
   /** heartbeat-cluster: the new leader's lease-acquired line (etcd: the same as `leaderLogged`). */
   leadershipReady(node: NodeId, sinceWallMs: number): LoggedStamp | null;
   poll(id: NodeId): Promise<LeadershipAnswer | null>;
-  /** heartbeat-cluster: the leader's metrics address, for the heartbeat round trip; etcd: null. */
-  metricsAddress(id: NodeId): string | null;
+  /** heartbeat-cluster: a node's Prometheus text, for the heartbeat round trip; etcd: null. */
+  readonly scrapeMetrics: ((id: NodeId) => Promise<string>) | null;
   stop(): Promise<void>;
 }
 
 export async function startContender(system: SystemName, size: number, timings: Timings): Promise<Contender> {
-  return system === 'etcd' ? etcdContender(await EtcdCluster.start(size, timings)) : productContender(await ClusterUnderTest.start({ size, timings }));
+  if (system === 'etcd') return etcdContender(await EtcdCluster.start(size, timings));
+  return productContender(system, await ClusterUnderTest.start({ size, timings, tls: system === 'heartbeat-cluster-tls' }));
 }
 
-function productContender(cluster: ClusterUnderTest): Contender {
+function productContender(system: Exclude<SystemName, 'etcd'>, cluster: ClusterUnderTest): Contender {
   const stamp = (node: NodeId, event: string, sinceWallMs: number): LoggedStamp | null => {
     const entry = cluster.logEvents().find((candidate) => candidate.node === node && candidate.event === event && candidate.wallMs >= sinceWallMs);
     return entry === undefined ? null : { node, wallMs: entry.wallMs };
   };
   return {
-    system: 'heartbeat-cluster',
+    system,
     processes: cluster,
     stableLeader: async () => (await cluster.waitForStableLeader()).leader,
     leaderLogged: (sinceWallMs, except) =>
@@ -69,7 +71,7 @@ function productContender(cluster: ClusterUnderTest): Contender {
       const result = await cluster.client(id).getLeader().catch(() => null);
       return result?.ok === true ? { leads: result.value.holdsLease, leaderId: (result.value.leaderId as NodeId | null) ?? null } : null;
     },
-    metricsAddress: (id) => cluster.metricsAddress(id),
+    scrapeMetrics: (id) => cluster.scrapeMetrics(id),
     stop: () => cluster.stop(),
   };
 }
@@ -99,7 +101,7 @@ function etcdContender(cluster: EtcdCluster): Contender {
       const status = await cluster.status(id);
       return status === null ? null : { leads: status.leads, leaderId: status.leaderId };
     },
-    metricsAddress: () => null,
+    scrapeMetrics: null,
     stop: () => cluster.stop(),
   };
 }

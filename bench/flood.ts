@@ -7,7 +7,7 @@ import { ClusterUnderTest } from '../src/harness/cluster-under-test.ts';
 import { registerCleanup } from '../src/harness/cleanup-registry.ts';
 import { sleep } from './sleep.ts';
 import { productTimings, timingsLabel } from '../src/harness/timings.ts';
-import { histogramQuantile, scrapeMetrics, roundTripBuckets } from './versus-etcd.ts';
+import { histogramQuantile, roundTripBuckets } from './versus-etcd.ts';
 
 const floodClient = fileURLToPath(new URL('./flood-client.ts', import.meta.url));
 const inFlight = 2000;
@@ -77,12 +77,11 @@ async function floodOnce(seconds: number): Promise<FloodRun> {
 }
 
 async function measureWindow(cluster: ClusterUnderTest, leader: NodeId, seconds: number, until: Promise<void> | null): Promise<Window> {
-  const address = cluster.metricsAddress(leader);
-  const before = await scrapeMetrics(address);
+  const before = await cluster.scrapeMetrics(leader);
   const fromWallMs = Date.now();
   await Promise.all([sleep(seconds * 1000), until ?? Promise.resolve()]);
   const toWallMs = Date.now();
-  const after = await scrapeMetrics(address);
+  const after = await cluster.scrapeMetrics(leader);
   const inWindow = cluster.logEvents().filter((entry) => entry.wallMs >= fromWallMs && entry.wallMs <= toWallMs);
   const rejected = (text: string): number => [...text.matchAll(/^hbc_peer_messages_rejected_total\{reason="[^"]+"\} (\S+)$/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
   return {

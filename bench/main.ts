@@ -44,6 +44,7 @@ const usage = [
   '  --seconds <s>        measurement window (idle-cost 30, stability 300, quick 10 and 30;',
   '                       with --find-min-timeout: per timeout tried, default 60, quick 8)',
   '  --find-min-timeout   stability: also find the smallest election timeout with no spurious election',
+  '  --tls                versus-etcd: run this product with mutual TLS and client certificates too, beside plaintext',
   '  -h, --help           print this help',
   '',
   `Results: ${path.relative(process.cwd(), resultsDir) || '.'}/<name>-<timestamp>.json. Progress goes to stderr, reports to stdout.`,
@@ -63,6 +64,7 @@ function parseCommandLine(argv: readonly string[]): Parsed | 'help' {
         help: { type: 'boolean', short: 'h' },
         quick: { type: 'boolean' },
         'find-min-timeout': { type: 'boolean' },
+        tls: { type: 'boolean' },
         trials: { type: 'string' },
         nodes: { type: 'string' },
         seconds: { type: 'string' },
@@ -96,6 +98,7 @@ function parseCommandLine(argv: readonly string[]): Parsed | 'help' {
       seconds: seconds as number | null,
       nodes: nodeCounts as number[] | null,
       findMinTimeout: values['find-min-timeout'] === true,
+      tls: values.tls === true,
     },
   };
 }

@@ -1,4 +1,3 @@
-import http from 'node:http';
 import { formatTable } from '../src/util/table.ts';
 import { overlappingLeaseClaims, type LeaseObservation } from '../src/client/lease-observations.ts';
 import type { NodeId } from '../src/core/ids.ts';
@@ -83,7 +82,7 @@ export interface IdleCost {
 
 export const versusEtcd: Benchmark = {
   name: 'versus-etcd',
-  description: 'this product and etcd side by side, same sizes, timings, signals and poller: failover, hand-off, rejoin, idle CPU and RSS',
+  description: 'this product and etcd side by side, same sizes, timings, signals and poller: failover, hand-off, rejoin, idle CPU and RSS (--tls: ours with TLS too)',
   async run(options, context) {
     const version = etcdVersion();
     if (version === null) {
@@ -98,7 +97,8 @@ export const versusEtcd: Benchmark = {
     for (const timings of [etcdLikeTimings, productTimings]) {
       for (const nodes of options.nodes ?? [3, 5]) {
         // One system right after the other for each configuration: the same hour of the same machine.
-        for (const system of ['heartbeat-cluster', 'etcd'] as const) {
+        const systems: readonly SystemName[] = options.tls ? ['heartbeat-cluster', 'heartbeat-cluster-tls', 'etcd'] : ['heartbeat-cluster', 'etcd'];
+        for (const system of systems) {
           const progress = (line: string): void => context.progress(`versus-etcd ${system} ${nodes} nodes ${timingsLabel(timings)}: ${line}`);
           runs.push(await runSystem(system, nodes, timings, trials, seconds, { ...context, progress }));
         }
@@ -203,15 +203,14 @@ function asObservation(sample: PollSample): LeaseObservation {
 async function measureIdle(contender: Contender, leader: NodeId, seconds: number): Promise<IdleCost> {
   await sleep(warmUpMs);
   const pids = new Map(contender.processes.ids.map((id) => [id, contender.processes.pid(id)] as const));
-  const metrics = contender.metricsAddress(leader);
-  const bucketsBefore = metrics === null ? null : roundTripBuckets(await scrapeMetrics(metrics));
+  const bucketsBefore = contender.scrapeMetrics === null ? null : roundTripBuckets(await contender.scrapeMetrics(leader));
   const before = new Map([...pids].map(([id, pid]) => [id, readAllThreadsRuntimeNs(pid)] as const));
   const startedAt = performance.now();
   await sleep(seconds * 1000);
   const after = new Map([...pids].map(([id, pid]) => [id, readAllThreadsRuntimeNs(pid)] as const));
   const elapsed = (performance.now() - startedAt) / 1000;
   const rss = new Map([...pids].map(([id, pid]) => [id, readProcessCounters(pid)?.rssKiB ?? null] as const));
-  const bucketsAfter = metrics === null ? null : roundTripBuckets(await scrapeMetrics(metrics));
+  const bucketsAfter = contender.scrapeMetrics === null ? null : roundTripBuckets(await contender.scrapeMetrics(leader));
   const cost = (id: NodeId): { cpu: number; rss: number } => {
     const [b, a, kib] = [before.get(id), after.get(id), rss.get(id)];
     if (b === null || b === undefined || a === null || a === undefined || kib === null || kib === undefined) throw new Error(`${id} exited during the idle window`);
@@ -228,17 +227,6 @@ async function measureIdle(contender: Contender, leader: NodeId, seconds: number
     followerRssMiB: mean(followers.map((follower) => follower.rss)),
     heartbeatRoundTripP50Ms: bucketsBefore === null || bucketsAfter === null ? null : histogramQuantile(bucketsBefore, bucketsAfter, 0.5),
   };
-}
-
-/** One node's Prometheus text; empty if it does not answer. */
-export function scrapeMetrics(address: string): Promise<string> {
-  return new Promise<string>((resolve) => {
-    http.get(`http://${address}/metrics`, (response) => {
-      let body = '';
-      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      response.on('end', () => resolve(body));
-    }).on('error', () => resolve(''));
-  });
 }
 
 /** Cumulative bucket counts of hbc_heartbeat_round_trip_seconds, summed over peers, by upper bound (s). */
@@ -281,6 +269,9 @@ export interface ComparisonRow {
   readonly ours: string;
   readonly etcd: string;
   readonly ratio: string;
+  /** This product with TLS (`--tls`), and its figure over the plaintext one's; '-' when not run. */
+  readonly oursTls: string;
+  readonly tlsRatio: string;
 }
 
 const fmt = (value: number | null | undefined, digits = 0): string => (value === null || value === undefined || Number.isNaN(value) ? '-' : value.toFixed(digits));
@@ -288,51 +279,76 @@ const p50max = (summary: Summary | null, digits = 0): string => (summary === nul
 const ratio = (ours: number | null | undefined, etcd: number | null | undefined): string =>
   ours === null || ours === undefined || etcd === null || etcd === undefined || etcd === 0 ? '-' : `${(ours / etcd).toFixed(2)}×`;
 
-/** One row per figure and configuration: ours, etcd's, and ours / etcd's (of the medians). */
+/** One figure of a run: as shown, and the number ratios are taken of (null: no ratio). */
+interface Measure {
+  readonly measure: string;
+  readonly text: (run: SystemRun) => string;
+  readonly value: (run: SystemRun) => number | null | undefined;
+}
+
+/** p50 / max of per-trial samples; the ratio is of the medians. */
+function sampled(measure: string, pick: (run: SystemRun) => readonly number[], digits = 0): Measure {
+  return { measure, text: (run) => p50max(summarize(pick(run)), digits), value: (run) => summarize(pick(run))?.p50 };
+}
+
+function counted(measure: string, pick: (run: SystemRun) => number): Measure {
+  return { measure, text: (run) => String(pick(run)), value: () => null };
+}
+
+function single(measure: string, pick: (run: SystemRun) => number | null, digits: number): Measure {
+  return { measure, text: (run) => fmt(pick(run), digits), value: pick };
+}
+
+const measures: readonly Measure[] = [
+  sampled('failover: SIGKILL to new leader, ms p50 / max', (run) => run.failoverMs),
+  sampled('hand-off: SIGTERM to new leader, ms p50 / max', (run) => run.handoffSigtermToLeaderMs),
+  sampled('hand-off: logged gap (ours lease-lost to lease-acquired; etcd SIGTERM to leader), ms p50 / max', (run) =>
+    run.system === 'etcd' ? run.handoffSigtermToLeaderMs : run.handoffLoggedGapMs,
+  ),
+  sampled('hand-off: polled gap, ms p50 / max', (run) => run.handoffPolledGapMs, 1),
+  counted('hand-offs that waited an election timeout', (run) => run.handoffTimeouts),
+  counted('overlapping claims (ours: lease; etcd: leader)', (run) => run.overlappingClaims),
+  sampled('restarted node names the leader, ms p50 / max', (run) => run.rejoinMs),
+  single('idle CPU, leader, % of a core', (run) => run.idle.leaderCpuPercent, 2),
+  single('idle CPU, follower (mean), % of a core', (run) => run.idle.followerCpuPercent, 2),
+  single('RSS, leader, MiB', (run) => run.idle.leaderRssMiB, 1),
+  single('RSS, follower (mean), MiB', (run) => run.idle.followerRssMiB, 1),
+  // etcd has no such histogram: its runs hold null, so there is no ratio to etcd.
+  single('heartbeat round trip p50, ms (hbc_heartbeat_round_trip_seconds)', (run) => run.idle.heartbeatRoundTripP50Ms, 2),
+];
+
+/** One row per figure and configuration: ours, etcd's, and ours / etcd's (of the medians); with TLS too when it ran. */
 export function comparisonRows(runs: readonly SystemRun[]): ComparisonRow[] {
-  const rows: ComparisonRow[] = [];
-  const configurations = new Map<string, { ours?: SystemRun; etcd?: SystemRun }>();
+  const configurations = new Map<string, Partial<Record<SystemName, SystemRun>>>();
   for (const run of runs) {
     const key = `${run.nodes} ${timingsLabel(run.timings)}`;
-    const entry = configurations.get(key) ?? {};
-    if (run.system === 'etcd') entry.etcd = run;
-    else entry.ours = run;
-    configurations.set(key, entry);
+    configurations.set(key, { ...configurations.get(key), [run.system]: run });
   }
-  for (const { ours, etcd } of configurations.values()) {
-    const any = ours ?? etcd;
-    if (any === undefined) continue;
-    const row = (measure: string, oursText: string, etcdText: string, oursValue: number | null | undefined, etcdValue: number | null | undefined): void => {
-      rows.push({ nodes: any.nodes, timings: `${any.timings.heartbeatMs}/${any.timings.electionTimeoutMs}`, measure, ours: oursText, etcd: etcdText, ratio: ratio(oursValue, etcdValue) });
-    };
-    const summaries = (pick: (run: SystemRun) => readonly number[]): [Summary | null, Summary | null] => [
-      ours === undefined ? null : summarize(pick(ours)),
-      etcd === undefined ? null : summarize(pick(etcd)),
-    ];
-    const [fo, fe] = summaries((run) => run.failoverMs);
-    row('failover: SIGKILL to new leader, ms p50 / max', p50max(fo), p50max(fe), fo?.p50, fe?.p50);
-    const [ho, he] = summaries((run) => run.handoffSigtermToLeaderMs);
-    row('hand-off: SIGTERM to new leader, ms p50 / max', p50max(ho), p50max(he), ho?.p50, he?.p50);
-    const [lo] = summaries((run) => run.handoffLoggedGapMs);
-    row('hand-off: logged gap (ours lease-lost to lease-acquired; etcd SIGTERM to leader), ms p50 / max', p50max(lo), p50max(he), lo?.p50, he?.p50);
-    const [po, pe] = summaries((run) => run.handoffPolledGapMs);
-    row('hand-off: polled gap, ms p50 / max', p50max(po, 1), p50max(pe, 1), po?.p50, pe?.p50);
-    row('hand-offs that waited an election timeout', String(ours?.handoffTimeouts ?? '-'), String(etcd?.handoffTimeouts ?? '-'), null, null);
-    row('overlapping claims (ours: lease; etcd: leader)', String(ours?.overlappingClaims ?? '-'), String(etcd?.overlappingClaims ?? '-'), null, null);
-    const [ro, re] = summaries((run) => run.rejoinMs);
-    row('restarted node names the leader, ms p50 / max', p50max(ro), p50max(re), ro?.p50, re?.p50);
-    row('idle CPU, leader, % of a core', fmt(ours?.idle.leaderCpuPercent, 2), fmt(etcd?.idle.leaderCpuPercent, 2), ours?.idle.leaderCpuPercent, etcd?.idle.leaderCpuPercent);
-    row('idle CPU, follower (mean), % of a core', fmt(ours?.idle.followerCpuPercent, 2), fmt(etcd?.idle.followerCpuPercent, 2), ours?.idle.followerCpuPercent, etcd?.idle.followerCpuPercent);
-    row('RSS, leader, MiB', fmt(ours?.idle.leaderRssMiB, 1), fmt(etcd?.idle.leaderRssMiB, 1), ours?.idle.leaderRssMiB, etcd?.idle.leaderRssMiB);
-    row('RSS, follower (mean), MiB', fmt(ours?.idle.followerRssMiB, 1), fmt(etcd?.idle.followerRssMiB, 1), ours?.idle.followerRssMiB, etcd?.idle.followerRssMiB);
-    row('heartbeat round trip p50, ms (hbc_heartbeat_round_trip_seconds)', fmt(ours?.idle.heartbeatRoundTripP50Ms, 2), '-', null, null);
-  }
-  return rows;
+  return [...configurations.values()].flatMap((systems) => {
+    const ours = systems['heartbeat-cluster'];
+    const withTls = systems['heartbeat-cluster-tls'];
+    const etcd = systems.etcd;
+    const any = ours ?? withTls ?? etcd;
+    if (any === undefined) return [];
+    const text = (measure: Measure, run: SystemRun | undefined): string => (run === undefined ? '-' : measure.text(run));
+    const value = (measure: Measure, run: SystemRun | undefined): number | null | undefined => (run === undefined ? null : measure.value(run));
+    return measures.map((measure) => ({
+      nodes: any.nodes,
+      timings: `${any.timings.heartbeatMs}/${any.timings.electionTimeoutMs}`,
+      measure: measure.measure,
+      ours: text(measure, ours),
+      etcd: text(measure, etcd),
+      ratio: ratio(value(measure, ours), value(measure, etcd)),
+      oursTls: text(measure, withTls),
+      tlsRatio: ratio(value(measure, withTls), value(measure, ours)),
+    }));
+  });
 }
 
 function report(runs: readonly SystemRun[], etcdVersionText: string, options: BenchOptions): BenchmarkOutcome {
   const rows = comparisonRows(runs);
   const trials = runs[0]?.failoverMs.length ?? 0;
+  const withTls = runs.some((run) => run.system === 'heartbeat-cluster-tls');
   return {
     lines: [
       `heartbeat-cluster against etcd ${etcdVersionText}, one after the other per configuration, ${trials} trials each; ratio = ours / etcd's (medians).`,
@@ -342,9 +358,16 @@ function report(runs: readonly SystemRun[], etcdVersionText: string, options: Be
       '"became leader at term N"). Idle CPU: run time of all the process\'s threads (/proc/<pid>/task/*/schedstat) over the',
       'window; RSS from /proc/<pid>/status.',
       '',
+      ...(withTls
+        ? [
+            'With --tls, this product also ran with mutual TLS between nodes and client certificates on admin and metrics (the poller',
+            "calling over TLS with the operator's certificate) right after its plaintext run; TLS / plain = with TLS over without.",
+            '',
+          ]
+        : []),
       ...formatTable(
-        ['nodes', 'timings', 'measure', 'heartbeat-cluster', 'etcd', 'ratio'],
-        rows.map((row) => [String(row.nodes), row.timings, row.measure, row.ours, row.etcd, row.ratio]),
+        ['nodes', 'timings', 'measure', 'heartbeat-cluster', 'etcd', 'ratio', ...(withTls ? ['with TLS', 'TLS / plain'] : [])],
+        rows.map((row) => [String(row.nodes), row.timings, row.measure, row.ours, row.etcd, row.ratio, ...(withTls ? [row.oursTls, row.tlsRatio] : [])]),
       ),
     ],
     data: { quick: options.quick, etcdVersion: etcdVersionText, runs },

@@ -1,5 +1,6 @@
 import { parseWholeNumber } from '../../src/command-line/flag-values.ts';
 import type { FlagSpec, ParsedArgs } from '../../src/command-line/parse-command-args.ts';
+import type { GivenClientTls } from '../../src/tls/client-tls.ts';
 import { defaultClusterFile } from './fault-cluster.ts';
 
 /** Generous: fault drills run on machines busy with the cluster itself. */
@@ -15,6 +16,9 @@ export const faultGlobalFlags: readonly FlagSpec[] = [
     description: `the cluster.json written by \`npm run cluster\`, or its data directory (default ${defaultClusterFile})`,
   },
   { name: 'timeout-ms', type: 'string', placeholder: '<ms>', description: `deadline of each admin call to a node (default ${defaultTimeoutMs})` },
+  { name: 'cacert', type: 'string', placeholder: '<file>', description: "TLS: CA the nodes' certificates chain to (default: a --tls cluster's own)" },
+  { name: 'cert', type: 'string', placeholder: '<file>', description: "TLS client certificate with the operator role (default: a --tls cluster's operator.crt)" },
+  { name: 'key', type: 'string', placeholder: '<file>', description: 'its private key' },
   {
     name: 'net',
     type: 'boolean',
@@ -28,6 +32,7 @@ export interface FaultGlobalOptions {
   /** As given; undefined for the default. */
   readonly clusterPath: string | undefined;
   readonly timeoutMs: number;
+  readonly tls: GivenClientTls;
   /** With --net: how kernel cuts treat packets; null without --net. */
   readonly net: { readonly cut: 'blackhole' | 'reject' } | null;
 }
@@ -40,6 +45,7 @@ export function readFaultGlobalOptions(args: ParsedArgs): ReadFaultGlobalOptions
   const timeoutText = args.strings.get('timeout-ms');
   const timeout = timeoutText === undefined ? undefined : parseWholeNumber(timeoutText, '--timeout-ms', 1, maxTimeoutMs);
   if (timeout !== undefined && !timeout.ok) return { ok: false, problem: timeout.problem };
+  const tls = { cacert: args.strings.get('cacert'), cert: args.strings.get('cert'), key: args.strings.get('key') };
   const net = args.booleans.has('net');
   if (!net && args.booleans.has('reject')) return { ok: false, problem: '--reject only goes with --net' };
   return {
@@ -47,6 +53,7 @@ export function readFaultGlobalOptions(args: ParsedArgs): ReadFaultGlobalOptions
     options: {
       clusterPath: args.strings.get('cluster'),
       timeoutMs: timeout?.value ?? defaultTimeoutMs,
+      tls,
       net: net ? { cut: args.booleans.has('reject') ? 'reject' : 'blackhole' } : null,
     },
   };

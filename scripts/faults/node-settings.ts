@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { failureFromStatus, type CallResult } from '../../src/client/call-failure.ts';
+import { clientChannel, type ClientTlsMaterial } from '../../src/tls/tls-channel.ts';
 import { getServiceConstructor, loadProto } from '../../src/transport/proto-loader.ts';
 
 /**
@@ -26,9 +27,10 @@ export interface NodeTiming {
 
 type StatusCall = (request: object, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null, response: unknown) => void) => void;
 
-export async function readNodeSettings(adminAddress: string, timeoutMs: number): Promise<CallResult<NodeSettings>> {
+export async function readNodeSettings(adminAddress: string, timeoutMs: number, tls: ClientTlsMaterial | null = null): Promise<CallResult<NodeSettings>> {
   const Admin = getServiceConstructor(loadProto('admin.proto'), 'heartbeat.admin.v1.Admin');
-  const client = new Admin(adminAddress, grpc.credentials.createInsecure());
+  const secure = tls === null ? null : clientChannel(adminAddress, tls);
+  const client = new Admin(adminAddress, secure?.credentials ?? grpc.credentials.createInsecure(), secure?.options ?? {});
   try {
     const raw = await new Promise<CallResult<unknown>>((resolve) => {
       const status = (client as unknown as { Status: StatusCall }).Status.bind(client);

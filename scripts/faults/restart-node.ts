@@ -64,6 +64,7 @@ export async function restartNode(filePath: string, file: ClusterFile, id: strin
     dataDir: entry.dataDir,
     ...settings.timing,
     logLevel: settings.logLevel,
+    ...(file.tls === undefined ? {} : { tlsDir: file.tls.dir }),
   });
 
   const made = await makeDirectory(entry.dataDir);

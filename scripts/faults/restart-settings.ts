@@ -64,7 +64,7 @@ export async function completeRestartSettings(cluster: FaultCluster, restarting:
     return { ok: true, value: { settings: { timing: { heartbeatMs, electionTimeoutMs, electionJitterMs, maxClockDrift }, logLevel }, copiedFrom: null } };
   }
   const others = cluster.file.nodes.filter((node) => node.id !== restarting);
-  const answers = await Promise.all(others.map((node) => readNodeSettings(node.adminAddress, cluster.timeoutMs)));
+  const answers = await Promise.all(others.map((node) => readNodeSettings(node.adminAddress, cluster.timeoutMs, cluster.tls)));
   const reasons: string[] = [];
   for (const [index, answer] of answers.entries()) {
     const node = others[index];

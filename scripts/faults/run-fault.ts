@@ -50,7 +50,7 @@ export async function runFault(argv: readonly string[], io: CliIo, options: RunF
     net: globals.options.net,
     usageError,
     withCluster: async (use) => {
-      const opened = await FaultCluster.open(globals.options.clusterPath, options.cwd ?? process.cwd(), globals.options.timeoutMs);
+      const opened = await FaultCluster.open(globals.options.clusterPath, options.cwd ?? process.cwd(), globals.options.timeoutMs, globals.options.tls);
       if (!opened.ok) {
         reportProblem(io, opened.problem);
         return exitCodes.failed;

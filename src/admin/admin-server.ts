@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import type { SecureVersion } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { HealthImplementation, protoPath as healthProtoPath, type ServingStatus } from 'grpc-health-check';
@@ -6,7 +7,12 @@ import { assertNever } from '../core/assert-never.ts';
 import type { NodeId } from '../core/ids.ts';
 import type { NodeDriver, NodeEvent } from '../runtime/node-driver.ts';
 import { getServiceConstructor, loadProto, loadProtoDefinition, PROTO_LOADER_OPTIONS } from '../transport/proto-loader.ts';
-import { shutdownGrpcServer } from '../transport/shutdown-grpc-server.ts';
+import { bindPlaintext, shutdownGrpcServer } from '../transport/grpc-server-lifecycle.ts';
+import type { ReloadableTls } from '../tls/reloadable-tls.ts';
+import { TlsGrpcListener } from '../tls/tls-grpc-listener.ts';
+import { parseHostPort } from '../util/host-port.ts';
+import { RateLimiter } from '../util/rate-limiter.ts';
+import { accessInterceptor } from './admin-access.ts';
 import type { AdminContext } from './admin-context.ts';
 import {
   parseHealRequest,
@@ -37,6 +43,17 @@ export const NODE_HEALTH_SERVICE = '';
 export const LEADER_HEALTH_SERVICE = 'leader';
 
 export type AdminServerStart = { readonly ok: true; readonly port: number } | { readonly ok: false; readonly message: string };
+
+/** The admin API over TLS; with `clientCertAuth`, each call needs the role its client certificate grants (see admin-access.ts). */
+export interface AdminTlsSettings {
+  readonly source: ReloadableTls;
+  readonly minVersion: SecureVersion;
+  /** Clients must present a certificate that chains to `source`'s CA. */
+  readonly clientCertAuth: boolean;
+}
+
+/** Refused calls and handshakes are logged at most this often per kind. */
+const REFUSAL_LOG_INTERVAL_MS = 1000;
 
 /** How long `close()` lets in-flight calls finish before cutting them off. */
 const SHUTDOWN_GRACE_MS = 500;
@@ -123,6 +140,8 @@ export class AdminServer {
   /** Hand-offs waiting for those promises to run out (see `handOver`). */
   private handOvers = 0;
   private server: grpc.Server | null = null;
+  private listener: TlsGrpcListener | null = null;
+  private readonly refusalLog = new RateLimiter(REFUSAL_LOG_INTERVAL_MS);
   private unsubscribeHealth: (() => void) | null = null;
   private closing: Promise<void> | null = null;
   private reflection: Promise<void> = Promise.resolve();
@@ -131,20 +150,24 @@ export class AdminServer {
     this.context = context;
   }
 
-  /** Binds `address` (`host:port`; port 0 picks a free one) and starts serving. */
-  async start(address: string): Promise<AdminServerStart> {
+  /** Binds `address` (`host:port`; port 0 picks a free one) and starts serving, over TLS unless `tls` is null. */
+  async start(address: string, tls: AdminTlsSettings | null = null): Promise<AdminServerStart> {
     if (this.server !== null || this.closing !== null) throw new Error('AdminServer: start() called twice or after close()');
-    const server = new grpc.Server();
+    const interceptors =
+      tls?.clientCertAuth === true
+        ? [accessInterceptor(this.context.info.clusterId, (call) => this.requireListener().clientCertificate(call), (method, details, peer) => this.logRefusal(method, details, peer))]
+        : [];
+    const server = new grpc.Server({ interceptors });
     server.addService(adminServiceDefinition(), this.implementation());
     this.addHealthService(server);
     this.server = server;
     let port: number;
     try {
-      port = await new Promise<number>((resolve, reject) => {
-        server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound)));
-      });
+      port = tls === null ? await bindPlaintext(server, address) : await this.bindTls(server, address, tls);
     } catch (error) {
       server.forceShutdown();
+      this.listener?.close();
+      this.listener = null;
       this.server = null;
       return { ok: false, message: describeBindFailure(address, error) };
     }
@@ -162,8 +185,35 @@ export class AdminServer {
     this.reflection = addReflection(server).catch((error: unknown) =>
       this.context.logger.error({ event: 'admin-internal-error', err: error }, 'cannot serve reflection'),
     );
-    this.context.logger.info({ event: 'admin-listening', address, port }, 'admin API listening');
+    this.context.logger.info({ event: 'admin-listening', address, port, tls: tls !== null, clientCertAuth: tls?.clientCertAuth ?? false }, 'admin API listening');
     return { ok: true, port };
+  }
+
+  private async bindTls(server: grpc.Server, address: string, tls: AdminTlsSettings): Promise<number> {
+    const parsed = parseHostPort(address);
+    if (!parsed.ok) throw new Error(parsed.problem);
+    const listener = new TlsGrpcListener(server, {
+      tls: tls.source,
+      minVersion: tls.minVersion,
+      requestClientCertificate: tls.clientCertAuth,
+      onHandshakeFailure: (peer, problem) => this.logRefusal('TLS handshake', problem, peer),
+    });
+    this.listener = listener;
+    const started = await listener.listen(parsed.address.host, parsed.address.port);
+    if (!started.ok) throw new Error(started.message);
+    return started.port;
+  }
+
+  private requireListener(): TlsGrpcListener {
+    if (this.listener === null) throw new Error('AdminServer: a call arrived before the TLS listener exists');
+    return this.listener;
+  }
+
+  /** At most one line per `REFUSAL_LOG_INTERVAL_MS` per kind, saying how many were held back. */
+  private logRefusal(what: string, details: string, peer: string): void {
+    const suppressed = this.refusalLog.allow(what, performance.now());
+    if (suppressed === null) return;
+    this.context.logger.warn({ event: 'admin-call-refused', call: what, peer, details, suppressed }, `refused ${what} from ${peer}: ${details}`);
   }
 
   /** Settles once server reflection is served (see `addReflection`). */
@@ -185,6 +235,7 @@ export class AdminServer {
     const server = this.server;
     if (server === null) return;
     await shutdownGrpcServer(server, SHUTDOWN_GRACE_MS);
+    this.listener?.close();
   }
 
   // ---- health ------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import { formatHostPort, parseHostPort } from '../util/host-port.ts';
 import type { EndpointSource } from '../client/endpoints.ts';
+import type { GivenClientTls } from '../tls/client-tls.ts';
 import { parseWholeNumber } from '../command-line/flag-values.ts';
 import type { FlagSpec, ParsedArgs } from '../command-line/parse-command-args.ts';
 
@@ -22,17 +23,34 @@ export const globalFlags: readonly FlagSpec[] = [
     description: 'the cluster.json written by `npm run cluster`, or its data directory (default ./data/cluster.json)',
   },
   { name: 'timeout-ms', type: 'string', placeholder: '<ms>', description: `deadline of each call to a node (default ${defaultTimeoutMs})` },
+  {
+    name: 'cacert',
+    type: 'string',
+    placeholder: '<file>',
+    description: "TLS: CA certificates the nodes' admin certificates chain to (default: the cluster file's, for a --tls cluster; env HBCTL_CACERT)",
+  },
+  { name: 'cert', type: 'string', placeholder: '<file>', description: 'TLS client certificate, whose role decides what hbctl may do (env HBCTL_CERT)' },
+  { name: 'key', type: 'string', placeholder: '<file>', description: 'its private key (env HBCTL_KEY)' },
 ];
 
 export interface GlobalOptions {
   readonly endpointSource: EndpointSource;
   readonly timeoutMs: number;
+  /** Flags win over the HBCTL_* environment variables; a cluster file may complete them (see chooseClientTls). */
+  readonly tls: GivenClientTls;
 }
 
 export type ReadGlobalOptionsResult = { readonly ok: true; readonly options: GlobalOptions } | { readonly ok: false; readonly problems: readonly string[] };
 
-export function readGlobalOptions(args: ParsedArgs): ReadGlobalOptionsResult {
+export function readGlobalOptions(args: ParsedArgs, env: NodeJS.ProcessEnv): ReadGlobalOptionsResult {
   const problems: string[] = [];
+  // An empty variable counts as unset, as shells use it.
+  const fromEnv = (name: string): string | undefined => (env[name] === '' ? undefined : env[name]);
+  const tls: GivenClientTls = {
+    cacert: args.strings.get('cacert') ?? fromEnv('HBCTL_CACERT'),
+    cert: args.strings.get('cert') ?? fromEnv('HBCTL_CERT'),
+    key: args.strings.get('key') ?? fromEnv('HBCTL_KEY'),
+  };
   let timeoutMs = defaultTimeoutMs;
   const timeoutText = args.strings.get('timeout-ms');
   if (timeoutText !== undefined) {
@@ -52,7 +70,7 @@ export function readGlobalOptions(args: ParsedArgs): ReadGlobalOptionsResult {
   } else if (clusterPath !== undefined) {
     endpointSource = { kind: 'cluster-file', path: clusterPath };
   }
-  return problems.length === 0 ? { ok: true, options: { endpointSource, timeoutMs } } : { ok: false, problems };
+  return problems.length === 0 ? { ok: true, options: { endpointSource, timeoutMs, tls } } : { ok: false, problems };
 }
 
 function parseEndpointList(text: string, problems: string[]): string[] {

@@ -1,4 +1,5 @@
 import type { CliIo } from '../command-line/cli-io.ts';
+import { chooseClientTls, loadClientTls, resolveClientTlsFiles } from '../tls/client-tls.ts';
 import { ClusterClient } from '../client/cluster-client.ts';
 import { readCommandLine, type CommandLineProgram } from '../command-line/command-line-program.ts';
 import type { Command, CommandContext } from './command.ts';
@@ -15,6 +16,7 @@ const hbctlProgram: CommandLineProgram<Command> = {
   about: ["Inspects and steers a heartbeat-cluster through its nodes' admin API."],
   notes: [
     'The nodes are found from --endpoints, else --cluster, else ./data/cluster.json.',
+    'Over TLS with --cacert (and --cert/--key where the nodes require client certificates), or a TLS cluster file.',
     'Exit status: 0 done, 1 a node refused or could not be reached, 2 wrong command line, 130 Ctrl-C.',
   ],
   commands,
@@ -27,6 +29,8 @@ export interface RunCliOptions {
   readonly signal?: AbortSignal;
   /** Resolves relative paths, the default ./data/cluster.json included. Defaults to process.cwd(). */
   readonly cwd?: string;
+  /** Where HBCTL_CACERT, HBCTL_CERT and HBCTL_KEY are read; defaults to process.env. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** Runs one hbctl command line (without `node hbctl`) and answers its exit code. */
@@ -34,7 +38,7 @@ export async function runCli(argv: readonly string[], io: CliIo, options: RunCli
   const read = readCommandLine(argv, io, hbctlProgram);
   if (!read.ok) return read.exitCode;
   const { command, args, usageErrors } = read;
-  const globals = readGlobalOptions(args);
+  const globals = readGlobalOptions(args, options.env ?? process.env);
   if (!globals.ok) return usageErrors(globals.problems);
 
   const signal = options.signal ?? new AbortController().signal;
@@ -58,7 +62,21 @@ async function withCluster(
     reportProblem(io, resolved.message);
     return exitCodes.failed;
   }
-  const cluster = new ClusterClient(resolved.targets, { callTimeoutMs: globals.timeoutMs });
+  const chosen = chooseClientTls(globals.tls, resolved.tlsDir);
+  if (!chosen.ok) {
+    reportProblem(io, chosen.problem);
+    return exitCodes.usage;
+  }
+  let tls = null;
+  if (chosen.files !== null) {
+    const loaded = loadClientTls(resolveClientTlsFiles(chosen.files, cwd));
+    if (!loaded.ok) {
+      loaded.problems.forEach((problem) => reportProblem(io, problem));
+      return exitCodes.failed;
+    }
+    tls = loaded.material;
+  }
+  const cluster = new ClusterClient(resolved.targets, { callTimeoutMs: globals.timeoutMs, tls });
   try {
     return await use(cluster);
   } finally {

@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { clientChannel, type ClientTlsMaterial } from '../tls/tls-channel.ts';
 import { getServiceConstructor, loadProto } from '../transport/proto-loader.ts';
 import {
   decodeFaults,
@@ -69,11 +70,18 @@ export class AdminClient {
   private readonly client: grpc.Client;
   private readonly service = adminService();
 
+  /** `tls`: dial over TLS, trusting its CA and presenting its certificate if it has one; null or absent: plaintext. */
   constructor(
     endpoint: string,
     private readonly timeoutMs: number,
+    tls: ClientTlsMaterial | null = null,
   ) {
-    this.client = new grpc.Client(endpoint, grpc.credentials.createInsecure(), channelOptions);
+    if (tls === null) {
+      this.client = new grpc.Client(endpoint, grpc.credentials.createInsecure(), channelOptions);
+    } else {
+      const secure = clientChannel(endpoint, tls);
+      this.client = new grpc.Client(endpoint, secure.credentials, { ...channelOptions, ...secure.options });
+    }
   }
 
   status(options: CallOptions = {}): Promise<CallResult<NodeStatus>> {

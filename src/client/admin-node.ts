@@ -1,3 +1,4 @@
+import type { ClientTlsMaterial } from '../tls/tls-channel.ts';
 import { AdminClient } from './admin-client.ts';
 import type { AdminTarget } from './endpoints.ts';
 
@@ -9,11 +10,11 @@ export class AdminNode {
   readonly filePid: number | null;
   private knownId: string | null;
 
-  constructor(target: AdminTarget, timeoutMs: number) {
+  constructor(target: AdminTarget, timeoutMs: number, tls: ClientTlsMaterial | null = null) {
     this.endpoint = target.endpoint;
     this.knownId = target.id;
     this.filePid = target.pid;
-    this.client = new AdminClient(target.endpoint, timeoutMs);
+    this.client = new AdminClient(target.endpoint, timeoutMs, tls);
   }
 
   get id(): string | null {

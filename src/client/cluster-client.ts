@@ -1,6 +1,7 @@
 import type { LeaderView, LinkFault, MembersView, NodeStatus, NodeTiming } from './admin-responses.ts';
 import type { PartitionDirection } from './admin-client.ts';
 import { AdminNode } from './admin-node.ts';
+import type { ClientTlsMaterial } from '../tls/tls-channel.ts';
 import { Backoff, defaultBackoff, type BackoffSettings } from './backoff.ts';
 import { describeCallFailure, type CallFailure, type CallResult } from './call-failure.ts';
 import { realClock, sleep, type ClientClock } from './client-clock.ts';
@@ -23,6 +24,8 @@ export interface ClusterClientOptions {
   /** Time and randomness; real ones unless a test gives virtual ones. */
   readonly clock?: ClientClock;
   readonly random?: () => number;
+  /** TLS to every node: the CA to trust and, for nodes that require one, the client certificate (read with `loadClientTls`). */
+  readonly tls?: ClientTlsMaterial | null;
 }
 
 export interface AcquireLeaseOptions {
@@ -70,7 +73,7 @@ export class ClusterClient {
 
   constructor(targets: readonly AdminTarget[], options: ClusterClientOptions = {}) {
     const callTimeoutMs = options.callTimeoutMs ?? defaultCallTimeoutMs;
-    this.nodes = targets.map((target) => new AdminNode(target, callTimeoutMs));
+    this.nodes = targets.map((target) => new AdminNode(target, callTimeoutMs, options.tls ?? null));
     this.clock = options.clock ?? realClock;
     this.random = options.random ?? Math.random;
     this.backoffSettings = options.backoff ?? defaultBackoff;

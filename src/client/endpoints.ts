@@ -16,7 +16,14 @@ export interface AdminTarget {
   readonly pid: number | null;
 }
 
-export type ResolveTargetsResult = { readonly ok: true; readonly targets: readonly AdminTarget[] } | { readonly ok: false; readonly message: string };
+export type ResolveTargetsResult =
+  | {
+      readonly ok: true;
+      readonly targets: readonly AdminTarget[];
+      /** The certificates directory a cluster file records for a TLS cluster; null otherwise. */
+      readonly tlsDir: string | null;
+    }
+  | { readonly ok: false; readonly message: string };
 
 const defaultClusterFile = `./data/${CLUSTER_FILE_NAME}`;
 
@@ -24,7 +31,7 @@ const defaultClusterFile = `./data/${CLUSTER_FILE_NAME}`;
 export async function resolveTargets(source: EndpointSource, cwd: string): Promise<ResolveTargetsResult> {
   switch (source.kind) {
     case 'endpoints':
-      return { ok: true, targets: source.endpoints.map((endpoint) => ({ endpoint, id: null, pid: null })) };
+      return { ok: true, targets: source.endpoints.map((endpoint) => ({ endpoint, id: null, pid: null })), tlsDir: null };
     case 'cluster-file':
       return targetsFromClusterFile(await clusterFilePath(path.resolve(cwd, source.path)));
     case 'default-cluster-file': {
@@ -49,11 +56,12 @@ async function clusterFilePath(given: string): Promise<string> {
 
 async function targetsFromClusterFile(
   filePath: string,
-): Promise<{ readonly ok: true; readonly targets: readonly AdminTarget[] } | { readonly ok: false; readonly message: string; readonly missing: boolean }> {
+): Promise<Extract<ResolveTargetsResult, { ok: true }> | { readonly ok: false; readonly message: string; readonly missing: boolean }> {
   const read = await readClusterFile(filePath);
   if (!read.ok) return { ok: false, message: read.message, missing: read.reason === 'missing' };
   return {
     ok: true,
     targets: read.file.nodes.map((node) => ({ endpoint: node.adminAddress, id: node.id, pid: node.pid })),
+    tlsDir: read.file.tls?.dir ?? null,
   };
 }

@@ -13,3 +13,5 @@ export type { LeaderView, LeaseState, LeaseToken, LinkFault, MemberInfo, Members
 export { describeCallFailure, type CallFailure, type CallResult } from './call-failure.ts';
 export type { BackoffSettings } from './backoff.ts';
 export type { ClientClock } from './client-clock.ts';
+export type { ClientTlsFiles } from '../tls/client-tls.ts';
+export type { ClientTlsMaterial } from '../tls/tls-channel.ts';

@@ -30,6 +30,12 @@ export interface ClusterFile {
   readonly startedAt: string;
   readonly launcherPid: number;
   readonly nodes: readonly ClusterFileNode[];
+  /**
+   * Present when the nodes run with TLS (`npm run cluster -- --tls`): the directory of their
+   * certificates, laid out as `npm run certs` makes it (see mint-certificates.ts). Its CA is what
+   * hbctl trusts unless told otherwise; the client certificate is the caller's choice.
+   */
+  readonly tls?: { readonly dir: string };
 }
 
 export type ReadClusterFileResult =
@@ -150,6 +156,9 @@ function clusterFileProblems(json: unknown): string[] {
   if (!Array.isArray(json.nodes) || json.nodes.length === 0) {
     check(false, 'nodes', 'a non-empty array', json.nodes);
     return problems;
+  }
+  if (json.tls !== undefined) {
+    check(isRecord(json.tls) && isAbsolutePath(json.tls.dir), 'tls', 'an object with an absolute dir', json.tls);
   }
   const seenIds = new Set<unknown>();
   json.nodes.forEach((node: unknown, index) => {

@@ -11,6 +11,12 @@ const defaults = { nodes: 3, dataDir: './data', basePort: 7400 } as const;
 const nodesRange: NumberRange = { min: 1, max: maxClusterNodes, integer: true };
 const portRange: NumberRange = { min: 1, max: 65535, integer: true };
 
+// ---- TLS (issue 12) ----
+/** Where `--tls` keeps the cluster's certificates, under the data dir. */
+export const tlsDirName = 'tls';
+const booleanFlags: readonly string[] = ['tls', 'net'];
+// ---- end TLS ----
+
 export interface ClusterOptions {
   readonly nodeCount: number;
   /** Absolute; holds cluster.json and one directory per node. */
@@ -23,6 +29,8 @@ export interface ClusterOptions {
   readonly electionJitterMs: number;
   readonly maxClockDrift: number;
   readonly logLevel: LogLevel;
+  /** Run every link and the admin API over TLS with the certificates in `<dataDir>/tls` (minted if absent). */
+  readonly tls: boolean;
   /** Each node in its own network namespace on its own address, for kernel-level faults (`fault --net`); needs root. */
   readonly net: boolean;
 }
@@ -45,6 +53,7 @@ const flags = [
   ['election-jitter-ms', '<ms>', `${rangeText(timingRanges.electionJitterMs)} (default ${nodeDefaults.electionJitterMs})`],
   ['max-clock-drift', '<fraction>', `${rangeText(timingRanges.maxClockDrift)} (default ${nodeDefaults.maxClockDrift})`],
   ['log-level', `<${logLevels.join('|')}>`, `(default ${nodeDefaults.logLevel})`],
+  ['tls', '', `mutual TLS between nodes, TLS and client certificates for admin and metrics, from <data-dir>/${tlsDirName} (minted there if absent)`],
   ['net', '', 'each node in its own network namespace (198.18.x.0/24), so `npm run fault -- --net ...` can cut links with kernel rules; root'],
 ] as const;
 
@@ -58,17 +67,16 @@ export const clusterUsage = [
   'Starting again with the same --data-dir keeps the nodes\' persisted terms and votes.',
   'The timing and log settings are passed to every node.',
   '',
-  formatColumns([...flags.map(([name, placeholder, description]) => [`--${name} ${placeholder}`, description]), ['-h, --help', 'print this help']]),
+  formatColumns([...flags.map(([name, placeholder, description]) => [placeholder === '' ? `--${name}` : `--${name} ${placeholder}`, description]), ['-h, --help', 'print this help']]),
   '',
 ].join('\n');
 
 /** Reads the launcher's command line, reporting every problem found. `--help` is accepted and ignored: check `wantsHelp` first. */
 export function parseClusterOptions(argv: readonly string[]): ParseClusterOptionsResult {
-  // The one flag without a value.
-  const net = argv.includes('--net');
   const parsed = parseStringFlags(
-    argv.filter((arg) => arg !== '--net'),
-    flags.map(([name]) => name).filter((name) => name !== 'net'),
+    argv,
+    flags.map(([name]) => name).filter((name) => !booleanFlags.includes(name)),
+    booleanFlags,
   );
   if (!parsed.ok) return { ok: false, problems: [parsed.problem] };
   const problems: string[] = [];
@@ -146,7 +154,8 @@ export function parseClusterOptions(argv: readonly string[]): ParseClusterOption
       electionJitterMs,
       maxClockDrift,
       logLevel,
-      net,
+      tls: raw('tls') === 'true',
+      net: raw('net') === 'true',
     },
   };
 }

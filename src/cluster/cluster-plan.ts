@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { asNodeId } from '../core/ids.ts';
 import { nodeDefaults } from '../node/node-options.ts';
-import type { ClusterOptions } from './cluster-options.ts';
+import { tlsDirName, type ClusterOptions } from './cluster-options.ts';
 import type { NodeLaunch } from './node-command.ts';
 
 export interface PlannedNode extends NodeLaunch {
@@ -37,6 +37,7 @@ export function planCluster(options: ClusterOptions, hostOf: (id: string) => str
       electionJitterMs: options.electionJitterMs,
       maxClockDrift: options.maxClockDrift,
       logLevel: options.logLevel,
+      ...(options.tls ? { tlsDir: path.join(options.dataDir, tlsDirName) } : {}),
       peerPort,
       adminPort,
       logFile: path.join(dataDir, NODE_LOG_FILE_NAME),

@@ -9,12 +9,13 @@ import { nodeDefaults } from '../node/node-options.ts';
 import { formatColumns, wantsHelp } from '../util/command-line.ts';
 import { makeDirectory } from '../util/make-directory.ts';
 import { CLUSTER_FILE_NAME, clearNodePid, readClusterFile, replaceClusterFile, setNodePid, updateClusterFile, type UpdateClusterFileResult } from './cluster-file.ts';
-import { clusterUsage, parseClusterOptions, type ClusterOptions } from './cluster-options.ts';
+import { clusterUsage, parseClusterOptions, tlsDirName, type ClusterOptions } from './cluster-options.ts';
 import { planCluster, type PlannedNode } from './cluster-plan.ts';
 import { LeaderChangeTracker } from './leader-change-tracker.ts';
 import { spawnNode, type NodeProcess } from './node-process.ts';
 import { checkPort } from './port-check.ts';
 import { isProcessAlive } from './process-alive.ts';
+import { caName, certificatePaths, mintClusterCertificates } from '../tls/mint-certificates.ts';
 import { ensureNetTools } from '../netfault/host-tools.ts';
 import { NodeNetwork } from '../netfault/node-network.ts';
 
@@ -68,6 +69,16 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const inNamespaces = network;
   const plan = inNamespaces === null ? planCluster(options) : planCluster(options, (id) => inNamespaces.address(id));
+  if (options.tls) {
+    const tlsDir = path.join(options.dataDir, tlsDirName);
+    try {
+      const minted = await mintClusterCertificates({ dir: tlsDir, clusterId: options.clusterId, nodes: new Map(plan.map((node) => [node.id, []])) });
+      if (minted.length > 0) console.log(`minted ${minted.map((name) => `${name}.crt`).join(', ')} in ${tlsDir}`);
+    } catch (error) {
+      console.error(`error: cannot mint the certificates in ${tlsDir}: ${error instanceof Error ? error.message : String(error)}`);
+      return 1;
+    }
+  }
   // Ports inside fresh namespaces are free.
   const unavailable = inNamespaces === null ? await unavailablePorts(plan) : [];
   if (unavailable.length > 0) {
@@ -135,6 +146,7 @@ async function runCluster(options: ClusterOptions, plan: readonly PlannedNode[],
         dataDir: planned.dataDir,
         logFile: planned.logFile,
       })),
+      ...(options.tls ? { tls: { dir: path.join(options.dataDir, tlsDirName) } } : {}),
     }),
   );
 
@@ -235,6 +247,22 @@ async function runCluster(options: ClusterOptions, plan: readonly PlannedNode[],
   return finished;
 }
 
+/** How to reach a --tls cluster: which certificates hbctl needs for what. */
+function tlsNotes(dataDir: string): string[] {
+  const dir = path.join(dataDir, tlsDirName);
+  // Shorter when the data dir is below this directory, as the default ./data is.
+  const below = path.relative(process.cwd(), dir);
+  const relative = below.startsWith('..') || path.isAbsolute(below) ? dir : below;
+  const reader = certificatePaths(relative, 'reader');
+  const operator = certificatePaths(relative, 'operator');
+  return [
+    `TLS: every link is mutual TLS; admin calls need a client certificate from ${path.join(relative, `${caName}.crt`)}:`,
+    `  read only (status, leader, watch...):  --cert ${reader.cert} --key ${reader.key}`,
+    `  operator (transfer, partition...):     --cert ${operator.cert} --key ${operator.key}`,
+    '  (or set HBCTL_CERT and HBCTL_KEY; hbctl takes the CA from the cluster file)',
+  ];
+}
+
 function printStartup(options: ClusterOptions, started: readonly { readonly planned: PlannedNode; readonly process: NodeProcess }[]): void {
   const rows = started.map(({ planned, process }) => [planned.id, planned.listen, planned.adminListen, String(process.pid), planned.dataDir]);
   console.log(
@@ -244,8 +272,9 @@ function printStartup(options: ClusterOptions, started: readonly { readonly plan
       formatColumns([['node', 'peer address', 'admin address', 'pid', 'data dir'], ...rows]),
       '',
       `each node logs to <data dir>/node.log; the cluster is described in ${path.join(options.dataDir, CLUSTER_FILE_NAME)}`,
+      ...(options.tls ? tlsNotes(options.dataDir) : []),
       // hbctl looks for ./data/cluster.json unless told otherwise.
-      `inspect:  npx hbctl status${options.dataDir === path.resolve('data') ? '' : ` --cluster ${options.dataDir}`}`,
+      `inspect:  npx hbctl status${options.dataDir === path.resolve('data') ? '' : ` --cluster ${options.dataDir}`}${options.tls ? ' --cert <reader or operator .crt> --key <its .key>' : ''}`,
       'stop:     Ctrl-C',
       '',
     ].join('\n'),

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { ClusterId, NodeId } from '../core/ids.ts';
 import { formatMemberList } from '../node/member-list.ts';
 import type { LogLevel } from '../node/node-options.ts';
+import { caName, certificatePaths } from '../tls/mint-certificates.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 /**
@@ -28,6 +29,22 @@ export interface NodeLaunch {
   readonly electionJitterMs?: number;
   readonly maxClockDrift?: number;
   readonly logLevel?: LogLevel;
+  /**
+   * A certificates directory as `npm run certs` lays it out: the node runs mutual TLS on its peer
+   * links and TLS with client-certificate auth on its admin API and metrics, with `<id>.crt` for
+   * both and `ca.crt` as the CA of both. Absent: plaintext.
+   */
+  readonly tlsDir?: string;
+}
+
+/** The node flags that run `id` with the certificates in `dir` (see `NodeLaunch.tlsDir`). */
+export function tlsDirFlags(dir: string, id: string): string[] {
+  const own = certificatePaths(dir, id);
+  const ca = certificatePaths(dir, caName).cert;
+  return [
+    '--peer-cert-file', own.cert, '--peer-key-file', own.key, '--peer-trusted-ca-file', ca,
+    '--cert-file', own.cert, '--key-file', own.key, '--client-cert-auth', '--trusted-ca-file', ca,
+  ];
 }
 
 export interface NodeCommand {
@@ -67,6 +84,7 @@ export function nodeCommand(launch: NodeLaunch): NodeCommand {
       ...optional('--log-level', launch.logLevel),
       '--log-format',
       'json',
+      ...(launch.tlsDir === undefined ? [] : tlsDirFlags(launch.tlsDir, launch.id)),
     ],
     cwd: repoRoot,
   };

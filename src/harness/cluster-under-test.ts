@@ -3,7 +3,12 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import http from 'node:http';
+import https from 'node:https';
 import { AdminClient } from '../client/admin-client.ts';
+import { loadClientTls } from '../tls/client-tls.ts';
+import { caName, certificatePaths, mintClusterCertificates } from '../tls/mint-certificates.ts';
+import type { ClientTlsMaterial } from '../tls/tls-channel.ts';
 import { nodeCommand, type NodeCommand } from '../cluster/node-command.ts';
 import { asClusterId, asNodeId, type NodeId } from '../core/ids.ts';
 import { registerCleanup } from './cleanup-registry.ts';
@@ -37,6 +42,18 @@ export interface ClusterSpec {
   readonly logLevel?: LogLevel;
   /** Writes every line each node prints to `<logDir>/<id>.log` (appending across restarts). */
   readonly logDir?: string;
+  /**
+   * Every node with mutual TLS between peers and client-certificate auth on admin and metrics
+   * (certificates minted into the cluster's temp dir, as `npm run cluster -- --tls` does); the
+   * bench calls as the operator.
+   */
+  readonly tls?: boolean;
+}
+
+/** A TLS cluster's certificates directory, and what the bench presents to it. */
+interface BenchTls {
+  readonly dir: string;
+  readonly client: ClientTlsMaterial;
 }
 
 export type { NodeExit } from './process-group.ts';
@@ -82,6 +99,7 @@ export class ClusterUnderTest extends ProcessGroup<NodeSlot> implements NodeProc
     private readonly root: string,
     slots: readonly NodeSlot[],
     readonly spec: ClusterSpec,
+    private readonly tls: BenchTls | null,
   ) {
     super(slots);
     this.unregister = registerCleanup(() => this.stop());
@@ -91,6 +109,7 @@ export class ClusterUnderTest extends ProcessGroup<NodeSlot> implements NodeProc
     const root = await mkdtemp(path.join(os.tmpdir(), 'hbc-bench-'));
     const network = spec.network;
     if (network !== undefined && network.ids.length < spec.size) throw new Error(`the network has ${network.ids.length} nodes, the cluster ${spec.size}`);
+    const tls = spec.tls === true ? await mintBenchTls(path.join(root, 'tls'), spec.size) : null;
     const ports = network === undefined ? await freePorts(3 * spec.size) : [];
     if (spec.logDir !== undefined) await mkdir(spec.logDir, { recursive: true });
     const slots = Array.from({ length: spec.size }, (_, index): NodeSlot => {
@@ -106,12 +125,12 @@ export class ClusterUnderTest extends ProcessGroup<NodeSlot> implements NodeProc
         dataDir: path.join(root, id),
         child: null,
         exit: null,
-        client: new AdminClient(adminAddress, adminCallTimeoutMs),
+        client: new AdminClient(adminAddress, adminCallTimeoutMs, tls?.client ?? null),
         stderrTail: [],
         log: null,
       };
     });
-    const cluster = new ClusterUnderTest(root, slots, spec);
+    const cluster = new ClusterUnderTest(root, slots, spec, tls);
     try {
       await Promise.all(cluster.ids.map((id) => cluster.launch(id)));
     } catch (error) {
@@ -143,8 +162,23 @@ export class ClusterUnderTest extends ProcessGroup<NodeSlot> implements NodeProc
     if (slot.child !== null) throw new Error(`cannot restart ${id}: it is still running`);
     // A fresh channel: the old one may be waiting out a reconnect backoff after the node died.
     slot.client.close();
-    slot.client = new AdminClient(slot.adminAddress, adminCallTimeoutMs);
+    slot.client = new AdminClient(slot.adminAddress, adminCallTimeoutMs, this.tls?.client ?? null);
     await this.launch(id);
+  }
+
+  /** The node's Prometheus text (over HTTPS with the bench's certificate for a TLS cluster); empty if it does not answer. */
+  scrapeMetrics(id: NodeId): Promise<string> {
+    const address = this.slot(id).metricsAddress;
+    const tls = this.tls?.client;
+    return new Promise<string>((resolve) => {
+      const read = (response: http.IncomingMessage): void => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve(body));
+      };
+      const request = tls === undefined ? http.get(`http://${address}/metrics`, read) : https.get(`https://${address}/metrics`, { ca: tls.ca, cert: tls.cert, key: tls.key }, read);
+      request.on('error', () => resolve(''));
+    });
   }
 
   client(id: NodeId): AdminClient {
@@ -310,6 +344,7 @@ export class ClusterUnderTest extends ProcessGroup<NodeSlot> implements NodeProc
       electionJitterMs: this.timings.electionJitterMs,
       ...(this.spec.maxClockDrift === undefined ? {} : { maxClockDrift: this.spec.maxClockDrift }),
       logLevel: this.spec.logLevel ?? 'info',
+      ...(this.tls === null ? {} : { tlsDir: this.tls.dir }),
     });
     // Metrics stay on, as shipped, on a reserved port: the default (peer port + 200) is not among
     // the free ports reserved here and may be taken by another cluster on this machine.
@@ -335,4 +370,13 @@ export class ClusterUnderTest extends ProcessGroup<NodeSlot> implements NodeProc
     await this.stopProcesses();
     await rm(this.root, { recursive: true, force: true });
   }
+}
+
+async function mintBenchTls(dir: string, size: number): Promise<BenchTls> {
+  const nodes = new Map(Array.from({ length: size }, (_, index) => [`n${index + 1}`, []] as const));
+  await mintClusterCertificates({ dir, clusterId: benchClusterId, nodes });
+  const operator = certificatePaths(dir, 'operator');
+  const loaded = loadClientTls({ cacert: certificatePaths(dir, caName).cert, cert: operator.cert, key: operator.key });
+  if (!loaded.ok) throw new Error(loaded.problems.join('; '));
+  return { dir, client: loaded.material };
 }

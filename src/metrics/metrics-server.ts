@@ -1,15 +1,49 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { SecureVersion, TLSSocket } from 'node:tls';
+import { accessRefusal } from '../admin/admin-access.ts';
+import type { ClusterId } from '../core/ids.ts';
+import type { ReloadableTls } from '../tls/reloadable-tls.ts';
+import { clientCertificateOf } from '../tls/tls-grpc-listener.ts';
+import { secureContextOptions } from '../tls/tls-material.ts';
 import type { NodeMetrics } from './node-metrics.ts';
 
 export type MetricsServerStart = { readonly ok: true; readonly port: number } | { readonly ok: false; readonly message: string };
 
-/** Serves `GET /metrics` (Prometheus text format) over plain HTTP; everything else is 404. */
-export class MetricsServer {
-  private readonly server: http.Server;
+/**
+ * Metrics over HTTPS with the admin API's certificate. With `clientCertAuth`, a scrape needs a
+ * client certificate granting the reader role, as the admin API's read-only calls do: the
+ * metrics tell as much (role, term, leader, peers).
+ */
+export interface MetricsTlsSettings {
+  readonly source: ReloadableTls;
+  readonly minVersion: SecureVersion;
+  readonly clientCertAuth: boolean;
+  readonly clusterId: ClusterId;
+}
 
-  constructor(private readonly metrics: NodeMetrics) {
-    this.server = http.createServer((request, response) => void this.handle(request, response));
+/** Serves `GET /metrics` (Prometheus text format) over HTTP, or HTTPS given TLS settings; everything else is 404. */
+export class MetricsServer {
+  private readonly server: http.Server | https.Server;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly metrics: NodeMetrics,
+    private readonly tls: MetricsTlsSettings | null = null,
+  ) {
+    const handler = (request: http.IncomingMessage, response: http.ServerResponse): void => void this.handle(request, response);
+    if (tls === null) {
+      this.server = http.createServer(handler);
+      this.unsubscribe = () => undefined;
+      return;
+    }
+    const secure = https.createServer(
+      { ...secureContextOptions(tls.source.current(), tls.minVersion), requestCert: tls.clientCertAuth, rejectUnauthorized: false },
+      handler,
+    );
+    this.unsubscribe = tls.source.onChange((material) => secure.setSecureContext(secureContextOptions(material, tls.minVersion)));
+    this.server = secure;
   }
 
   /** `host:port`; port 0 picks a free one. A port in use is a value, not a throw. */
@@ -31,6 +65,7 @@ export class MetricsServer {
   }
 
   close(): Promise<void> {
+    this.unsubscribe();
     if (!this.server.listening) return Promise.resolve();
     return new Promise((resolve) => {
       this.server.close(() => resolve());
@@ -47,6 +82,13 @@ export class MetricsServer {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
       return;
+    }
+    if (this.tls?.clientCertAuth === true) {
+      const refusal = accessRefusal('GET /metrics', 'reader', clientCertificateOf(request.socket as TLSSocket), this.tls.clusterId);
+      if (refusal !== null) {
+        response.writeHead(403, { 'content-type': 'text/plain' }).end(`${refusal}\n`);
+        return;
+      }
     }
     try {
       const body = await this.metrics.metrics();

@@ -115,7 +115,7 @@ export class NodeMetrics {
     if (peerRejections !== undefined) {
       new Counter({
         name: 'hbc_peer_messages_rejected_total',
-        help: 'inbound peer streams and messages this node refused, by reason (each is answered with a gRPC status; logged at most once a second per reason)',
+        help: 'inbound peer streams and messages this node refused, by reason (each is answered with a gRPC status, a failed TLS handshake by closing the connection; logged at most once a second per reason)',
         labelNames: ['reason'],
         registers,
         collect() {

@@ -7,6 +7,7 @@ import type { LeaderChange } from '../client/observe-leader.ts';
 import type { LeaseLostReason } from '../core/core-event.ts';
 import type { Role } from '../core/role.ts';
 import type { FatalReason } from '../runtime/node-driver.ts';
+import type { TlsReloadReport } from '../tls/node-tls.ts';
 import type { ExitCode } from './exit-codes.ts';
 import { parseNodeOptions, type LogLevel } from './node-options.ts';
 import { runNode, type RunningNode } from './run-node.ts';
@@ -33,6 +34,17 @@ export interface StartNodeSettings {
   readonly logger?: Logger;
   /** Default `warn`: an application has its own output. */
   readonly logLevel?: LogLevel;
+  /** Mutual TLS on peer links: all three or none (`--peer-cert-file`...). */
+  readonly peerCertFile?: string;
+  readonly peerKeyFile?: string;
+  readonly peerTrustedCaFile?: string;
+  /** TLS on the admin API and metrics (`--cert-file`, `--key-file`). */
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  /** Admin and metrics clients need a certificate from `trustedCaFile`, which gives their role. */
+  readonly clientCertAuth?: boolean;
+  readonly trustedCaFile?: string;
+  readonly tlsMinVersion?: 'TLS1.2' | 'TLS1.3';
 }
 
 /** Settings `startNode` refused, or a node that could not start (its data dir locked, an address in use...). */
@@ -166,6 +178,14 @@ export class EmbeddedNode extends EventEmitter<EmbeddedNodeEvents> {
     return runUnderLease(await this.acquireLease(options), job);
   }
 
+  /**
+   * Reads the TLS files again, as the standalone node does on SIGHUP: good ones serve every new
+   * connection from now on, a part whose files are not keeps its previous ones. Answers each part's outcome.
+   */
+  reloadCertificates(): readonly TlsReloadReport[] {
+    return this.node.reloadTls();
+  }
+
   /** Hands leadership off as the standalone node does on SIGTERM, then stops every service. */
   stop(): Promise<void> {
     this.markStopped();
@@ -264,6 +284,14 @@ function settingsAsFlags(settings: StartNodeSettings): string[] {
     ['max-clock-drift', settings.maxClockDrift],
     ['log-level', settings.logLevel ?? 'warn'],
     ['log-format', 'json'],
+    ['peer-cert-file', settings.peerCertFile],
+    ['peer-key-file', settings.peerKeyFile],
+    ['peer-trusted-ca-file', settings.peerTrustedCaFile],
+    ['cert-file', settings.certFile],
+    ['key-file', settings.keyFile],
+    ['trusted-ca-file', settings.trustedCaFile],
+    ['tls-min-version', settings.tlsMinVersion],
   ];
-  return flags.flatMap(([name, value]) => (value === undefined ? [] : [`--${name}`, String(value)]));
+  const switches = settings.clientCertAuth === true ? ['--client-cert-auth'] : [];
+  return [...flags.flatMap(([name, value]) => (value === undefined ? [] : [`--${name}`, String(value)])), ...switches];
 }

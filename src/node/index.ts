@@ -6,3 +6,4 @@ export { EmbeddedNode, NodeStoppedError, StartNodeError, startNode, type Embedde
 export { LeaseEndedError, type Lease, type LeaseEndReason, type LeaseScope } from '../client/lease.ts';
 export type { LeaderChange } from '../client/observe-leader.ts';
 export type { LogLevel } from './node-options.ts';
+export type { TlsReloadReport } from '../tls/node-tls.ts';

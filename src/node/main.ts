@@ -30,7 +30,7 @@ process.on('unhandledRejection', (error) => crash(logger, error));
 const outcome = await runNode(options, logger, (_reason, exitCode) => process.exit(exitCode));
 if (!outcome.ok) {
   logger.fatal({ event: 'start-failed', reason: outcome.reason }, outcome.message);
-  process.stderr.write(`error: ${outcome.message}\n`);
+  for (const line of outcome.message.split('\n')) process.stderr.write(`error: ${line}\n`);
   logger.flush();
   process.exit(outcome.exitCode);
 }
@@ -50,6 +50,10 @@ const shutdown = async (signal: string): Promise<void> => {
 };
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+// Certificate rotation: the files are read again and serve every new connection (see run-node.ts).
+process.on('SIGHUP', () => {
+  node.reloadTls();
+});
 
 function crash(log: Logger, error: unknown): void {
   log.fatal({ event: 'crashed', err: error }, 'unexpected error; stopping');

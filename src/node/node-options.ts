@@ -4,6 +4,9 @@ import { isValidId, type ClusterId, type NodeId } from '../core/ids.ts';
 import { describeRange, formatColumns, parseNumberInRange, parseStringFlags, rangeText, type NumberRange } from '../util/command-line.ts';
 import { formatHostPort, isWildcardHost, parseHostPort, sameHostPort, type HostPort } from '../util/host-port.ts';
 import { memberListExample, nodeIdRules, parseMemberList } from './member-list.ts';
+// ---- TLS (issue 12) ----
+import { readNodeTlsOptions, tlsBooleanFlags, tlsFlags, type NodeTlsOptions } from '../tls/tls-options.ts';
+// ---- end TLS ----
 
 export const logLevels = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof logLevels)[number];
@@ -57,6 +60,10 @@ export interface NodeOptions {
   readonly election: ElectionConfig;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
+  // ---- TLS (issue 12) ----
+  /** Peer mTLS and admin/metrics TLS; every part null when TLS is off. */
+  readonly tls: NodeTlsOptions;
+  // ---- end TLS ----
 }
 
 export type ParseNodeOptionsResult =
@@ -113,6 +120,9 @@ const flags = [
   },
   { name: 'log-level', placeholder: `<${logLevels.join('|')}>`, description: `(default ${nodeDefaults.logLevel})` },
   { name: 'log-format', placeholder: `<${logFormats.join('|')}>`, description: '(default pretty when stdout is a terminal, else json)' },
+  // ---- TLS (issue 12) ----
+  ...tlsFlags,
+  // ---- end TLS ----
 ] as const satisfies readonly FlagSpec[];
 
 type FlagName = (typeof flags)[number]['name'];
@@ -122,7 +132,7 @@ export function envVarName(flag: FlagName): string {
 }
 
 function usageText(): string {
-  const rows: (readonly string[])[] = flags.map((flag) => [`--${flag.name} ${flag.placeholder}`, envVarName(flag.name), flag.description]);
+  const rows: (readonly string[])[] = flags.map((flag) => [`--${flag.name}${flag.placeholder === '' ? '' : ` ${flag.placeholder}`}`, envVarName(flag.name), flag.description]);
   rows.push(['-h, --help', '', 'print this help']);
   return [
     'Usage: npm run node -- --id <id> --listen <host:port> --peers <id=host:port,...> [flags]',
@@ -153,7 +163,8 @@ interface Setting {
 export function parseNodeOptions(argv: readonly string[], env: NodeJS.ProcessEnv, stdoutIsTty: boolean): ParseNodeOptionsResult {
   const parsed = parseStringFlags(
     argv,
-    flags.map((flag) => flag.name),
+    flags.map((flag) => flag.name).filter((name) => !(tlsBooleanFlags as readonly string[]).includes(name)),
+    tlsBooleanFlags,
   );
   if (!parsed.ok) return { ok: false, problems: [parsed.problem] };
   const problems: string[] = [];
@@ -280,6 +291,9 @@ export function parseNodeOptions(argv: readonly string[], env: NodeJS.ProcessEnv
 
   const logLevel = choice('log-level', logLevels, nodeDefaults.logLevel);
   const logFormat = choice('log-format', logFormats, stdoutIsTty ? 'pretty' : 'json');
+  // ---- TLS (issue 12) ----
+  const tls = readNodeTlsOptions(setting, problems);
+  // ---- end TLS ----
 
   if (
     problems.length > 0 ||
@@ -292,7 +306,8 @@ export function parseNodeOptions(argv: readonly string[], env: NodeJS.ProcessEnv
     electionJitterMs === undefined ||
     maxClockDrift === undefined ||
     logLevel === undefined ||
-    logFormat === undefined
+    logFormat === undefined ||
+    tls === undefined
   ) {
     if (problems.length === 0) throw new Error('parseNodeOptions: a setting is missing but no problem was reported');
     return { ok: false, problems };
@@ -315,6 +330,7 @@ export function parseNodeOptions(argv: readonly string[], env: NodeJS.ProcessEnv
       election: { self, peers: [...peers.keys()], heartbeatIntervalMs, electionTimeoutMinMs, electionJitterMs, maxClockDrift },
       logLevel,
       logFormat,
+      tls,
     },
   };
 }

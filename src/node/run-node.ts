@@ -10,6 +10,8 @@ import { NodeDriver, type FatalReason, type MonotonicClock } from '../runtime/no
 import { LevelHardStateStore, type OpenFailureReason } from '../storage/level-hard-state-store.ts';
 import { FaultInjectingTransport } from '../transport/fault-injecting-transport.ts';
 import { GrpcTransport } from '../transport/grpc-transport.ts';
+import { openNodeTls, reloadNodeTls, type NodeTls, type TlsReloadReport } from '../tls/node-tls.ts';
+import { parseHostPort } from '../util/host-port.ts';
 import { hostMonotonicMs } from '../util/host-monotonic.ts';
 import { exitCodes, type ExitCode } from './exit-codes.ts';
 import type { NodeOptions } from './node-options.ts';
@@ -23,6 +25,8 @@ export interface RunningNode {
   readonly clock: MonotonicClock;
   /** Hands leadership off (when leading), then stops every service and closes the store. Once only; later calls wait for the first. */
   stop(): Promise<void>;
+  /** Reads the TLS files again (SIGHUP): good ones serve new connections from now on; each part's outcome is logged and answered. */
+  reloadTls(): readonly TlsReloadReport[];
 }
 
 export type RunNodeOutcome =
@@ -41,6 +45,10 @@ const clock: MonotonicClock = { now: () => performance.now() };
  * (startNode). Resolves once the node runs; a failure to start is a value with its exit code.
  */
 export async function runNode(options: NodeOptions, logger: Logger, onFatalStop: FatalStop): Promise<RunNodeOutcome> {
+  // Before the store: a node refused for its certificates has touched nothing.
+  const openedTls = openNodeTls(options.tls, options.clusterId, options.id);
+  if (!openedTls.ok) return { ok: false, reason: 'bad-tls', message: openedTls.problems.join('\n'), exitCode: exitCodes.badConfiguration };
+  const tls = openedTls.tls;
   const opened = await LevelHardStateStore.open(options.dataDir);
   if (!opened.ok) {
     return { ok: false, reason: `data-dir-${opened.reason}`, message: opened.message, exitCode: storeFailureExitCode(opened.reason) };
@@ -58,6 +66,7 @@ export async function runNode(options: NodeOptions, logger: Logger, onFatalStop:
       logger,
       livenessTimeoutMs: options.election.electionTimeoutMinMs,
       localMetadata,
+      tls: tls.peer === null ? null : { source: tls.peer, minVersion: tls.minVersion },
   });
   const faults = new FaultInjectingTransport(peerTransport, random);
   // Set once the services exist; a fatal stop before that has only the store to close.
@@ -106,14 +115,20 @@ export async function runNode(options: NodeOptions, logger: Logger, onFatalStop:
       startedAtMs: clock.now(),
     },
   });
-  const adminStarted = await admin.start(options.adminListen);
+  const adminStarted = await admin.start(
+    options.adminListen,
+    tls.server === null ? null : { source: tls.server, minVersion: tls.minVersion, clientCertAuth: tls.clientCertAuth },
+  );
   if (!adminStarted.ok) {
     await driver.stop();
     await store.close();
     return { ok: false, reason: 'cannot-listen', message: adminStarted.message, exitCode: exitCodes.cannotListen };
   }
   const metrics = new NodeMetrics(driver, { peerRejections: () => peerTransport.rejections() });
-  const metricsServer = new MetricsServer(metrics);
+  const metricsServer = new MetricsServer(
+    metrics,
+    tls.server === null ? null : { source: tls.server, minVersion: tls.minVersion, clientCertAuth: tls.clientCertAuth, clusterId: options.clusterId },
+  );
   if (options.metricsListen !== null) {
     const metricsStarted = await metricsServer.start(options.metricsListen);
     if (!metricsStarted.ok) {
@@ -134,9 +149,10 @@ export async function runNode(options: NodeOptions, logger: Logger, onFatalStop:
   // line's `mono` puts that line on the clock every process shares.
   const monoOriginMs = hostMonotonicMs() - performance.now();
   logger.info(
-    { event: 'listening', peerAddress: options.listen, adminAddress: options.adminListen, metricsAddress, incarnation, version, monoOriginMs },
+    { event: 'listening', peerAddress: options.listen, adminAddress: options.adminListen, metricsAddress, incarnation, version, monoOriginMs, ...describeTls(tls) },
     `node ${options.id} listening (peers on ${options.listen}, admin on ${options.adminListen}, metrics on ${metricsAddress})`,
   );
+  warnOfOpenAdmin(options, tls, logger);
 
   let stopping: Promise<void> | null = null;
   const stop = async (): Promise<void> => {
@@ -154,8 +170,48 @@ export async function runNode(options: NodeOptions, logger: Logger, onFatalStop:
       admin,
       clock,
       stop: () => (stopping ??= stop()),
+      reloadTls: () => {
+        const reports = reloadNodeTls(tls);
+        logTlsReload(reports, logger);
+        return reports;
+      },
     },
   };
+}
+
+/** What the start-up line says of TLS: which parts are on, and until when each certificate is valid. */
+function describeTls(tls: NodeTls): Record<string, unknown> {
+  const until = (source: NodeTls['peer']): string | null => (source === null ? null : new Date(source.current().certificate.validTo).toISOString());
+  return { peerTls: tls.peer !== null, peerCertificateValidUntil: until(tls.peer), adminTls: tls.server !== null, adminCertificateValidUntil: until(tls.server), clientCertAuth: tls.clientCertAuth };
+}
+
+/**
+ * Anyone who can reach the admin API may partition the cluster or move its leadership unless
+ * client certificates are required; on loopback that is this machine's users, anywhere else the
+ * network's.
+ */
+function warnOfOpenAdmin(options: NodeOptions, tls: NodeTls, logger: Logger): void {
+  if (tls.clientCertAuth) return;
+  const address = parseHostPort(options.adminListen);
+  const host = address.ok ? address.address.host : options.adminListen;
+  if (host === 'localhost' || host === '::1' || host.startsWith('127.')) return;
+  logger.warn(
+    { event: 'admin-open', adminAddress: options.adminListen, tls: tls.server !== null },
+    `the admin API on ${options.adminListen} takes calls from anyone who can reach it, partitions and transfers included: ` +
+      'bind it to loopback, or require client certificates (--cert-file, --key-file, --client-cert-auth, --trusted-ca-file)',
+  );
+}
+
+function logTlsReload(reports: readonly TlsReloadReport[], logger: Logger): void {
+  if (reports.length === 0) logger.info({ event: 'tls-reload' }, 'TLS is off: no certificates to reload');
+  for (const report of reports) {
+    if (report.ok) {
+      const what = report.changed ? 'now serves' : 'unchanged, still serves';
+      logger.info({ event: 'tls-reload', ...report }, `${report.part} certificate ${what} serial ${report.serial}, valid until ${report.validUntil}`);
+    } else {
+      logger.error({ event: 'tls-reload-failed', ...report }, `${report.part} certificates not reloaded, the previous ones stay in use: ${report.problems.join('; ')}`);
+    }
+  }
 }
 
 /** A store in use elsewhere may just need the other node stopped; every other refusal needs the data dir looked at. */

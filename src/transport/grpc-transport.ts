@@ -1,3 +1,4 @@
+import type { SecureVersion } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { ClusterId, NodeId } from '../core/ids.ts';
@@ -14,8 +15,24 @@ import {
   type WireNodeMetadata,
 } from './peer-codec.ts';
 import { PeerRejections, type PeerRejectionReason } from './peer-rejections.ts';
-import { shutdownGrpcServer } from './shutdown-grpc-server.ts';
+import { bindPlaintext, shutdownGrpcServer } from './grpc-server-lifecycle.ts';
 import { carriesMetadata, type InboundHandler, type Transport } from './transport.ts';
+import { certifiedNodes, certifiesNode, nodeIdentityUri } from '../tls/certificate-identity.ts';
+import type { ReloadableTls } from '../tls/reloadable-tls.ts';
+import { peerChannel } from '../tls/tls-channel.ts';
+import { TlsGrpcListener } from '../tls/tls-grpc-listener.ts';
+import { parseHostPort } from '../util/host-port.ts';
+import { RateLimiter } from '../util/rate-limiter.ts';
+
+/**
+ * Mutual TLS on every link: this node serves and dials with `source`'s certificate, accepts only
+ * clients whose certificate chains to its CA, and believes a stream's sender only if the
+ * certificate names it (`hbc://<cluster-id>/node/<id>`, see certificate-identity.ts).
+ */
+export interface PeerTlsSettings {
+  readonly source: ReloadableTls;
+  readonly minVersion: SecureVersion;
+}
 
 export interface GrpcTransportOptions {
   readonly self: NodeId;
@@ -37,6 +54,8 @@ export interface GrpcTransportOptions {
   readonly reconnectBackoff?: { readonly initialMs: number; readonly maxMs: number };
   /** This node's metadata, piggybacked on its heartbeats and acks. */
   readonly localMetadata?: () => NodeMetadata;
+  /** Absent or null: plaintext links. */
+  readonly tls?: PeerTlsSettings | null;
 }
 
 export const PEER_LINK_PATH = '/heartbeat.peer.v1.Peer/Link';
@@ -62,6 +81,13 @@ const MIN_REDIAL_INTERVAL_MS = 100;
  * other); the rest of the limit is slack. Bounds what one connection can have in flight.
  */
 const MAX_STREAMS_PER_CONNECTION = 4;
+/** Not served by any node: see `diagnoseFailedConnections`. */
+const PEER_PROBE_PATH = '/heartbeat.peer.v1.Peer/ConnectionProbe';
+const PROBE_DEADLINE_MS = 2000;
+/** How often at most a link's refusal by its peer (a certificate problem, say) is logged, per peer and kind. */
+const REFUSAL_LOG_INTERVAL_MS = 10_000;
+/** Stream endings that mean the peer (or TLS) refuses this node, not that it is down. */
+const tlsProblem = /certificate|SSL|TLS/i;
 
 interface PeerLink {
   readonly id: NodeId;
@@ -111,7 +137,9 @@ export class GrpcTransport implements Transport {
   private readonly backoff: { readonly initialMs: number; readonly maxMs: number };
   private readonly channelOptions: grpc.ChannelOptions;
   private readonly serverOptions: grpc.ServerOptions;
-  private readonly credentials = grpc.credentials.createInsecure();
+  private readonly tls: PeerTlsSettings | null;
+  private listener: TlsGrpcListener | null = null;
+  private readonly refusalLog = new RateLimiter(REFUSAL_LOG_INTERVAL_MS);
   private readonly streamMetadata: grpc.Metadata;
   private readonly rejected: PeerRejections;
   /** The wire form of the latest metadata sample, rebuilt only when the sample changes. */
@@ -131,6 +159,7 @@ export class GrpcTransport implements Transport {
     this.log = options.logger;
     this.localMetadata = options.localMetadata;
     this.backoff = options.reconnectBackoff ?? DEFAULT_BACKOFF;
+    this.tls = options.tls ?? null;
     this.rejected = new PeerRejections(this.log);
     this.channelOptions = {
       'grpc.keepalive_time_ms': 2 * options.livenessTimeoutMs,
@@ -164,7 +193,7 @@ export class GrpcTransport implements Transport {
       this.links.set(id, {
         id,
         address,
-        client: this.newClient(address),
+        client: this.newClient(id, address),
         call: null,
         open: false,
         failedAttempts: 0,
@@ -189,13 +218,11 @@ export class GrpcTransport implements Transport {
     server.register<Buffer, WireEnvelope>(PEER_LINK_PATH, (call: grpc.ServerDuplexStream<Buffer, WireEnvelope>) => this.onLink(call), envelopeBytes, passBytes, 'bidi');
     this.server = server;
     try {
-      this.port = await new Promise<number>((resolve, reject) => {
-        server.bindAsync(this.listenAddress, grpc.ServerCredentials.createInsecure(), (error, port) =>
-          error ? reject(error) : resolve(port),
-        );
-      });
+      this.port = await (this.tls === null ? bindPlaintext(server, this.listenAddress) : this.bindTls(server, this.tls));
     } catch (error) {
       server.forceShutdown();
+      this.listener?.close();
+      this.listener = null;
       this.server = undefined;
       this.handler = undefined;
       throw new Error(`cannot listen on ${this.listenAddress}: ${errorMessage(error)}`, { cause: error });
@@ -204,8 +231,24 @@ export class GrpcTransport implements Transport {
       // close() ran while binding; it has already shut this server down.
       throw new Error('GrpcTransport: closed while starting');
     }
-    this.log.info({ address: this.listenAddress, port: this.port }, 'peer transport listening');
+    this.log.info({ address: this.listenAddress, port: this.port, tls: this.tls !== null }, 'peer transport listening');
     for (const link of this.links.values()) this.openStream(link);
+  }
+
+  /** Serves from a TLS server of our own (see TlsGrpcListener), so that refused handshakes are counted and logged too. */
+  private async bindTls(server: grpc.Server, tls: PeerTlsSettings): Promise<number> {
+    const address = parseHostPort(this.listenAddress);
+    if (!address.ok) throw new Error(address.problem);
+    const listener = new TlsGrpcListener(server, {
+      tls: tls.source,
+      minVersion: tls.minVersion,
+      requestClientCertificate: true,
+      onHandshakeFailure: (peer, problem) => this.rejected.record('tls-handshake-failed', { peer, code: grpc.status.UNAUTHENTICATED, reason: problem }),
+    });
+    this.listener = listener;
+    const started = await listener.listen(address.address.host, address.address.port);
+    if (!started.ok) throw new Error(started.message);
+    return started.port;
   }
 
   /** Peers whose stream from this node is open now. */
@@ -250,13 +293,42 @@ export class GrpcTransport implements Transport {
     const server = this.server;
     if (server === undefined) return;
     await shutdownGrpcServer(server, SHUTDOWN_GRACE_MS);
+    this.listener?.close();
     this.handler = undefined;
   }
 
   // ---- outbound: one stream per peer ---------------------------------------------------------
 
-  private newClient(address: string): grpc.Client {
-    return new grpc.Client(address, this.credentials, this.channelOptions);
+  private newClient(peer: NodeId, address: string): grpc.Client {
+    if (this.tls === null) return new grpc.Client(address, grpc.credentials.createInsecure(), this.channelOptions);
+    const secure = peerChannel(address, this.tls.source, nodeIdentityUri(this.clusterId, peer));
+    const client = new grpc.Client(address, secure.credentials, { ...this.channelOptions, ...secure.options });
+    this.diagnoseFailedConnections(peer, address, client);
+    return client;
+  }
+
+  /**
+   * A Link stream waits for its channel to connect, so it never ends with the reason a TLS
+   * connection fails (the peer's certificate is another CA's, expired, or names another member).
+   * Each time the channel fails to connect, a probe call that does not wait fetches that reason,
+   * which `logRefusal` logs at a bounded rate. The probe names a method the peer does not serve,
+   * so should it connect after all it costs the peer nothing but an UNIMPLEMENTED answer.
+   */
+  private diagnoseFailedConnections(peer: NodeId, address: string, client: grpc.Client): void {
+    const channel = client.getChannel();
+    const watch = (state: grpc.connectivityState): void => {
+      if (state === grpc.connectivityState.SHUTDOWN || this.closed) return;
+      channel.watchConnectivityState(state, Infinity, () => {
+        const now = channel.getConnectivityState(false);
+        if (now === grpc.connectivityState.TRANSIENT_FAILURE && !this.closed) {
+          client.makeUnaryRequest(PEER_PROBE_PATH, passBytes, passBytes, Buffer.alloc(0), { deadline: Date.now() + PROBE_DEADLINE_MS }, (error) => {
+            if (error !== null && error.code === grpc.status.UNAVAILABLE) this.logRefusal(peer, address, error);
+          });
+        }
+        watch(now);
+      });
+    };
+    watch(channel.getConnectivityState(false));
   }
 
   /**
@@ -287,6 +359,7 @@ export class GrpcTransport implements Transport {
     link.call = null;
     link.open = false;
     if (this.closed) return;
+    this.logRefusal(link.id, link.address, status);
     if (this.log.isLevelEnabled('debug')) {
       this.log.debug({ to: link.id, address: link.address, code: status.code, details: status.details, wasOpen }, 'peer stream ended');
     }
@@ -301,6 +374,24 @@ export class GrpcTransport implements Transport {
     link.failedAttempts++;
     const ceiling = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** (link.failedAttempts - 1));
     link.retry = setTimeout(() => this.openStream(link), ceiling * (0.8 + 0.4 * Math.random()));
+  }
+
+  /**
+   * A peer that is down is routine (debug only); one that refuses this node's stream, or a TLS
+   * handshake that fails, means a misconfiguration an operator must see: logged at warn, at most
+   * once per `REFUSAL_LOG_INTERVAL_MS` per peer and kind, with how many were held back.
+   */
+  private logRefusal(peer: NodeId, address: string, status: Pick<grpc.StatusObject, 'code' | 'details'>): void {
+    const refused = status.code === grpc.status.PERMISSION_DENIED || status.code === grpc.status.FAILED_PRECONDITION || status.code === grpc.status.INVALID_ARGUMENT;
+    const tlsFailure = status.code === grpc.status.UNAVAILABLE && tlsProblem.test(status.details);
+    if (!refused && !tlsFailure) return;
+    const suppressed = this.refusalLog.allow(`${peer}:${status.code}`, performance.now());
+    if (suppressed === null) return;
+    const code = grpc.status[status.code] ?? String(status.code);
+    this.log.warn(
+      { event: 'peer-link-refused', to: peer, address, code, details: status.details, suppressed },
+      `${refused ? `${peer} refuses this node's link` : `cannot reach ${peer} over TLS`}: ${code}: ${status.details}`,
+    );
   }
 
   /**
@@ -319,7 +410,7 @@ export class GrpcTransport implements Transport {
     link.call = null;
     old?.cancel();
     link.client.close();
-    link.client = this.newClient(link.address);
+    link.client = this.newClient(link.id, link.address);
     link.failedAttempts = 0;
     this.openStream(link);
   }
@@ -359,6 +450,7 @@ export class GrpcTransport implements Transport {
     }
     const [claimedCluster] = call.metadata.get(LINK_CLUSTER_KEY);
     const [claimedFrom] = call.metadata.get(LINK_FROM_KEY);
+    if (this.listener !== null && !this.authenticated(this.listener, call, claimedFrom)) return;
     if (typeof claimedCluster !== 'string' || typeof claimedFrom !== 'string') {
       this.refuse(call, 'bad-stream-metadata', grpc.status.INVALID_ARGUMENT, `a Link stream must carry ${LINK_FROM_KEY} and ${LINK_CLUSTER_KEY} metadata`);
       return;
@@ -402,6 +494,33 @@ export class GrpcTransport implements Transport {
     call.on('cancelled', finish);
     call.on('error', finish);
     this.peerIsUp(from);
+  }
+
+  /**
+   * With TLS, a stream is heard only on a connection whose client certificate verified against
+   * the peer CA and names the member the stream claims to come from; anything else is refused
+   * with PERMISSION_DENIED before any other check, so that nothing unauthenticated is believed.
+   */
+  private authenticated(listener: TlsGrpcListener, call: grpc.ServerDuplexStream<Buffer, WireEnvelope>, claimedFrom: unknown): boolean {
+    const claim = typeof claimedFrom === 'string' ? claimedFrom : undefined;
+    const client = listener.clientCertificate(call);
+    if (!client.trusted) {
+      this.refuse(call, 'untrusted-certificate', grpc.status.PERMISSION_DENIED, `peer links need a client certificate issued by this node's peer CA and valid now; ${client.problem}`, claim);
+      return false;
+    }
+    // A stream naming no sender is refused as such by the metadata checks.
+    if (claim === undefined || certifiesNode(client.certificate.subjectaltname, this.clusterId, claim)) return true;
+    const named = certifiedNodes(client.certificate.subjectaltname, this.clusterId);
+    const claimed = `claims to come from ${claim.slice(0, 70)}`;
+    const identity = named.length === 0 ? `names no member of cluster ${this.clusterId}` : `is ${named.join(', ')}'s`;
+    this.refuse(
+      call,
+      'identity-mismatch',
+      grpc.status.PERMISSION_DENIED,
+      `the stream ${claimed} but its connection's certificate ${identity} (a member is the one its certificate names: ${nodeIdentityUri(this.clusterId, '<id>')})`,
+      claim,
+    );
+    return false;
   }
 
   private dispatchInbound(

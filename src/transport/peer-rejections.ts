@@ -5,9 +5,18 @@ import type { RejectionReason } from './peer-codec.ts';
 /**
  * Why a peer stream was refused before it carried any envelope: its metadata named no member, or
  * gRPC itself ended it because a message was longer than the server reads at all (see
- * `grpc-transport.ts`), or the caller went away.
+ * `grpc-transport.ts`), or the caller went away. With TLS: the connection's client certificate
+ * did not verify (none, another CA's, expired, not yet valid), it names another member than the
+ * stream claims, or the connection never completed a TLS handshake (a plaintext client).
  */
-export type StreamRejectionReason = 'bad-stream-metadata' | 'stream-aborted' | 'sender-mismatch' | 'too-many-streams';
+export type StreamRejectionReason =
+  | 'bad-stream-metadata'
+  | 'stream-aborted'
+  | 'sender-mismatch'
+  | 'too-many-streams'
+  | 'untrusted-certificate'
+  | 'identity-mismatch'
+  | 'tls-handshake-failed';
 
 export type PeerRejectionReason = RejectionReason | StreamRejectionReason;
 
@@ -23,6 +32,9 @@ export const peerRejectionReasons: readonly PeerRejectionReason[] = [
   'sender-mismatch',
   'stream-aborted',
   'too-many-streams',
+  'untrusted-certificate',
+  'identity-mismatch',
+  'tls-handshake-failed',
 ];
 
 /** What one rejection is logged with. */

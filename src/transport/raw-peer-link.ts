@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import type { SecureChannel } from '../tls/tls-channel.ts';
 import { LINK_CLUSTER_KEY, LINK_FROM_KEY, PEER_LINK_PATH } from './grpc-transport.ts';
 
 /** How a raw Link stream ended, and what the node sent on it before. */
@@ -17,11 +18,15 @@ const passBytes = (bytes: Buffer): Buffer => bytes;
 export class RawPeerClient {
   private readonly client: grpc.Client;
 
-  /** `separateConnection`: a connection of its own, not shared with other clients of the address. */
-  constructor(address: string, options: { readonly separateConnection?: boolean } = {}) {
-    this.client = new grpc.Client(address, grpc.credentials.createInsecure(), {
+  /**
+   * `separateConnection`: a connection of its own, not shared with other clients of the address.
+   * `secure`: dial over TLS with these credentials (any certificate: a test's impostor's too).
+   */
+  constructor(address: string, options: { readonly separateConnection?: boolean; readonly secure?: SecureChannel } = {}) {
+    this.client = new grpc.Client(address, options.secure?.credentials ?? grpc.credentials.createInsecure(), {
       'grpc.enable_retries': 0,
       ...(options.separateConnection === true ? { 'grpc.use_local_subchannel_pool': 1 } : {}),
+      ...options.secure?.options,
     });
   }
 

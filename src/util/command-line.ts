@@ -15,17 +15,22 @@ export type ParseFlagsResult =
   | { readonly ok: false; readonly problem: string };
 
 /**
- * Strictly parses `--name value` / `--name=value` flags that all take a string, plus `--help`/`-h`.
+ * Strictly parses `--name value` / `--name=value` flags that all take a string, plus `--help`/`-h`
+ * and the `booleanNames` flags, which take no value and read as `'true'` when given.
  * A repeated flag keeps its last value. parseArgs stops at the first syntax error, so at most one
  * such problem is reported; the callers then validate the values and report every problem there.
  */
-export function parseStringFlags(argv: readonly string[], names: readonly string[]): ParseFlagsResult {
-  const options: Record<string, { type: 'string' } | { type: 'boolean'; short: string }> = { help: { type: 'boolean', short: 'h' } };
+export function parseStringFlags(argv: readonly string[], names: readonly string[], booleanNames: readonly string[] = []): ParseFlagsResult {
+  const options: Record<string, { type: 'string' } | { type: 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
   for (const name of names) options[name] = { type: 'string' };
+  for (const name of booleanNames) options[name] = { type: 'boolean' };
   try {
     const { values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false });
     const strings = new Map<string, string>();
-    for (const [name, value] of Object.entries(values)) if (typeof value === 'string') strings.set(name, value);
+    for (const [name, value] of Object.entries(values)) {
+      if (typeof value === 'string') strings.set(name, value);
+      else if (value === true && booleanNames.includes(name)) strings.set(name, 'true');
+    }
     return { ok: true, values: strings };
   } catch (error) {
     if (!isParseArgsError(error)) throw error;

@@ -61,6 +61,18 @@ describe('hbctl usage', () => {
     );
     expect((await run(['status', '--timeout-ms', '0'])).stderr[0]).toMatch(/^hbctl: --timeout-ms must be a whole number from 1/);
   });
+
+  it('TLS flags: a client certificate without a CA exits 2, unreadable files exit 1 naming them, from flags or HBCTL_* variables', async () => {
+    const endpoints = ['--endpoints', '127.0.0.1:1'];
+    expect(await run(['status', ...endpoints, '--cert', 'r.crt', '--key', 'r.key'], { env: {} })).toMatchObject({
+      code: 2,
+      stderr: ["hbctl: --cert and --key need --cacert: the CA the nodes' admin certificates chain to"],
+    });
+    const missing = await run(['status', ...endpoints, '--cacert', 'nowhere.crt'], { cwd: dir, env: {} });
+    expect(missing).toMatchObject({ code: 1, stderr: [`hbctl: cannot read --cacert ${path.join(dir, 'nowhere.crt')}: no such file`] });
+    const fromEnv = await run(['status', ...endpoints], { cwd: dir, env: { HBCTL_CACERT: 'ca.crt', HBCTL_CERT: 'r.crt' } });
+    expect(fromEnv).toMatchObject({ code: 1, stderr: ['hbctl: --cert needs --key: give its private key too'] });
+  });
 });
 
 describe('Ctrl-C', () => {

@@ -95,6 +95,7 @@ describe('cluster.json', () => {
         { id: 'n1', peerAddress: '127.0.0.1', adminAddress: '127.0.0.1:7500', pid: 1.5, dataDir: 'data/n1', logFile: '/x/node.log' },
         { id: 'n1', peerAddress: '127.0.0.1:7401', adminAddress: '127.0.0.1:7501', pid: null, dataDir: '/d', logFile: 7 },
       ],
+      tls: { dir: 'data/tls' },
     });
     expect(result.reason).toBe('invalid');
     expect(result.message.startsWith(`${filePath}: `)).toBe(true);
@@ -107,6 +108,7 @@ describe('cluster.json', () => {
       'nodes[0].dataDir must be an absolute path (got "data/n1")',
       'nodes[1].id "n1" appears more than once',
       'nodes[1].logFile must be an absolute path (got 7)',
+      'tls must be an object with an absolute dir (got {"dir":"data/tls"})',
     ]) {
       expect(result.message).toContain(fragment);
     }

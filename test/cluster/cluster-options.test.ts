@@ -27,6 +27,7 @@ describe('parseClusterOptions', () => {
       electionJitterMs: 50,
       maxClockDrift: 0.05,
       logLevel: 'info',
+      tls: false,
       net: false,
     });
   });
@@ -51,6 +52,7 @@ describe('parseClusterOptions', () => {
         '0',
         '--log-level',
         'debug',
+        '--tls',
       ]),
     ).toEqual({
       nodeCount: 5,
@@ -62,6 +64,7 @@ describe('parseClusterOptions', () => {
       electionJitterMs: 20,
       maxClockDrift: 0,
       logLevel: 'debug',
+      tls: true,
       net: false,
     });
   });
@@ -134,7 +137,7 @@ describe('parseClusterOptions', () => {
   });
 
   it('lists every flag in the usage', () => {
-    for (const flag of ['nodes', 'data-dir', 'base-port', 'cluster-id', 'heartbeat-ms', 'election-timeout-ms', 'election-jitter-ms', 'max-clock-drift', 'log-level', 'help']) {
+    for (const flag of ['nodes', 'data-dir', 'base-port', 'cluster-id', 'heartbeat-ms', 'election-timeout-ms', 'election-jitter-ms', 'max-clock-drift', 'log-level', 'tls', 'help']) {
       expect(clusterUsage).toContain(`--${flag}`);
     }
     for (const range of ['<1-9>', '1-65535 (default 7400)', '1-20000 (default 50)', 'timeout, 10-60000 (default 500)', '1-60000 (default 50)', '0-<0.5 (default 0.05)']) {
@@ -159,6 +162,11 @@ describe('planCluster', () => {
       ]);
       expect(node).toMatchObject({ clusterId: 'local', heartbeatMs: 20, electionTimeoutMs: 500, electionJitterMs: 50, maxClockDrift: 0.05, logLevel: 'info' });
     }
+  });
+
+  it('with --tls, runs every node with the certificates in <data-dir>/tls, and without it none', () => {
+    expect(planCluster(parseOk(['--data-dir', '/srv/c', '--tls'])).map((node) => node.tlsDir)).toEqual(['/srv/c/tls', '/srv/c/tls', '/srv/c/tls']);
+    expect(planCluster(parseOk(['--data-dir', '/srv/c'])).every((node) => node.tlsDir === undefined)).toBe(true);
   });
 
   it('with --net puts each node on the address of its namespace, ports unchanged', () => {

@@ -7,6 +7,7 @@ import { AdminClient } from '../../src/client/admin-client.ts';
 import type { LeaderView, NodeStatus } from '../../src/client/admin-responses.ts';
 import type { LeaseObservation } from '../../src/client/lease-observations.ts';
 import { nodeCommand } from '../../src/cluster/node-command.ts';
+import type { ClientTlsMaterial } from '../../src/tls/tls-channel.ts';
 import { asClusterId, asNodeId, type NodeId } from '../../src/core/ids.ts';
 import { freePorts } from '../../src/util/free-ports.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -45,6 +46,16 @@ export const vmFreezeSlackMs = 1000;
  */
 const convergenceTimeoutMs = 30_000;
 
+/**
+ * A cluster whose nodes run with the certificates in `dir` (`npm run certs` layout: mutual TLS
+ * between peers, TLS and client-certificate auth on admin and metrics); the test's own admin
+ * calls go with `client`'s certificate.
+ */
+export interface RealClusterTls {
+  readonly dir: string;
+  readonly client: ClientTlsMaterial;
+}
+
 interface RunningNode {
   readonly id: NodeId;
   readonly peerAddress: string;
@@ -72,16 +83,17 @@ export class RealCluster {
     private readonly root: string,
     nodes: RunningNode[],
     private readonly timings: RealClusterTimings,
+    readonly tls: RealClusterTls | null,
   ) {
     this.ids = nodes.map((n) => n.id);
     for (const node of nodes) {
       this.nodes.set(node.id, node);
       // Generous: this VM sometimes freezes a process for over a second.
-      this.clients.set(node.id, new AdminClient(node.adminAddress, 5000));
+      this.clients.set(node.id, new AdminClient(node.adminAddress, 5000, tls?.client ?? null));
     }
   }
 
-  static async start(size: number, timings: RealClusterTimings = e2eTimings): Promise<RealCluster> {
+  static async start(size: number, timings: RealClusterTimings = e2eTimings, tls: RealClusterTls | null = null): Promise<RealCluster> {
     const root = await mkdtemp(path.join(os.tmpdir(), 'hbc-e2e-'));
     const ports = await freePorts(3 * size);
     const nodes: RunningNode[] = Array.from({ length: size }, (_, i) => {
@@ -97,7 +109,7 @@ export class RealCluster {
         exit: null,
       };
     });
-    const cluster = new RealCluster(root, nodes, timings);
+    const cluster = new RealCluster(root, nodes, timings, tls);
     const launches = await Promise.allSettled(cluster.ids.map((id) => cluster.launch(id)));
     const failure = launches.find((launch) => launch.status === 'rejected');
     if (failure) {
@@ -112,11 +124,11 @@ export class RealCluster {
     return this.timings.electionTimeoutMs;
   }
 
-  /** Starts (or restarts) a node on its own data dir. */
-  async launch(id: NodeId): Promise<void> {
+  /** Starts (or restarts) a node on its own data dir; `extraArgs` override its flags (the last of a repeated flag wins). */
+  async launch(id: NodeId, extraArgs: readonly string[] = []): Promise<void> {
     const node = this.node(id);
     await mkdir(node.dataDir, { recursive: true });
-    const child = this.spawnNode(node);
+    const child = this.spawnNode(node, 'log', extraArgs);
     node.process = child;
     node.exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     // Loading a node from source takes seconds, and many more while the machine is busy: ask every
@@ -132,9 +144,9 @@ export class RealCluster {
     );
   }
 
-  /** Spawns a node process on `id`'s settings without waiting for it; for tests of start-up failures. */
-  spawnExtra(id: NodeId): { exit: Promise<{ code: number | null; stderr: string }> } {
-    const child = this.spawnNode(this.node(id), 'pipe');
+  /** Spawns a node process on `id`'s settings (and `extraArgs`) without waiting for it; for tests of start-up failures. */
+  spawnExtra(id: NodeId, extraArgs: readonly string[] = []): { exit: Promise<{ code: number | null; stderr: string }> } {
+    const child = this.spawnNode(this.node(id), 'pipe', extraArgs);
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     return { exit: new Promise((resolve) => child.once('exit', (code) => resolve({ code, stderr }))) };
@@ -168,7 +180,11 @@ export class RealCluster {
   }
 
   metricsUrl(id: NodeId): string {
-    return `http://${this.node(id).metricsAddress}/metrics`;
+    return `${this.tls === null ? 'http' : 'https'}://${this.node(id).metricsAddress}/metrics`;
+  }
+
+  peerAddress(id: NodeId): string {
+    return this.node(id).peerAddress;
   }
 
   adminEndpoints(): string {
@@ -317,7 +333,7 @@ export class RealCluster {
     else await rm(this.root, { recursive: true, force: true });
   }
 
-  private spawnNode(node: RunningNode, stdio: 'pipe' | 'log' = 'log'): ChildProcess {
+  private spawnNode(node: RunningNode, stdio: 'pipe' | 'log', extraArgs: readonly string[]): ChildProcess {
     const members = new Map([...this.nodes.values()].map((n) => [n.id, n.peerAddress]));
     const command = nodeCommand({
       id: node.id,
@@ -329,9 +345,10 @@ export class RealCluster {
       heartbeatMs: this.timings.heartbeatMs,
       electionTimeoutMs: this.timings.electionTimeoutMs,
       electionJitterMs: this.timings.electionJitterMs,
+      ...(this.tls === null ? {} : { tlsDir: this.tls.dir }),
     });
     // Metrics would default to the peer port + 200, which the free ports picked here do not reserve.
-    const args = [...command.args, '--metrics-listen', node.metricsAddress];
+    const args = [...command.args, '--metrics-listen', node.metricsAddress, ...extraArgs];
     const child = spawn(command.command, args, { cwd: command.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     if (stdio === 'log') {
       const log = createWriteStream(node.logFile, { flags: 'a' });

@@ -5,7 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ClusterClient } from '../../src/client/cluster-client.ts';
 import { LeaseEndedError } from '../../src/client/lease.ts';
 import { StartNodeError, startNode, type EmbeddedNode } from '../../src/node/embedded-node.ts';
+import { asClusterId } from '../../src/core/ids.ts';
+import { certificatePaths } from '../../src/tls/mint-certificates.ts';
 import { freePorts } from '../../src/util/free-ports.ts';
+import { TestPki } from '../support/test-pki.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const timings = { heartbeatMs: 40, electionTimeoutMs: 400, electionJitterMs: 100 };
@@ -98,5 +101,39 @@ describe('startNode: members inside the application process', () => {
     expect((lease.signal.reason as LeaseEndedError).reason).toBe('lost');
     expect(abortAt).toBeLessThan(askedAt + lease.validForMs);
     expect(successor.at).toBeGreaterThanOrEqual(askedAt + lease.validForMs - 1);
+  });
+
+  it('run over TLS from the same settings in camelCase, serve a TLS client, and reload their certificates on request', async () => {
+    const ids = ['n1', 'n2', 'n3'];
+    const pki = await TestPki.create(asClusterId('embedded'), ids);
+    cleanups.push(() => pki.remove());
+    const ports = await freePorts(6);
+    const peers = Object.fromEntries(ids.map((id, i) => [id, `127.0.0.1:${ports[i]}`]));
+    const nodes = await Promise.all(
+      ids.map((id, i) => {
+        const own = certificatePaths(pki.dir, id);
+        return startNode({
+          id, listen: peers[id] as string, peers, clusterId: 'embedded', adminListen: `127.0.0.1:${ports[3 + i]}`, metricsListen: 'off',
+          dataDir: path.join(pki.root, id), ...timings,
+          peerCertFile: own.cert, peerKeyFile: own.key, peerTrustedCaFile: pki.caFile,
+          certFile: own.cert, keyFile: own.key, clientCertAuth: true, trustedCaFile: pki.caFile,
+        });
+      }),
+    );
+    for (const node of nodes) cleanups.push(() => node.stop());
+    const holder = await holderOf(nodes);
+    const client = new ClusterClient([{ endpoint: holder.adminAddress, id: holder.id, pid: null }], { tls: await pki.client('reader') });
+    cleanups.push(() => client.close());
+    const [answer] = await client.getLeaderAll();
+    expect(answer?.result).toMatchObject({ ok: true, value: { id: holder.id, holdsLease: true } });
+
+    await pki.renewNode(holder.id);
+    const reports = holder.reloadCertificates();
+    expect(reports).toEqual([
+      { part: 'peer', ok: true, changed: true, serial: expect.any(String), validUntil: expect.any(String) },
+      { part: 'server', ok: true, changed: true, serial: reports[0]?.ok === true ? reports[0].serial : '', validUntil: expect.any(String) },
+    ]);
+    // Still one cluster: the open links are not touched.
+    await holderOf(nodes);
   });
 });

@@ -1,4 +1,11 @@
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
+
+/** Serves `server` in plaintext on `address` (`host:port`; port 0 picks one); resolves with the port bound. */
+export function bindPlaintext(server: grpc.Server, address: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port)));
+  });
+}
 
 /**
  * Lets in-flight calls finish, but no longer than `graceMs`: streams that never end on their own
