@@ -22,7 +22,7 @@ export interface BenchmarkOutcome {
 
 export interface RunContext {
   /** Prints a short line on stderr, so stdout holds only the report. */
-  progress(line: string): void;
+  readonly progress: (line: string) => void;
   /** The bench's own stall monitor, running for the whole benchmark. */
   readonly stalls: StallMonitor;
 }

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { asNodeId, type NodeId } from '../src/core/ids.ts';
 import { freePorts } from '../src/util/free-ports.ts';
 import { registerCleanup } from '../src/harness/cleanup-registry.ts';
-import { ProcessGroup, type NodeExit, type NodeProcesses, type ProcessSlot } from '../src/harness/process-group.ts';
+import { ProcessGroup, type NodeProcesses, type ProcessSlot } from '../src/harness/process-group.ts';
 import { sleep } from './sleep.ts';
 import type { Timings } from '../src/harness/timings.ts';
 

@@ -19,10 +19,10 @@ export interface FaultContext {
   /** --net: partitions and heal are kernel rules; null: they go through the admin API. */
   readonly net: { readonly cut: 'blackhole' | 'reject' } | null;
   /** Prints the problem and the command's usage on stderr; answers the usage exit code. */
-  usageError(problem: string): number;
+  readonly usageError: (problem: string) => number;
   /**
    * Opens the cluster file the global flags name, runs `use`, and closes every connection after.
    * If the file cannot be read, prints why and answers the failure exit code without calling `use`.
    */
-  withCluster(use: (cluster: FaultCluster) => Promise<number>): Promise<number>;
+  readonly withCluster: (use: (cluster: FaultCluster) => Promise<number>) => Promise<number>;
 }

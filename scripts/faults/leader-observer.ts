@@ -84,7 +84,7 @@ export class LeaderObserver {
     const statuses = [...this.clients.keys()].map((id) => ((this.askedAt.get(id) ?? -Infinity) >= since ? (this.latest.get(id) ?? null) : null));
     const leaders = statuses.filter((status) => status?.role === 'leader');
     const leader = leaders[0];
-    if (leaders.length !== 1 || leader == null) return null;
+    if (leaders.length !== 1 || leader === undefined || leader === null) return null;
     const agreed = statuses.every((status) => status !== null && status.term === leader.term && status.leaderId === leader.id);
     return agreed ? { leader: leader.id, term: leader.term } : null;
   }

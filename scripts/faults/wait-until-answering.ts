@@ -10,12 +10,13 @@ const pollMs = 200;
 /** Polls a starting node's Status until it answers, it exits, time runs out or `signal` aborts. */
 export async function waitUntilAnswering(node: AdminNode, exited: Promise<NodeExit>, timeoutMs: number, signal: AbortSignal): Promise<WaitUntilAnsweringResult> {
   const startedAt = performance.now();
-  let exit: NodeExit | null = null;
-  void exited.then((value) => (exit = value));
+  // A holder, not a local: TypeScript cannot see the callback's write and would narrow a local to null.
+  const seen: { exit: NodeExit | null } = { exit: null };
+  void exited.then((value) => (seen.exit = value));
   for (;;) {
     if (signal.aborted) return { ok: false, reason: 'interrupted', problem: `stopped waiting for ${node.label} to answer` };
-    if (exit !== null) {
-      const { code, signal: exitSignal } = exit;
+    if (seen.exit !== null) {
+      const { code, signal: exitSignal } = seen.exit;
       return { ok: false, reason: 'exited', problem: `${node.name} exited (${code === null ? `signal ${exitSignal}` : `code ${code}`}) before answering` };
     }
     const status = await node.client.status();

@@ -254,10 +254,10 @@ export class AdminServer {
           this.refreshLeaderHealth();
           check(call, callback);
         };
-        server.addService(service as grpc.ServiceDefinition, {
+        server.addService(service, {
           ...implementation,
           check: refreshingCheck,
-        } as grpc.UntypedServiceImplementation);
+        });
       },
     });
   }
@@ -494,7 +494,7 @@ export class AdminServer {
   ): grpc.handleUnaryCall<unknown, T> {
     return (call, callback) => {
       const answer = new Promise<AdminRequestResult<T>>((resolve) => resolve(handle(call.request, call)));
-      answer
+      void answer
         .catch((error: unknown) => this.internal(rpc, error))
         .then((result) => {
           if (result.ok) callback(null, result.value);

@@ -16,10 +16,10 @@ export interface CommandContext {
   /** Aborted on Ctrl-C. */
   readonly signal: AbortSignal;
   /** Prints the problem and the command's usage on stderr; answers the usage exit code. */
-  usageError(problem: string): number;
+  readonly usageError: (problem: string) => number;
   /**
    * Connects to the nodes the global flags name, runs `use`, and closes every connection after.
    * If the nodes cannot be found, prints why and answers the failure exit code without calling `use`.
    */
-  withCluster(use: (cluster: ClusterClient) => Promise<number>): Promise<number>;
+  readonly withCluster: (use: (cluster: ClusterClient) => Promise<number>) => Promise<number>;
 }

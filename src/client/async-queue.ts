@@ -29,6 +29,8 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   next(): Promise<IteratorResult<T>> {
     const value = this.values.shift();
     if (value !== undefined) return Promise.resolve({ value, done: false });
+    // The queue passes on whatever it was failed with, as a rethrow would.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     if (this.ended !== null) return this.ended.error === undefined ? Promise.resolve({ value: undefined, done: true }) : Promise.reject(this.ended.error);
     return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }

@@ -41,7 +41,7 @@ export type ReadCommandLine<C extends CommandSpec> =
       readonly command: C;
       readonly args: ParsedArgs;
       /** Prints the problems and the command's usage on stderr; answers the usage exit code. */
-      usageErrors(problems: readonly string[]): number;
+      readonly usageErrors: (problems: readonly string[]) => number;
     }
   | { readonly ok: false; readonly exitCode: number };
 

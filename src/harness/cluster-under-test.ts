@@ -15,7 +15,7 @@ import { registerCleanup } from './cleanup-registry.ts';
 import { freePorts } from '../util/free-ports.ts';
 import { LeadershipView, type AgreedLeader } from './leadership-view.ts';
 import { parseNodeLogLine, stampReceipt, type NodeLogEvent } from './node-log-event.ts';
-import { ProcessGroup, type NodeExit, type NodeProcesses, type ProcessSlot } from './process-group.ts';
+import { ProcessGroup, type NodeProcesses, type ProcessSlot } from './process-group.ts';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { NodeNetwork } from '../netfault/node-network.ts';
 import type { LogLevel } from '../node/node-options.ts';

@@ -124,7 +124,7 @@ export class EmbeddedNode extends EventEmitter<EmbeddedNodeEvents> {
     this.peerAddress = options.listen;
     this.adminAddress = options.adminListen;
     this.metricsAddress = options.metricsListen;
-    this.clock = { now: () => node.clock.now(), schedule: realClock.schedule };
+    this.clock = { now: () => node.clock.now(), schedule: (callback, delayMs) => realClock.schedule(callback, delayMs) };
     node.driver.subscribe(({ event }) => {
       if (event.type === 'leader-changed' && event.leaderId !== null && event.term > this.lastLeaderTerm) {
         this.lastLeaderTerm = event.term;

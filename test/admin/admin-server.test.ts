@@ -32,7 +32,7 @@ const clusterId = asClusterId('admin-test');
 const [n1, n2, n3] = ['n1', 'n2', 'n3'].map(asNodeId) as [NodeId, NodeId, NodeId];
 
 const AdminClient = getServiceConstructor(loadProto('admin.proto'), ADMIN_SERVICE_NAME);
-const HealthClient = grpc.makeGenericClientConstructor(healthService as unknown as grpc.ServiceDefinition, 'Health');
+const HealthClient = grpc.makeGenericClientConstructor(healthService, 'Health');
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

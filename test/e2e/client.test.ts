@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClusterClient } from '../../src/client/cluster-client.ts';
-import { LeaseEndedError, type Lease } from '../../src/client/lease.ts';
+import { type LeaseEndedError, type Lease } from '../../src/client/lease.ts';
 import type { LeaseObservation } from '../../src/client/lease-observations.ts';
 import type { LeaderChange } from '../../src/client/observe-leader.ts';
 import type { NodeId } from '../../src/core/ids.ts';

@@ -12,7 +12,7 @@ import { nodeProgramPath, nodeRuntimeFlags } from '../../src/cluster/node-comman
 import { asClusterId, asNodeId, type NodeId } from '../../src/core/ids.ts';
 import { certificatePaths } from '../../src/tls/mint-certificates.ts';
 import { clientChannel, type ClientTlsMaterial } from '../../src/tls/tls-channel.ts';
-import { envelopeBytes, type WireEnvelope } from '../../src/transport/peer-codec.ts';
+import { envelopeBytes } from '../../src/transport/peer-codec.ts';
 import { RawPeerClient } from '../../src/transport/raw-peer-link.ts';
 import { hbctl } from '../support/hbctl.ts';
 import { prometheusSamples } from '../support/prometheus-samples.ts';
@@ -98,7 +98,7 @@ describe('a TLS cluster (mutual TLS between nodes, client certificates on the ad
     await pki.nodeValidFor(`${claimed}-expired`, claimed, -30, -1);
     const impersonator = c.ids.find((id) => id !== before.leader && id !== claimed) ?? n3;
     // A heartbeat of a far higher term: were it believed, the leader would step down at once.
-    const takeover = envelopeBytes({ clusterId, from: claimed, to: before.leader, term: '1000000', body: 'heartbeat', heartbeat: { round: '1' } } as WireEnvelope);
+    const takeover = envelopeBytes({ clusterId, from: claimed, to: before.leader, term: '1000000', body: 'heartbeat', heartbeat: { round: '1' } });
     const attempt = async (client: ClientTlsMaterial | null): Promise<{ code: number; details: string }> => {
       const raw = new RawPeerClient(target, { separateConnection: true, ...(client === null ? {} : { secure: clientChannel(target, client) }) });
       cleanups.push(() => raw.close());

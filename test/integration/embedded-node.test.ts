@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClusterClient } from '../../src/client/cluster-client.ts';
-import { LeaseEndedError } from '../../src/client/lease.ts';
+import { type LeaseEndedError } from '../../src/client/lease.ts';
 import { StartNodeError, startNode, type EmbeddedNode } from '../../src/node/embedded-node.ts';
 import { asClusterId } from '../../src/core/ids.ts';
 import { certificatePaths } from '../../src/tls/mint-certificates.ts';

@@ -110,7 +110,7 @@ describe('NodeDriver', () => {
     const store = new MemoryHardStateStore();
     const transport = new RecordingTransport();
     const fatal: Error[] = [];
-    const { driver, advance } = startDriver(store, transport, n1, (reason, e) => fatal.push(e));
+    const { driver, advance } = startDriver(store, transport, n1, (_reason, e) => fatal.push(e));
     await driver.start();
     advance(timings.electionTimeoutMinMs);
     store.failNextSave(new Error('disk full'));

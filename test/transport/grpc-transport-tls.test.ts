@@ -8,7 +8,7 @@ import { ReloadableTls } from '../../src/tls/reloadable-tls.ts';
 import { clientChannel } from '../../src/tls/tls-channel.ts';
 import type { TlsFiles } from '../../src/tls/tls-material.ts';
 import { GrpcTransport } from '../../src/transport/grpc-transport.ts';
-import { envelopeBytes, type WireEnvelope } from '../../src/transport/peer-codec.ts';
+import { envelopeBytes } from '../../src/transport/peer-codec.ts';
 import { RawPeerClient } from '../../src/transport/raw-peer-link.ts';
 import { freePorts } from '../../src/util/free-ports.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -79,7 +79,7 @@ function raw(address: string, material: Parameters<typeof clientChannel>[1] | nu
   return client;
 }
 
-const heartbeatFromA = envelopeBytes({ clusterId: cluster, from: a, to: b, term: '1', body: 'heartbeat', heartbeat: { round: '1' } } as WireEnvelope);
+const heartbeatFromA = envelopeBytes({ clusterId: cluster, from: a, to: b, term: '1', body: 'heartbeat', heartbeat: { round: '1' } });
 
 /** The serial number of the certificate a TLS server at `address` presents now. */
 async function servedSerial(address: string): Promise<string> {

@@ -367,7 +367,7 @@ describe('GrpcTransport', () => {
       child.kill('SIGKILL');
     });
     await new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+      child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
       child.once('exit', (code) => reject(new Error(`peer process exited with ${code}`)));
     });
     const transport = new GrpcTransport({

@@ -1,4 +1,3 @@
-import type { CliIo } from '../../../src/command-line/cli-io.ts';
 import { faultsLine } from '../../../src/client/describe-link-faults.ts';
 import { exitCodes } from '../../../src/command-line/exit-codes.ts';
 import { parseNodeId } from '../../../src/command-line/flag-values.ts';
