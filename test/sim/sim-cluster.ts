@@ -1,6 +1,6 @@
 import type { ElectionConfig } from '../../src/core/election-config.ts';
 import { ElectionCore } from '../../src/core/election-core.ts';
-import type { CoreStatus, Ready } from '../../src/core/ready.ts';
+import type { CoreStatus, Ready, StepDownOutcome, TransferOutcome } from '../../src/core/ready.ts';
 import { initialHardState, type HardState } from '../../src/core/hard-state.ts';
 import { asNodeId, type NodeId } from '../../src/core/ids.ts';
 import type { PeerMessage } from '../../src/core/messages.ts';
@@ -35,7 +35,17 @@ export interface SimOptions {
   readonly clockRates?: readonly number[];
   /** Models a broken store that loses its state on a crash; only for proving the checker can fail. */
   readonly storeForgetsOnCrash?: boolean;
+  /** Sees every node's Ready, after its hard state is stored and before its messages leave. */
+  readonly onReady?: (id: NodeId, ready: Ready<unknown>) => void;
+  /**
+   * When set, messages that pass the link checks are handed here instead of to the network: the
+   * test holds them and delivers each with `deliverNow` (or never).
+   */
+  readonly holdMessages?: (from: NodeId, to: NodeId, message: PeerMessage) => void;
 }
+
+/** What became of a message handed to a node with `deliverNow`. */
+export type Arrival = 'received' | 'node-down' | 'link-cut' | 'buffered-while-paused';
 
 type SimEvent =
   | { readonly kind: 'deliver'; readonly from: NodeId; readonly to: NodeId; readonly message: PeerMessage }
@@ -47,7 +57,7 @@ interface SimNode {
   readonly config: ElectionConfig;
   readonly rate: number;
   /** Local clock at global time 0: clocks disagree on absolute values, as monotonic clocks do. */
-  readonly offset: number;
+  offset: number;
   core: ElectionCore | null;
   stored: HardState;
   pausedUntil: number;
@@ -80,6 +90,8 @@ export class SimCluster {
   private readonly blocked = new Set<string>();
   private readonly coreRandom: SeededRandom;
   private readonly storeForgetsOnCrash: boolean;
+  private readonly onReady: SimOptions['onReady'];
+  private readonly holdMessages: SimOptions['holdMessages'];
   private globalNow = 0;
 
   constructor(options: SimOptions) {
@@ -87,6 +99,8 @@ export class SimCluster {
     this.coreRandom = this.random.fork();
     this.network = { ...defaultSimNetwork, ...options.network };
     this.storeForgetsOnCrash = options.storeForgetsOnCrash ?? false;
+    this.onReady = options.onReady;
+    this.holdMessages = options.holdMessages;
     this.ids = Array.from({ length: options.nodes }, (_, i) => asNodeId(`n${i + 1}`));
     this.checker = new InvariantChecker(this);
     this.ids.forEach((id, i) => {
@@ -142,16 +156,9 @@ export class SimCluster {
     this.globalNow = next.at;
     const event = next.item;
     switch (event.kind) {
-      case 'deliver': {
-        const node = this.node(event.to);
-        if (!node.core || this.isBlocked(event.from, event.to)) break;
-        if (this.globalNow < node.pausedUntil) {
-          this.queue.push(node.pausedUntil, event); // a stopped process's socket buffers until it resumes
-          break;
-        }
-        this.apply(node, node.core.receive(this.localTime(node), event.from, event.message));
+      case 'deliver':
+        this.arrive(event.from, event.to, event.message);
         break;
-      }
       case 'wake': {
         const node = this.node(event.node);
         if (!node.core || event.token !== node.wakeToken) break;
@@ -174,17 +181,36 @@ export class SimCluster {
     this.checker.afterStep();
   }
 
+  private arrive(from: NodeId, to: NodeId, message: PeerMessage): Arrival {
+    const node = this.node(to);
+    if (!node.core) return 'node-down';
+    if (this.isBlocked(from, to)) return 'link-cut';
+    if (this.globalNow < node.pausedUntil) {
+      // A stopped process's socket buffers until it resumes.
+      this.queue.push(node.pausedUntil, { kind: 'deliver', from, to, message });
+      return 'buffered-while-paused';
+    }
+    this.apply(node, node.core.receive(this.localTime(node), from, message));
+    return 'received';
+  }
+
   /** Persist, then speak: the hard state is stored before any message of the same step leaves. */
   private apply(node: SimNode, ready: Ready<unknown>): void {
     if (ready.hardState) node.stored = ready.hardState;
     this.checker.onReady(node.id, ready, node.stored);
+    this.onReady?.(node.id, ready);
     for (const out of ready.messages) this.transmit(node.id, out.to, out.message);
     this.scheduleWake(node);
   }
 
   private transmit(from: NodeId, to: NodeId, message: PeerMessage): void {
     const net = this.network;
-    if (this.isBlocked(from, to) || this.random.chance(net.dropRate)) return;
+    if (this.isBlocked(from, to)) return;
+    if (this.holdMessages) {
+      this.holdMessages(from, to, message);
+      return;
+    }
+    if (this.random.chance(net.dropRate)) return;
     const copies = this.random.chance(net.duplicateRate) ? 2 : 1;
     for (let i = 0; i < copies; i++) {
       let delay = this.random.between(net.minDelayMs, net.maxDelayMs);
@@ -213,15 +239,49 @@ export class SimCluster {
 
   /** Asks `id` to hand leadership to `target` (or its most responsive follower); a no-op on a non-leader. */
   transferLeadership(id: NodeId, target: NodeId | null): boolean {
-    const node = this.node(id);
-    if (!node.core || this.isPaused(id)) return false;
-    const ready = node.core.transferLeadership(this.localTime(node), target);
-    const { outcome } = ready;
-    this.apply(node, ready);
-    this.checker.afterStep();
-    return outcome.ok;
+    return this.requestTransfer(id, target)?.ok ?? false;
   }
 
+  /** Like `transferLeadership`, with the core's answer; null when the node is down or paused. */
+  requestTransfer(id: NodeId, target: NodeId | null): TransferOutcome | null {
+    const node = this.node(id);
+    if (!node.core || this.isPaused(id)) return null;
+    const ready = node.core.transferLeadership(this.localTime(node), target);
+    this.apply(node, ready);
+    this.checker.afterStep();
+    return ready.outcome;
+  }
+
+  /** Asks `id` to give up leadership (to a responsive follower if any); null when down or paused. */
+  stepDown(id: NodeId): StepDownOutcome | null {
+    const node = this.node(id);
+    if (!node.core || this.isPaused(id)) return null;
+    const ready = node.core.abdicate(this.localTime(node));
+    this.apply(node, ready);
+    this.checker.afterStep();
+    return ready.outcome;
+  }
+
+  /** Hands `message` to `to` now, as if it had just arrived from `from` (held or forged). */
+  deliverNow(from: NodeId, to: NodeId, message: PeerMessage): Arrival {
+    const arrival = this.arrive(from, to, message);
+    this.checker.afterStep();
+    return arrival;
+  }
+
+  /**
+   * Fires the node's next timer now (a follower's election timer, a leader's heartbeat), as if
+   * its clock had jumped ahead to it; the clock stays that far ahead. No-op when down or paused.
+   */
+  fireTimerNow(id: NodeId): void {
+    const node = this.node(id);
+    if (!node.core || this.isPaused(id)) return;
+    const wake = node.core.nextWakeAt();
+    node.offset += Math.max(0, wake - this.localTime(node));
+    while (this.localTime(node) < wake) node.offset += Math.max(Math.abs(node.offset) * Number.EPSILON * 4, 1e-12);
+    this.apply(node, node.core.tick(this.localTime(node)));
+    this.checker.afterStep();
+  }
 
   crash(id: NodeId): void {
     const node = this.node(id);
@@ -333,6 +393,11 @@ export class SimCluster {
 
   maxTerm(): number {
     return Math.max(...this.ids.map((id) => this.term(id)));
+  }
+
+  /** The node's own monotonic clock now (the times its core sees). */
+  clock(id: NodeId): number {
+    return this.localTime(this.node(id));
   }
 
   private localTime(node: SimNode): number {
