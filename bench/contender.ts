@@ -58,7 +58,9 @@ function productContender(system: Exclude<SystemName, 'etcd'>, cluster: ClusterU
     leaderLogged: (sinceWallMs, except) =>
       cluster.waitUntil(
         () => {
-          const won = cluster.logEvents().find((entry) => entry.event === 'election-won' && entry.node !== except && entry.wallMs >= sinceWallMs && numberField(entry, 'term') !== null);
+          const won = cluster
+            .logEvents()
+            .find((entry) => entry.event === 'election-won' && entry.node !== except && entry.wallMs >= sinceWallMs && numberField(entry, 'term') !== null);
           return won === undefined ? null : { node: won.node, wallMs: won.wallMs };
         },
         convergenceTimeoutMs,
@@ -68,7 +70,10 @@ function productContender(system: Exclude<SystemName, 'etcd'>, cluster: ClusterU
     leadershipReady: (node, sinceWallMs) => stamp(node, 'lease-acquired', sinceWallMs),
     poll: async (id) => {
       if (!cluster.isRunning(id)) return null;
-      const result = await cluster.client(id).getLeader().catch(() => null);
+      const result = await cluster
+        .client(id)
+        .getLeader()
+        .catch(() => null);
       return result?.ok === true ? { leads: result.value.holdsLease, leaderId: (result.value.leaderId as NodeId | null) ?? null } : null;
     },
     scrapeMetrics: (id) => cluster.scrapeMetrics(id),

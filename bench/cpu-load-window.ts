@@ -69,7 +69,11 @@ export async function runUnderCpuLoad(cluster: ClusterUnderTest, seconds: number
     const inWindow = cluster.logEvents().filter((entry) => entry.wallMs >= startWallMs && entry.wallMs <= endWallMs);
     const nodes = cluster.ids.map((id) => {
       const pid = pids.get(id) ?? 0;
-      return summarizeNode(id, inWindow.filter((entry) => entry.node === id), percentOfCore(nodeTicksBefore.get(id), ticks(pid)));
+      return summarizeNode(
+        id,
+        inWindow.filter((entry) => entry.node === id),
+        percentOfCore(nodeTicksBefore.get(id), ticks(pid)),
+      );
     });
     return {
       seconds: elapsed,

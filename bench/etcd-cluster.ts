@@ -73,7 +73,15 @@ export class EtcdCluster extends ProcessGroup<EtcdSlot> implements NodeProcesses
     const ports = await freePorts(2 * size);
     const slots = Array.from({ length: size }, (_, index): EtcdSlot => {
       const id = asNodeId(`e${index + 1}`);
-      return { id, peerUrl: `http://127.0.0.1:${ports[index]}`, clientPort: ports[size + index]!, dataDir: path.join(root, id), child: null, exit: null, stderrTail: [] };
+      return {
+        id,
+        peerUrl: `http://127.0.0.1:${ports[index]}`,
+        clientPort: ports[size + index]!,
+        dataDir: path.join(root, id),
+        child: null,
+        exit: null,
+        stderrTail: [],
+      };
     });
     const cluster = new EtcdCluster(root, slots, timings);
     try {
@@ -120,7 +128,15 @@ export class EtcdCluster extends ProcessGroup<EtcdSlot> implements NodeProcesses
     const slot = this.slot(id);
     return new Promise((resolve) => {
       const request = http.request(
-        { host: '127.0.0.1', port: slot.clientPort, path: '/v3/maintenance/status', method: 'POST', agent, timeout: statusTimeoutMs, headers: { 'content-type': 'application/json' } },
+        {
+          host: '127.0.0.1',
+          port: slot.clientPort,
+          path: '/v3/maintenance/status',
+          method: 'POST',
+          agent,
+          timeout: statusTimeoutMs,
+          headers: { 'content-type': 'application/json' },
+        },
         (response) => {
           let body = '';
           response.setEncoding('utf8');
@@ -198,21 +214,36 @@ export class EtcdCluster extends ProcessGroup<EtcdSlot> implements NodeProcesses
   }
 
   private args(slot: EtcdSlot): string[] {
-    const initialCluster = this.all().map((other) => `${other.id}=${other.peerUrl}`).join(',');
+    const initialCluster = this.all()
+      .map((other) => `${other.id}=${other.peerUrl}`)
+      .join(',');
     return [
-      '--name', slot.id,
-      '--data-dir', slot.dataDir,
-      '--listen-peer-urls', slot.peerUrl,
-      '--initial-advertise-peer-urls', slot.peerUrl,
-      '--listen-client-urls', `http://127.0.0.1:${slot.clientPort}`,
-      '--advertise-client-urls', `http://127.0.0.1:${slot.clientPort}`,
-      '--initial-cluster', initialCluster,
-      '--initial-cluster-state', 'new',
-      '--initial-cluster-token', 'hbc-bench',
-      '--heartbeat-interval', String(this.timings.heartbeatMs),
-      '--election-timeout', String(this.timings.electionTimeoutMs),
-      '--logger', 'zap',
-      '--log-outputs', 'stderr',
+      '--name',
+      slot.id,
+      '--data-dir',
+      slot.dataDir,
+      '--listen-peer-urls',
+      slot.peerUrl,
+      '--initial-advertise-peer-urls',
+      slot.peerUrl,
+      '--listen-client-urls',
+      `http://127.0.0.1:${slot.clientPort}`,
+      '--advertise-client-urls',
+      `http://127.0.0.1:${slot.clientPort}`,
+      '--initial-cluster',
+      initialCluster,
+      '--initial-cluster-state',
+      'new',
+      '--initial-cluster-token',
+      'hbc-bench',
+      '--heartbeat-interval',
+      String(this.timings.heartbeatMs),
+      '--election-timeout',
+      String(this.timings.electionTimeoutMs),
+      '--logger',
+      'zap',
+      '--log-outputs',
+      'stderr',
     ];
   }
 
@@ -233,10 +264,13 @@ export class EtcdCluster extends ProcessGroup<EtcdSlot> implements NodeProcesses
 
   private rawStatusAnswers(slot: EtcdSlot): Promise<boolean> {
     return new Promise((resolve) => {
-      const request = http.request({ host: '127.0.0.1', port: slot.clientPort, path: '/health', method: 'GET', agent, timeout: statusTimeoutMs }, (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode !== undefined));
-      });
+      const request = http.request(
+        { host: '127.0.0.1', port: slot.clientPort, path: '/health', method: 'GET', agent, timeout: statusTimeoutMs },
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode !== undefined));
+        },
+      );
       request.on('timeout', () => request.destroy());
       request.on('error', () => resolve(false));
       request.end();
@@ -264,5 +298,4 @@ export class EtcdCluster extends ProcessGroup<EtcdSlot> implements NodeProcesses
     await this.killAll();
     await rm(this.root, { recursive: true, force: true });
   }
-
 }

@@ -55,7 +55,12 @@ function runSimFailover(nodes: number, timings: Timings, trialCount: number): Si
       nodes,
       seed,
       network,
-      timings: { heartbeatIntervalMs: timings.heartbeatMs, electionTimeoutMinMs: timings.electionTimeoutMs, electionJitterMs: timings.electionJitterMs, maxClockDrift: 0.05 },
+      timings: {
+        heartbeatIntervalMs: timings.heartbeatMs,
+        electionTimeoutMinMs: timings.electionTimeoutMs,
+        electionJitterMs: timings.electionJitterMs,
+        maxClockDrift: 0.05,
+      },
     });
     const settled = sim.runUntilTrue(() => sim.agreedLeader() !== null, convergenceLimitMs);
     const leader = sim.agreedLeader();
@@ -84,8 +89,7 @@ function runSimFailover(nodes: number, timings: Timings, trialCount: number): Si
 
 function report(runs: readonly SimFailoverRun[]): BenchmarkOutcome {
   const rows = runs.flatMap((run) => {
-    const values = (pick: (trial: SimFailoverTrial) => number | null): number[] =>
-      run.trials.map(pick).filter((value): value is number => value !== null);
+    const values = (pick: (trial: SimFailoverTrial) => number | null): number[] => run.trials.map(pick).filter((value): value is number => value !== null);
     return [
       [String(run.nodes), timingsLabel(run.timings), 'first leader', ...summaryCells(summarize(values((trial) => trial.firstLeaderMs)))],
       [String(run.nodes), timingsLabel(run.timings), 'all agree', ...summaryCells(summarize(values((trial) => trial.allAgreeMs)))],

@@ -141,7 +141,7 @@ function report(runs: readonly FailoverRun[], options: BenchOptions): BenchmarkO
   return {
     lines: [
       'Time from SIGKILL of the leader (ms). "first leader": a survivor logs election-won; "all agree": the last survivor',
-      'logs following that leader. Both from the nodes\' own log stamps (Date.now(), whole ms) against the bench\'s',
+      "logs following that leader. Both from the nodes' own log stamps (Date.now(), whole ms) against the bench's",
       'Date.now() just before kill(2): resolution 1 ms, no polling. The kill lands at a uniformly random point of',
       'the heartbeat interval. After each trial the killed node is restarted and the cluster left to settle.',
       '"no stall": only trials in which neither the bench\'s 5 ms timer woke >= 50 ms late nor a node logged',
@@ -150,11 +150,22 @@ function report(runs: readonly FailoverRun[], options: BenchOptions): BenchmarkO
       ...formatTable(['nodes', 'timing', 'measure', ...summaryHeader], latencyRows),
       '',
       'Elections: split vote = a term in which two or more survivors became candidate; extra terms = new term - old',
-      "term - 1. Expected first-leader window from the timers alone (ms): election timeout - heartbeat .. timeout +",
+      'term - 1. Expected first-leader window from the timers alone (ms): election timeout - heartbeat .. timeout +',
       'jitter, plus a pre-vote and a vote round trip and a synced LevelDB write.',
       '',
       ...formatTable(
-        ['nodes', 'timing', 'trials', 'stalled', 'trials w/ split vote', 'split-vote terms', 'trials w/ extra terms', 'extra terms', 'pre-votes/trial', 'timer window'],
+        [
+          'nodes',
+          'timing',
+          'trials',
+          'stalled',
+          'trials w/ split vote',
+          'split-vote terms',
+          'trials w/ extra terms',
+          'extra terms',
+          'pre-votes/trial',
+          'timer window',
+        ],
         electionRows,
       ),
     ],

@@ -54,10 +54,14 @@ async function floodOnce(seconds: number): Promise<FloodRun> {
   try {
     const { leader } = await cluster.waitForStableLeader();
     const baseline = await measureWindow(cluster, leader, seconds, null);
-    const client = spawn(process.execPath, ['--import', 'tsx', floodClient, cluster.peerAddress(leader), String(inFlight), String(seconds), String(connections)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      detached: true,
-    });
+    const client = spawn(
+      process.execPath,
+      ['--import', 'tsx', floodClient, cluster.peerAddress(leader), String(inFlight), String(seconds), String(connections)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        detached: true,
+      },
+    );
     const unregister = registerCleanup(async () => void client.kill('SIGKILL'));
     let output = '';
     client.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -83,7 +87,8 @@ async function measureWindow(cluster: ClusterUnderTest, leader: NodeId, seconds:
   const toWallMs = Date.now();
   const after = await cluster.scrapeMetrics(leader);
   const inWindow = cluster.logEvents().filter((entry) => entry.wallMs >= fromWallMs && entry.wallMs <= toWallMs);
-  const rejected = (text: string): number => [...text.matchAll(/^hbc_peer_messages_rejected_total\{reason="[^"]+"\} (\S+)$/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+  const rejected = (text: string): number =>
+    [...text.matchAll(/^hbc_peer_messages_rejected_total\{reason="[^"]+"\} (\S+)$/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
   return {
     roundTripP50Ms: histogramQuantile(roundTripBuckets(before), roundTripBuckets(after), 0.5),
     roundTripP99Ms: histogramQuantile(roundTripBuckets(before), roundTripBuckets(after), 0.99),
@@ -111,7 +116,11 @@ function report(runs: readonly FloodRun[], seconds: number, options: BenchOption
     String(run.client?.started ?? '-'),
     String(run.flood.rejected),
     String(run.flood.leaderLogLines),
-    run.client === null ? '-' : Object.entries(run.client.codes).map(([code, count]) => `${code}:${count}`).join(' '),
+    run.client === null
+      ? '-'
+      : Object.entries(run.client.codes)
+          .map(([code, count]) => `${code}:${count}`)
+          .join(' '),
   ]);
   const worstP99 = Math.max(...runs.map((run) => run.flood.roundTripP99Ms ?? Infinity));
   const changes = runs.reduce((sum, run) => sum + run.flood.leaderChanges, 0);
@@ -119,11 +128,23 @@ function report(runs: readonly FloodRun[], seconds: number, options: BenchOption
     lines: [
       `3 nodes at ${timingsLabel(productTimings)}; for ${seconds} s a separate process keeps ${inFlight} Link streams in flight against the leader's`,
       `peer port over ${connections} connections, each carrying one bad message (another cluster's envelope, an out-of-range term,`,
-      'non-protobuf bytes, or 4 KiB) and replaced as soon as it is refused. Heartbeat round trip from the leader\'s',
+      "non-protobuf bytes, or 4 KiB) and replaced as soon as it is refused. Heartbeat round trip from the leader's",
       'hbc_heartbeat_round_trip_seconds over the window (histogram_quantile, linear within buckets), before and during the flood.',
       '',
       ...formatTable(
-        ['run', 'rtt p50 before', 'rtt p99 before', 'rtt p50 flood', 'rtt p99 flood', 'leader changes', 'stalls', 'streams sent', 'refusals counted', 'leader log lines', 'statuses (code:count)'],
+        [
+          'run',
+          'rtt p50 before',
+          'rtt p99 before',
+          'rtt p50 flood',
+          'rtt p99 flood',
+          'leader changes',
+          'stalls',
+          'streams sent',
+          'refusals counted',
+          'leader log lines',
+          'statuses (code:count)',
+        ],
         rows,
       ),
       '',

@@ -80,7 +80,9 @@ async function runHandoff(nodes: number, timings: Timings, trialCount: number, c
       const termAtPerf = performance.now();
       const termAtWallMs = cluster.signal(stopped, 'SIGTERM');
       const acquired = await cluster.waitUntil(
-        () => cluster.logEvents().find((entry) => entry.event === 'lease-acquired' && entry.node !== stopped && (numberField(entry, 'term') ?? 0) > oldTerm) ?? null,
+        () =>
+          cluster.logEvents().find((entry) => entry.event === 'lease-acquired' && entry.node !== stopped && (numberField(entry, 'term') ?? 0) > oldTerm) ??
+          null,
         convergenceTimeoutMs,
         'a new lease holder',
       );
@@ -127,14 +129,20 @@ interface TrialFacts {
   readonly acquired: NodeLogEvent;
 }
 
-function analyzeTrial(samples: readonly LeaseSample[], events: readonly NodeLogEvent[], facts: TrialFacts): Omit<HandoffTrial, 'exitedAfterMs' | 'exitCode' | 'disturbance' | 'timeline'> {
+function analyzeTrial(
+  samples: readonly LeaseSample[],
+  events: readonly NodeLogEvent[],
+  facts: TrialFacts,
+): Omit<HandoffTrial, 'exitedAfterMs' | 'exitCode' | 'disturbance' | 'timeline'> {
   const { stopped, oldTerm } = facts;
   const holding = samples.filter((sample) => sample.view?.holdsLease === true);
   const firstNew = holding.find((sample) => sample.node !== stopped);
   const lastOld = holding.filter((sample) => sample.node === stopped && (firstNew === undefined || sample.sentAt < firstNew.sentAt)).at(-1);
   const middle = (sample: LeaseSample): number => (sample.sentAt + sample.answeredAt) / 2;
   const bothSeen = firstNew !== undefined && lastOld !== undefined;
-  const leaseLost = events.find((entry) => entry.node === stopped && entry.event === 'lease-lost' && numberField(entry, 'term') === oldTerm && entry.wallMs >= facts.termAtWallMs);
+  const leaseLost = events.find(
+    (entry) => entry.node === stopped && entry.event === 'lease-lost' && numberField(entry, 'term') === oldTerm && entry.wallMs >= facts.termAtWallMs,
+  );
   const newTerm = numberField(facts.acquired, 'term');
   return {
     stopped,
@@ -196,12 +204,23 @@ function report(runs: readonly HandoffRun[], options: BenchOptions): BenchmarkOu
       'the previous one left, or when it is answered if later), from the midpoint of the last sample where the old',
       'leader held the lease to the midpoint of the first where the new one did. "gap, logged": the old leader\'s',
       'lease-lost line to the new leader\'s lease-acquired line (node log stamps, 1 ms). "no stall": only trials in',
-      'which neither the bench\'s 5 ms timer woke >= 50 ms late nor a node logged stall-detected meanwhile.',
+      "which neither the bench's 5 ms timer woke >= 50 ms late nor a node logged stall-detected meanwhile.",
       '',
       ...formatTable(['nodes', 'timing', 'measure', ...summaryHeader], gapRows),
       '',
       ...formatTable(
-        ['nodes', 'trials', 'stalled', 'term = old+1', 'gap not seen', 'overlapping claims', 'exit code != 0', 'sample interval p50', 'GetLeader rtt p50', 'gap bounds width p50'],
+        [
+          'nodes',
+          'trials',
+          'stalled',
+          'term = old+1',
+          'gap not seen',
+          'overlapping claims',
+          'exit code != 0',
+          'sample interval p50',
+          'GetLeader rtt p50',
+          'gap bounds width p50',
+        ],
         checkRows,
       ),
     ],

@@ -21,6 +21,8 @@ interface NodeCost {
   /** Share of the window the node's event loop was running code, by its own clock (hbc_event_loop_busy_seconds_total). */
   readonly busyPercent: number | null;
   readonly rssMiB: number | null;
+  /** RSS at the end of the window minus at its start: a leak shows as growth that a longer --seconds makes larger. */
+  readonly rssGrowthMiB: number | null;
   /** Bytes handed to write/read syscalls per second (/proc/<pid>/io): sockets, plus log lines (none at idle). */
   readonly writtenBytesPerSecond: number | null;
   readonly readBytesPerSecond: number | null;
@@ -95,7 +97,9 @@ async function measureIdleCluster(nodes: number, timings: Timings, seconds: numb
       return nodeCost(id, id === stable.leader ? 'leader' : 'follower', { before: before.get(id), after: after.get(id), busy }, elapsedSeconds);
     });
     const follower = cluster.ids.find((id) => id !== stable.leader) ?? stable.leader;
-    const wonAt = cluster.logEvents().find((entry) => entry.event === 'election-won' && entry.node === stable.leader && numberField(entry, 'term') === stable.term);
+    const wonAt = cluster
+      .logEvents()
+      .find((entry) => entry.event === 'election-won' && entry.node === stable.leader && numberField(entry, 'term') === stable.term);
     // The round number grows by one per interval; its varint length is part of the size.
     const round = Math.max(1, Math.round((Date.now() - (wonAt?.wallMs ?? windowStartWallMs)) / timings.heartbeatMs));
     return {
@@ -108,7 +112,11 @@ async function measureIdleCluster(nodes: number, timings: Timings, seconds: numb
       control: controlBefore && controlAfter ? cpuShareBetween(controlBefore, controlAfter, elapsedSeconds) : null,
       stalls,
       heartbeatsPerSecond: ((nodes - 1) * 1000) / timings.heartbeatMs,
-      wireSize: heartbeatWireSize(benchClusterId, stable.leader, follower, { term: stable.term, round, metadata: leaderMetadata(cluster, stable.leader, costs) }),
+      wireSize: heartbeatWireSize(benchClusterId, stable.leader, follower, {
+        term: stable.term,
+        round,
+        metadata: leaderMetadata(cluster, stable.leader, costs),
+      }),
     };
   } finally {
     await Promise.all([control.stop(), cluster.stop()]);
@@ -121,7 +129,10 @@ async function measureIdleCluster(nodes: number, timings: Timings, seconds: numb
  * their value, so the event-loop delay is a stand-in.
  */
 function leaderMetadata(cluster: ClusterUnderTest, leader: NodeId, costs: readonly NodeCost[]): NodeMetadata {
-  const listening = cluster.logEvents().filter((entry) => entry.node === leader && entry.event === 'listening').at(-1);
+  const listening = cluster
+    .logEvents()
+    .filter((entry) => entry.node === leader && entry.event === 'listening')
+    .at(-1);
   const cost = costs.find((candidate) => candidate.node === leader);
   return {
     incarnation: (listening && numberField(listening, 'incarnation')) ?? 1,
@@ -168,6 +179,7 @@ function nodeCost(node: NodeId, role: NodeCost['role'], { before, after, busy }:
     ...cpuShareBetween(before, after, seconds),
     busyPercent: busy.before === null || busy.after === null ? null : (100 * (busy.after - busy.before)) / seconds,
     rssMiB: after.rssKiB === null ? null : after.rssKiB / 1024,
+    rssGrowthMiB: after.rssKiB === null || before.rssKiB === null ? null : (after.rssKiB - before.rssKiB) / 1024,
     writtenBytesPerSecond: rate(before.writtenBytes, after.writtenBytes),
     readBytesPerSecond: rate(before.readBytes, after.readBytes),
     writeCallsPerSecond: rate(before.writeCalls, after.writeCalls),
@@ -206,10 +218,14 @@ function report(runs: readonly IdleCostRun[], options: BenchOptions): BenchmarkO
       `${fixed(mean(followerCpu), 1)} (${fixed(Math.max(...followerCpu), 1)})`,
       fixed(mean(followers.flatMap((cost) => cost.schedCpuPercent ?? [])), 1),
       fixed(mean(followers.flatMap((cost) => cost.busyPercent ?? [])), 2),
-      fixed(run.costs.reduce((sum, cost) => sum + cost.cpuPercent, 0), 1),
+      fixed(
+        run.costs.reduce((sum, cost) => sum + cost.cpuPercent, 0),
+        1,
+      ),
       `${fixed(run.control?.cpuPercent, 1)} / ${fixed(run.control?.schedCpuPercent, 1)}`,
       fixed(leader?.rssMiB, 0),
       fixed(mean(followers.flatMap((cost) => cost.rssMiB ?? [])), 0),
+      `${fixed(leader?.rssGrowthMiB, 1)} / ${fixed(Math.max(...followers.flatMap((cost) => cost.rssGrowthMiB ?? [])), 1)}`,
       String(run.stalls.over100Ms),
       String(run.electionsDuringWindow),
     ];
@@ -234,27 +250,47 @@ function report(runs: readonly IdleCostRun[], options: BenchOptions): BenchmarkO
     ];
   });
   const first = runs[0];
-  const leaderCpuSlope = slope(runs.flatMap((run) => {
-    const leader = run.costs.find((cost) => cost.role === 'leader');
-    return leader && run.timings === first?.timings ? [[run.nodes, leader.cpuPercent] as const] : [];
-  }));
+  const leaderCpuSlope = slope(
+    runs.flatMap((run) => {
+      const leader = run.costs.find((cost) => cost.role === 'leader');
+      return leader && run.timings === first?.timings ? [[run.nodes, leader.cpuPercent] as const] : [];
+    }),
+  );
   return {
     lines: [
       `Healthy idle cluster, measured over ${first ? first.seconds.toFixed(0) : '-'} s after a warm-up,`,
       'CPU as % of one core. "stat": utime+stime deltas from /proc/<pid>/stat (10 ms ticks); "sched": run time from',
-      '/proc/<pid>/schedstat (ns, the scheduler\'s own count). Both are charged by the guest kernel: a VM freeze may be',
+      "/proc/<pid>/schedstat (ns, the scheduler's own count). Both are charged by the guest kernel: a VM freeze may be",
       'billed to whatever ran, so "stalls" counts wake-ups of the bench\'s 5 ms timer >= 100 ms late in the window, and',
       '"control" is a bare Node process that wakes at the heartbeat interval and does nothing, measured over the same',
       'window: a node\'s figure minus the control\'s estimates what the node itself costs. "busy": the share of the window',
-      'the node\'s event loop spent running code by its own clock (hbc_event_loop_busy_seconds_total). Where the machine',
+      "the node's event loop spent running code by its own clock (hbc_event_loop_busy_seconds_total). Where the machine",
       'freezes processes as they wake, it counts the freezes too.',
       '',
       ...formatTable(
-        ['nodes', 'timings', 'leader CPU% stat', 'leader sched', 'leader busy', 'follower stat mean (max)', 'follower sched', 'follower busy', 'cluster CPU% stat', 'control stat / sched', 'leader RSS MiB', 'follower RSS MiB', 'stalls', 'elections'],
+        [
+          'nodes',
+          'timings',
+          'leader CPU% stat',
+          'leader sched',
+          'leader busy',
+          'follower stat mean (max)',
+          'follower sched',
+          'follower busy',
+          'cluster CPU% stat',
+          'control stat / sched',
+          'leader RSS MiB',
+          'follower RSS MiB',
+          'RSS growth in window MiB, leader / max follower',
+          'stalls',
+          'elections',
+        ],
         cpuRows,
       ),
       '',
-      leaderCpuSlope === null ? '' : `leader CPU grows by ${leaderCpuSlope.toFixed(2)}% of a core per extra node (least-squares over the sizes at ${first ? timingsLabel(first.timings) : '-'})`,
+      leaderCpuSlope === null
+        ? ''
+        : `leader CPU grows by ${leaderCpuSlope.toFixed(2)}% of a core per extra node (least-squares over the sizes at ${first ? timingsLabel(first.timings) : '-'})`,
       '',
       'Heartbeat traffic of the leader. Messages are derived from the protocol: one Heartbeat envelope per peer per',
       'interval on its stream, each answered by a HeartbeatAck envelope on the same stream. Bytes/s from those counts and protobuf payload sizes encoded as',
@@ -265,7 +301,21 @@ function report(runs: readonly IdleCostRun[], options: BenchOptions): BenchmarkO
       'which an idle node writes none.',
       '',
       ...formatTable(
-        ['nodes', 'timings', 'heartbeats/s out', 'acks/s in', 'payload B hb / ack', 'payload B/s out', 'payload B/s in', 'cluster msgs/s', 'leader written B/s', 'leader read B/s', 'leader writes/s', 'follower written B/s', 'follower writes/s'],
+        [
+          'nodes',
+          'timings',
+          'heartbeats/s out',
+          'acks/s in',
+          'payload B hb / ack',
+          'payload B/s out',
+          'payload B/s in',
+          'cluster msgs/s',
+          'leader written B/s',
+          'leader read B/s',
+          'leader writes/s',
+          'follower written B/s',
+          'follower writes/s',
+        ],
         trafficRows,
       ),
       '',

@@ -27,7 +27,13 @@ interface Freeze {
 }
 
 /** Classifies every election won in [fromWallMs, toWallMs] from the nodes' logs. */
-export function leaderChangeCauses(events: readonly NodeLogEvent[], nodes: readonly NodeId[], fromWallMs: number, toWallMs: number, timings: Timings): LeaderChange[] {
+export function leaderChangeCauses(
+  events: readonly NodeLogEvent[],
+  nodes: readonly NodeId[],
+  fromWallMs: number,
+  toWallMs: number,
+  timings: Timings,
+): LeaderChange[] {
   // Followers hear nothing for the lateness plus up to a heartbeat before the late timer was due.
   const longEnoughMs = timings.electionTimeoutMs - timings.heartbeatMs;
   const freezes: Freeze[] = events.flatMap((entry) => {
@@ -46,7 +52,14 @@ export function leaderChangeCauses(events: readonly NodeLogEvent[], nodes: reado
     const from = wins[index - 1]?.node ?? null;
     const steppedDownByCheckQuorum =
       from !== null &&
-      events.some((entry) => entry.node === from && entry.event === 'stepped-down' && entry.fields.reason === 'check-quorum' && entry.wallMs <= win.wallMs && win.wallMs - entry.wallMs <= slackMs);
+      events.some(
+        (entry) =>
+          entry.node === from &&
+          entry.event === 'stepped-down' &&
+          entry.fields.reason === 'check-quorum' &&
+          entry.wallMs <= win.wallMs &&
+          win.wallMs - entry.wallMs <= slackMs,
+      );
     const followers = nodes.filter((node) => node !== from);
     const frozenFollowers = followers.filter((node) => frozenAround(node, win.wallMs)).length;
     // Enough frozen followers that the rest plus the leader are no majority.

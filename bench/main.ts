@@ -26,7 +26,20 @@ import { storeWrites } from './store-writes.ts';
 import { versusEtcd } from './versus-etcd.ts';
 import { buildDist } from '../src/cluster/dist-build.ts';
 
-const benchmarks: readonly Benchmark[] = [failoverSim, failover, handoff, pause, idleCost, stability, startup, storeWrites, flood, versusEtcd, crashTorture, clockDrift];
+const benchmarks: readonly Benchmark[] = [
+  failoverSim,
+  failover,
+  handoff,
+  pause,
+  idleCost,
+  stability,
+  startup,
+  storeWrites,
+  flood,
+  versusEtcd,
+  crashTorture,
+  clockDrift,
+];
 
 const usage = [
   'Usage: npm run bench -- <benchmark|all> [options]',

@@ -219,16 +219,30 @@ function report(runs: readonly PauseRun[], options: BenchOptions): BenchmarkOutc
   return {
     lines: [
       'The leader is stopped (SIGSTOP) for 2 x the minimum election timeout, then resumed (ms). Times from node log',
-      'stamps against the bench\'s Date.now() at kill(2): 1 ms resolution. Lease claims: GetLeader on every node about',
+      "stamps against the bench's Date.now() at kill(2): 1 ms resolution. Lease claims: GetLeader on every node about",
       'every 5 ms; two different nodes whose claiming answers may have been given at the same moment (overlapping',
       'question-to-answer windows) count as an overlap. A question to the paused node that was out at the SIGSTOP is',
       'ignored: the answer may have been computed before the stop and written after the resume. "no stall": only',
-      'trials in which no other node logged stall-detected and the bench\'s 5 ms timer never woke >= 50 ms late.',
+      "trials in which no other node logged stall-detected and the bench's 5 ms timer never woke >= 50 ms late.",
       'Timing rows cover only trials in which a new leader was elected during the pause.',
       '',
       ...formatTable(['nodes', 'timing', 'measure', ...summaryHeader], rows),
       '',
-      ...formatTable(['nodes', 'trials', 'stalled', 'elected during pause', 'samples', 'ignored', 'overlapping claims (must be 0)', 'stale claims after resume (must be 0)', 'no step-down line', 'sample interval p50'], checkRows),
+      ...formatTable(
+        [
+          'nodes',
+          'trials',
+          'stalled',
+          'elected during pause',
+          'samples',
+          'ignored',
+          'overlapping claims (must be 0)',
+          'stale claims after resume (must be 0)',
+          'no step-down line',
+          'sample interval p50',
+        ],
+        checkRows,
+      ),
     ],
     data: { quick: options.quick, sampleIntervalMs, runs },
   };

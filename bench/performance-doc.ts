@@ -25,7 +25,13 @@ interface FloodResults {
   readonly seconds: number;
   readonly runs: readonly {
     readonly baseline: { readonly roundTripP99Ms: number | null };
-    readonly flood: { readonly roundTripP50Ms: number | null; readonly roundTripP99Ms: number | null; readonly leaderChanges: number; readonly leaderLogLines: number; readonly rejected: number };
+    readonly flood: {
+      readonly roundTripP50Ms: number | null;
+      readonly roundTripP99Ms: number | null;
+      readonly leaderChanges: number;
+      readonly leaderLogLines: number;
+      readonly rejected: number;
+    };
     readonly client: { readonly started: number } | null;
   }[];
 }
@@ -66,8 +72,8 @@ async function main(): Promise<void> {
     '',
     'What each row measures: failover, SIGKILL of the leader to the first other node logging that it leads (ours',
     '`election-won`, etcd "became leader at term N"); hand-off, SIGTERM of the leader (both hand leadership over on',
-    'SIGTERM) to the same stamp, and for this product also the gap between the old leader\'s `lease-lost` and the new',
-    'one\'s `lease-acquired` lines; the polled gap asks every node about every 1 ms whether it leads (ours: holds the',
+    "SIGTERM) to the same stamp, and for this product also the gap between the old leader's `lease-lost` and the new",
+    "one's `lease-acquired` lines; the polled gap asks every node about every 1 ms whether it leads (ours: holds the",
     'lease, over GetLeader; etcd: is the leader, over `/v3/maintenance/status`), from the last answer where the old',
     'leader led to the first where the new one did; rejoin, a SIGKILLed leader started again until it names the',
     "agreed leader; idle CPU as the run time of all of a process's threads (/proc/<pid>/task/*/schedstat: etcd",
@@ -107,7 +113,9 @@ async function main(): Promise<void> {
   }
   const target = path.join(repoRoot, 'docs', 'performance.md');
   await writeFile(target, `${lines.join('\n')}`);
-  process.stdout.write(`wrote ${path.relative(process.cwd(), target)} from ${path.relative(process.cwd(), versusFile)}${floodFile === null ? '' : ` and ${path.relative(process.cwd(), floodFile)}`}\n`);
+  process.stdout.write(
+    `wrote ${path.relative(process.cwd(), target)} from ${path.relative(process.cwd(), versusFile)}${floodFile === null ? '' : ` and ${path.relative(process.cwd(), floodFile)}`}\n`,
+  );
 }
 
 await main();

@@ -97,13 +97,18 @@ export function readAllThreadsRuntimeNs(pid: number): number | null {
 }
 
 export function listPids(): number[] {
-  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number);
 }
 
 /** A process's command line, shortened for a report line. */
 export function shortCommandLine(pid: number, maxLength: number): string {
   const raw = readProc(`/proc/${pid}/cmdline`) ?? '';
-  const line = raw.replaceAll('\0', ' ').trim().replaceAll(/\/\S*\/(?=[^/\s]+)/g, '');
+  const line = raw
+    .replaceAll('\0', ' ')
+    .trim()
+    .replaceAll(/\/\S*\/(?=[^/\s]+)/g, '');
   return line.length > maxLength ? `${line.slice(0, maxLength - 1)}…` : line;
 }
 

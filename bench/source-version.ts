@@ -18,7 +18,9 @@ export function sourceVersion(): SourceVersion {
   };
   return {
     commit: git('rev-parse', '--short', 'HEAD') || 'unknown',
-    uncommitted: git('status', '--porcelain', '--', 'src', 'proto').split('\n').filter((line) => line !== ''),
+    uncommitted: git('status', '--porcelain', '--', 'src', 'proto')
+      .split('\n')
+      .filter((line) => line !== ''),
   };
 }
 

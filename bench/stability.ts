@@ -49,7 +49,9 @@ function report(window: CpuLoadWindow, search: MinTimeoutSearch | null, options:
     fixed(node.cpuPercent, 1),
     String(node.stallsDetected),
     fixed(node.maxLateByMs, 0),
-    node.eventLoopDelay === null ? '-' : `${fixed(node.eventLoopDelay.p50Ms, 1)} / ${fixed(node.eventLoopDelay.p99Ms, 1)} / ${fixed(node.eventLoopDelay.maxMs, 0)}`,
+    node.eventLoopDelay === null
+      ? '-'
+      : `${fixed(node.eventLoopDelay.p50Ms, 1)} / ${fixed(node.eventLoopDelay.p99Ms, 1)} / ${fixed(node.eventLoopDelay.maxMs, 0)}`,
     String(node.preVotes),
     String(node.candidacies),
     String(node.electionsWon),
@@ -59,11 +61,13 @@ function report(window: CpuLoadWindow, search: MinTimeoutSearch | null, options:
     `3 nodes at ${timingsLabel(productTimings)} for ${window.seconds.toFixed(0)} s while ${window.hogs} CPU hogs spin (one per core, nothing pinned,`,
     `same priority; hog CPU % of a core: ${window.hogCpuPercent.map((value) => value.toFixed(0)).join(', ')}).`,
     `leader changes (election-won lines in the window, target 0): ${window.electionsWon}; ${describeCauses(window.leaderChanges)}`,
-    ...window.leaderChanges.map((change) => `  ${new Date(change.wallMs).toISOString()} term ${change.term ?? '?'}: ${change.from ?? '?'} -> ${change.to}, ${change.cause}`),
+    ...window.leaderChanges.map(
+      (change) => `  ${new Date(change.wallMs).toISOString()} term ${change.term ?? '?'}: ${change.from ?? '?'} -> ${change.to}, ${change.cause}`,
+    ),
     '',
     'Per node, from its log lines: stall-detected (a timer fired more than a heartbeat late) and the worst lateness it',
     'logged. Event-loop delay is not exposed by the nodes: a probe imported into each node process (bench/event-loop-probe.ts,',
-    "perf_hooks.monitorEventLoopDelay, 10 ms timer) reports it; it adds 100 timer wake-ups/s per node.",
+    'perf_hooks.monitorEventLoopDelay, 10 ms timer) reports it; it adds 100 timer wake-ups/s per node.',
     '',
     ...formatTable(
       ['node', 'CPU%', 'stall-detected', 'max late ms', 'event-loop delay p50/p99/max ms', 'pre-votes', 'candidacies', 'won', 'step-downs'],
@@ -88,7 +92,10 @@ function report(window: CpuLoadWindow, search: MinTimeoutSearch | null, options:
       'Smallest minimum election timeout with no spurious election under the same load (heartbeat and jitter = timeout / 10,',
       'a fresh 3-node cluster per timeout):',
       '',
-      ...formatTable(['timing', 'seconds', 'leader changes', 'unexplained by a freeze', 'pre-votes', 'stall-detected', 'max late ms', 'bench stalls >=100 ms'], searchRows),
+      ...formatTable(
+        ['timing', 'seconds', 'leader changes', 'unexplained by a freeze', 'pre-votes', 'stall-detected', 'max late ms', 'bench stalls >=100 ms'],
+        searchRows,
+      ),
       '',
       `smallest timeout with no leader change (and none at any larger one): ${formatTimeout(search.smallestStableMs)}`,
       `smallest timeout with no change that a freeze does not explain (and none at any larger one): ${formatTimeout(search.smallestFreeOfSpuriousMs)}`,

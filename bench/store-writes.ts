@@ -17,7 +17,7 @@ import { summaryCells, summaryHeader } from './report-format.ts';
  */
 export const storeWrites: Benchmark = {
   name: 'store-writes',
-  description: "latency of one synced hard-state save, and of a bare synced LevelDB batch beside it",
+  description: 'latency of one synced hard-state save, and of a bare synced LevelDB batch beside it',
   async run(options, context) {
     const count = options.trials ?? (options.quick ? 100 : 500);
     const root = await mkdtemp(path.join(os.tmpdir(), 'hbc-store-writes-'));

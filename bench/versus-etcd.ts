@@ -82,7 +82,8 @@ export interface IdleCost {
 
 export const versusEtcd: Benchmark = {
   name: 'versus-etcd',
-  description: 'this product and etcd side by side, same sizes, timings, signals and poller: failover, hand-off, rejoin, idle CPU and RSS (--tls: ours with TLS too)',
+  description:
+    'this product and etcd side by side, same sizes, timings, signals and poller: failover, hand-off, rejoin, idle CPU and RSS (--tls: ours with TLS too)',
   async run(options, context) {
     const version = etcdVersion();
     if (version === null) {
@@ -120,7 +121,9 @@ async function runSystem(system: SystemName, nodes: number, timings: Timings, tr
   try {
     let leader = await contender.stableLeader();
     const idle = await measureIdle(contender, leader, seconds);
-    context.progress(`idle: leader ${idle.leaderCpuPercent.toFixed(2)}% CPU, ${idle.leaderRssMiB.toFixed(0)} MiB; followers ${idle.followerCpuPercent.toFixed(2)}%, ${idle.followerRssMiB.toFixed(0)} MiB`);
+    context.progress(
+      `idle: leader ${idle.leaderCpuPercent.toFixed(2)}% CPU, ${idle.leaderRssMiB.toFixed(0)} MiB; followers ${idle.followerCpuPercent.toFixed(2)}%, ${idle.followerRssMiB.toFixed(0)} MiB`,
+    );
     for (let trial = 1; trial <= trials; trial++) {
       // Failover: SIGKILL the leader.
       await waitRandomHeartbeatPhase(timings);
@@ -196,7 +199,8 @@ function polledGap(samples: readonly PollSample[], oldLeader: NodeId, newLeader:
 }
 
 function asObservation(sample: PollSample): LeaseObservation {
-  const view = sample.answer === null ? null : { id: sample.node, leaderId: sample.answer.leaderId, term: 0, holdsLease: sample.answer.leads, leaseRemainingMs: 0 };
+  const view =
+    sample.answer === null ? null : { id: sample.node, leaderId: sample.answer.leaderId, term: 0, holdsLease: sample.answer.leads, leaseRemainingMs: 0 };
   return { node: sample.node, sentAt: sample.sentAt, answeredAt: sample.answeredAt, view };
 }
 
@@ -213,7 +217,8 @@ async function measureIdle(contender: Contender, leader: NodeId, seconds: number
   const bucketsAfter = contender.scrapeMetrics === null ? null : roundTripBuckets(await contender.scrapeMetrics(leader));
   const cost = (id: NodeId): { cpu: number; rss: number } => {
     const [b, a, kib] = [before.get(id), after.get(id), rss.get(id)];
-    if (b === null || b === undefined || a === null || a === undefined || kib === null || kib === undefined) throw new Error(`${id} exited during the idle window`);
+    if (b === null || b === undefined || a === null || a === undefined || kib === null || kib === undefined)
+      throw new Error(`${id} exited during the idle window`);
     return { cpu: (100 * (a - b)) / 1e9 / elapsed, rss: kib / 1024 };
   };
   const followers = contender.processes.ids.filter((id) => id !== leader).map(cost);
@@ -274,7 +279,8 @@ export interface ComparisonRow {
   readonly tlsRatio: string;
 }
 
-const fmt = (value: number | null | undefined, digits = 0): string => (value === null || value === undefined || Number.isNaN(value) ? '-' : value.toFixed(digits));
+const fmt = (value: number | null | undefined, digits = 0): string =>
+  value === null || value === undefined || Number.isNaN(value) ? '-' : value.toFixed(digits);
 const p50max = (summary: Summary | null, digits = 0): string => (summary === null ? '-' : `${fmt(summary.p50, digits)} / ${fmt(summary.max, digits)}`);
 const ratio = (ours: number | null | undefined, etcd: number | null | undefined): string =>
   ours === null || ours === undefined || etcd === null || etcd === undefined || etcd === 0 ? '-' : `${(ours / etcd).toFixed(2)}×`;
@@ -353,7 +359,7 @@ function report(runs: readonly SystemRun[], etcdVersionText: string, options: Be
     lines: [
       `heartbeat-cluster against etcd ${etcdVersionText}, one after the other per configuration, ${trials} trials each; ratio = ours / etcd's (medians).`,
       'Both get the same signals at a random point of the heartbeat interval and the same poller (each node asked in its',
-      "own loop about every 1 ms: ours GetLeader over gRPC, holding the lease; etcd /v3/maintenance/status over HTTP,",
+      'own loop about every 1 ms: ours GetLeader over gRPC, holding the lease; etcd /v3/maintenance/status over HTTP,',
       "being the leader). Stamps are each system's own log lines (ours election-won, lease-lost, lease-acquired; etcd",
       '"became leader at term N"). Idle CPU: run time of all the process\'s threads (/proc/<pid>/task/*/schedstat) over the',
       'window; RSS from /proc/<pid>/status.',

@@ -39,7 +39,10 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(usage);
     return 0;
   }
-  const parsed = parseStringFlags(argv, flags.map(([name]) => name));
+  const parsed = parseStringFlags(
+    argv,
+    flags.map(([name]) => name),
+  );
   if (!parsed.ok) return usageError([parsed.problem]);
   const problems: string[] = [];
   const value = (name: (typeof flags)[number][0]): string | undefined => parsed.values.get(name);
@@ -60,7 +63,12 @@ async function main(argv: readonly string[]): Promise<number> {
   if (!isValidId(clusterId)) problems.push(`--cluster-id ${JSON.stringify(clusterId)} is not a valid cluster id (${nodeIdRules})`);
   const days = value('days') === undefined ? undefined : parseWholeNumber(value('days') ?? '', '--days', 1, 36_500);
   if (days !== undefined && !days.ok) problems.push(days.problem);
-  const renew = new Set((value('renew') ?? '').split(',').map((name) => name.trim()).filter((name) => name !== ''));
+  const renew = new Set(
+    (value('renew') ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== ''),
+  );
   const known = new Set([...nodes.keys(), ...clientCertificateNames]);
   for (const name of renew) if (!known.has(name)) problems.push(`--renew ${name}: not one of ${[...known].join(', ')}`);
   if (problems.length > 0) return usageError(problems);
@@ -75,7 +83,9 @@ async function main(argv: readonly string[]): Promise<number> {
       ...(days?.ok === true ? { validityDays: days.value } : {}),
     });
     const kept = [...known].filter((name) => !minted.includes(name));
-    console.log(minted.length === 0 ? `nothing to mint: every certificate is in ${dir}` : `minted in ${dir}: ${minted.map((name) => `${name}.crt`).join(', ')}`);
+    console.log(
+      minted.length === 0 ? `nothing to mint: every certificate is in ${dir}` : `minted in ${dir}: ${minted.map((name) => `${name}.crt`).join(', ')}`,
+    );
     if (kept.length > 0 && minted.length > 0) console.log(`kept: ${kept.map((name) => `${name}.crt`).join(', ')} (--renew to mint again)`);
     console.log(`CA: ${certificatePaths(dir, 'ca').cert}; its key ${certificatePaths(dir, 'ca').key} can mint any identity: keep it safe`);
     return 0;

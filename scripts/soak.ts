@@ -35,7 +35,10 @@ if (wantsHelp(argv)) {
   process.exit(0);
 }
 const keep = argv.includes('--keep');
-const parsed = parseStringFlags(argv.filter((arg) => arg !== '--keep'), ['minutes', 'seed', 'nodes', 'json']);
+const parsed = parseStringFlags(
+  argv.filter((arg) => arg !== '--keep'),
+  ['minutes', 'seed', 'nodes', 'json'],
+);
 if (!parsed.ok) fail(parsed.problem);
 const minutes = parseNumberInRange(parsed.values.get('minutes') ?? '', { min: 0.1, max: 24 * 60, integer: false, unit: 'minutes' });
 if (minutes === undefined) fail('--minutes must be a number of minutes from 0.1 to 1440, e.g. --minutes 30');
@@ -71,9 +74,17 @@ console.log(`soak: ${nodes} nodes, ${minutes} minutes, seed ${seed}`);
 try {
   const report = await runSoak({ durationMs: minutes * 60_000, seed, nodes, print: (line) => console.log(line), signal: interrupt.signal, keepFiles: keep });
   console.log('');
-  console.log(`faults injected: ${Object.entries(report.faultCounts).map(([kind, count]) => `${kind} ${count}`).join(', ') || 'none'}`);
+  console.log(
+    `faults injected: ${
+      Object.entries(report.faultCounts)
+        .map(([kind, count]) => `${kind} ${count}`)
+        .join(', ') || 'none'
+    }`,
+  );
   const { client } = report;
-  console.log(`client: ${client.attempts} WaitForLease calls, ${client.tokens} tokens, ${client.refused} refused (not the holder), ${client.unanswered} unanswered`);
+  console.log(
+    `client: ${client.attempts} WaitForLease calls, ${client.tokens} tokens, ${client.refused} refused (not the holder), ${client.unanswered} unanswered`,
+  );
   for (const problem of report.problems) console.log(`! ${problem}`);
   for (const line of formatVerdict(report.verdict)) console.log(line);
   const json = parsed.values.get('json');

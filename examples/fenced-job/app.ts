@@ -45,7 +45,7 @@ async function write(token: number, value: string): Promise<{ accepted: boolean;
   return (await response.json()) as { accepted: boolean; reason?: string };
 }
 
-for (let step = 1; ; ) {
+for (let step = 1; ;) {
   await node.withLease(async ({ term, signal }) => {
     log({ event: 'lease-acquired', term });
     while (!signal.aborted) {

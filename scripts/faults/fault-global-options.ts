@@ -17,13 +17,19 @@ export const faultGlobalFlags: readonly FlagSpec[] = [
   },
   { name: 'timeout-ms', type: 'string', placeholder: '<ms>', description: `deadline of each admin call to a node (default ${defaultTimeoutMs})` },
   { name: 'cacert', type: 'string', placeholder: '<file>', description: "TLS: CA the nodes' certificates chain to (default: a --tls cluster's own)" },
-  { name: 'cert', type: 'string', placeholder: '<file>', description: "TLS client certificate with the operator role (default: a --tls cluster's operator.crt)" },
+  {
+    name: 'cert',
+    type: 'string',
+    placeholder: '<file>',
+    description: "TLS client certificate with the operator role (default: a --tls cluster's operator.crt)",
+  },
   { name: 'key', type: 'string', placeholder: '<file>', description: 'its private key' },
   {
     name: 'net',
     type: 'boolean',
     placeholder: '',
-    description: 'partitions and heal act on the kernel instead of the admin API: nftables rules in each node\'s network namespace (a cluster started with `npm run cluster -- --net`; root)',
+    description:
+      "partitions and heal act on the kernel instead of the admin API: nftables rules in each node's network namespace (a cluster started with `npm run cluster -- --net`; root)",
   },
   { name: 'reject', type: 'boolean', placeholder: '', description: 'with --net: cut links answer with TCP resets instead of dropping every packet silently' },
 ];
@@ -37,9 +43,7 @@ export interface FaultGlobalOptions {
   readonly net: { readonly cut: 'blackhole' | 'reject' } | null;
 }
 
-export type ReadFaultGlobalOptionsResult =
-  | { readonly ok: true; readonly options: FaultGlobalOptions }
-  | { readonly ok: false; readonly problem: string };
+export type ReadFaultGlobalOptionsResult = { readonly ok: true; readonly options: FaultGlobalOptions } | { readonly ok: false; readonly problem: string };
 
 export function readFaultGlobalOptions(args: ParsedArgs): ReadFaultGlobalOptionsResult {
   const timeoutText = args.strings.get('timeout-ms');

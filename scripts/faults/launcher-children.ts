@@ -26,5 +26,10 @@ async function readStat(process: string): Promise<string | null> {
 
 /** `pid (command) state ppid ...`: the command may hold spaces and parentheses, so fields are counted from the last ')'. */
 function parentOf(stat: string): number {
-  return Number(stat.slice(stat.lastIndexOf(')') + 1).trim().split(' ')[1]);
+  return Number(
+    stat
+      .slice(stat.lastIndexOf(')') + 1)
+      .trim()
+      .split(' ')[1],
+  );
 }

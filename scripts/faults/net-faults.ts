@@ -11,7 +11,11 @@ export async function clusterNetwork(cluster: FaultCluster, io: CliIo): Promise<
   const address = cluster.file.nodes[0]?.peerAddress ?? '';
   const host = address.slice(0, address.lastIndexOf(':'));
   const network = await NodeNetwork.attach(host);
-  if (network === null) reportProblem(io, `the nodes of ${cluster.filePath} (${address}, ...) are not in network namespaces made by a running launcher: start the cluster with \`npm run cluster -- --net\` (as root)`);
+  if (network === null)
+    reportProblem(
+      io,
+      `the nodes of ${cluster.filePath} (${address}, ...) are not in network namespaces made by a running launcher: start the cluster with \`npm run cluster -- --net\` (as root)`,
+    );
   return network;
 }
 

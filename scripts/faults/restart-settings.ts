@@ -57,7 +57,11 @@ export interface CompletedRestartSettings {
 }
 
 /** Fills in the timing the flags leave out from the first other node (cluster order) that answers. */
-export async function completeRestartSettings(cluster: FaultCluster, restarting: string, given: GivenRestartSettings): Promise<FlagValue<CompletedRestartSettings>> {
+export async function completeRestartSettings(
+  cluster: FaultCluster,
+  restarting: string,
+  given: GivenRestartSettings,
+): Promise<FlagValue<CompletedRestartSettings>> {
   const { timing, logLevel } = given;
   const { heartbeatMs, electionTimeoutMs, electionJitterMs, maxClockDrift } = timing;
   if (heartbeatMs !== undefined && electionTimeoutMs !== undefined && electionJitterMs !== undefined && maxClockDrift !== undefined) {

@@ -15,10 +15,7 @@ const faultProgram: CommandLineProgram<FaultCommand> = {
     'Injects faults into the local cluster started by `npm run cluster`: partitions through each',
     "node's admin API, and kills, pauses and restarts of the node processes.",
   ],
-  notes: [
-    'Exit status: 0 done, 1 a node refused or could not be reached, or the cluster file is missing,',
-    '2 wrong command line, 130 Ctrl-C.',
-  ],
+  notes: ['Exit status: 0 done, 1 a node refused or could not be reached, or the cluster file is missing,', '2 wrong command line, 130 Ctrl-C.'],
   commands: faultCommands,
   globalFlags: faultGlobalFlags,
   reportProblem,

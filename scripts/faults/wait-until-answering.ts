@@ -2,13 +2,17 @@ import type { AdminNode } from '../../src/client/admin-node.ts';
 import type { NodeExit } from '../../src/cluster/leader-change-tracker.ts';
 
 export type WaitUntilAnsweringResult =
-  | { readonly ok: true; readonly afterMs: number }
-  | { readonly ok: false; readonly reason: 'exited' | 'timeout' | 'interrupted'; readonly problem: string };
+  { readonly ok: true; readonly afterMs: number } | { readonly ok: false; readonly reason: 'exited' | 'timeout' | 'interrupted'; readonly problem: string };
 
 const pollMs = 200;
 
 /** Polls a starting node's Status until it answers, it exits, time runs out or `signal` aborts. */
-export async function waitUntilAnswering(node: AdminNode, exited: Promise<NodeExit>, timeoutMs: number, signal: AbortSignal): Promise<WaitUntilAnsweringResult> {
+export async function waitUntilAnswering(
+  node: AdminNode,
+  exited: Promise<NodeExit>,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<WaitUntilAnsweringResult> {
   const startedAt = performance.now();
   // A holder, not a local: TypeScript cannot see the callback's write and would narrow a local to null.
   const seen: { exit: NodeExit | null } = { exit: null };

@@ -155,7 +155,13 @@ export class AdminServer {
     if (this.server !== null || this.closing !== null) throw new Error('AdminServer: start() called twice or after close()');
     const interceptors =
       tls?.clientCertAuth === true
-        ? [accessInterceptor(this.context.info.clusterId, (call) => this.requireListener().clientCertificate(call), (method, details, peer) => this.logRefusal(method, details, peer))]
+        ? [
+            accessInterceptor(
+              this.context.info.clusterId,
+              (call) => this.requireListener().clientCertificate(call),
+              (method, details, peer) => this.logRefusal(method, details, peer),
+            ),
+          ]
         : [];
     const server = new grpc.Server({ interceptors });
     server.addService(adminServiceDefinition(), this.implementation());
@@ -185,7 +191,10 @@ export class AdminServer {
     this.reflection = addReflection(server).catch((error: unknown) =>
       this.context.logger.error({ event: 'admin-internal-error', err: error }, 'cannot serve reflection'),
     );
-    this.context.logger.info({ event: 'admin-listening', address, port, tls: tls !== null, clientCertAuth: tls?.clientCertAuth ?? false }, 'admin API listening');
+    this.context.logger.info(
+      { event: 'admin-listening', address, port, tls: tls !== null, clientCertAuth: tls?.clientCertAuth ?? false },
+      'admin API listening',
+    );
     return { ok: true, port };
   }
 
@@ -365,7 +374,10 @@ export class AdminServer {
    * two timer ticks comes back without any event. Hence the re-check once per heartbeat interval,
    * the fastest the core renews a lease, besides the re-check on every driver event.
    */
-  private waitForLease(request: unknown, call: grpc.ServerUnaryCall<unknown, WireLeaseToken>): AdminRequestResult<WireLeaseToken> | Promise<AdminRequestResult<WireLeaseToken>> {
+  private waitForLease(
+    request: unknown,
+    call: grpc.ServerUnaryCall<unknown, WireLeaseToken>,
+  ): AdminRequestResult<WireLeaseToken> | Promise<AdminRequestResult<WireLeaseToken>> {
     const command = parseWaitForLeaseRequest(request);
     if (!command.ok) return command;
     const token = this.issueToken();

@@ -121,9 +121,7 @@ export function encodeStatus(context: AdminContext): WireStatusResponse {
     version: info.version,
     dataDir: info.dataDir,
     leaderHeardAgoMs: core.leaderHeardAgoMs ?? UNKNOWN_MS,
-    peers: [...info.members]
-      .filter(([id]) => id !== info.id)
-      .map(([id, address]) => ({ id, address, lastAckAgoMs: lastAcks.get(id) ?? UNKNOWN_MS })),
+    peers: [...info.members].filter(([id]) => id !== info.id).map(([id, address]) => ({ id, address, lastAckAgoMs: lastAcks.get(id) ?? UNKNOWN_MS })),
     timing: {
       heartbeatMs: config.heartbeatIntervalMs,
       electionTimeoutMs: config.electionTimeoutMinMs,

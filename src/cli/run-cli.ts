@@ -51,12 +51,7 @@ export async function runCli(argv: readonly string[], io: CliIo, options: RunCli
   return command.runsUntilInterrupted ? command.run(args, context) : untilInterrupted(command, args, context);
 }
 
-async function withCluster(
-  globals: GlobalOptions,
-  cwd: string,
-  io: CliIo,
-  use: (cluster: ClusterClient) => Promise<number>,
-): Promise<number> {
+async function withCluster(globals: GlobalOptions, cwd: string, io: CliIo, use: (cluster: ClusterClient) => Promise<number>): Promise<number> {
   const resolved = await resolveTargets(globals.endpointSource, cwd);
   if (!resolved.ok) {
     reportProblem(io, resolved.message);

@@ -127,10 +127,12 @@ export function decodeStatus(raw: unknown): Decoded<NodeStatus> {
       holdsLease: read.bool('holdsLease'),
       leaseRemainingMs: read.number('leaseRemainingMs'),
       leaderHeardAgoMs: nonNegativeOrNull(read.number('leaderHeardAgoMs')),
-      peers: read.list('peers').map((peer) => decodeNested(read, peer, 'peers', (peerRead) => ({
-        id: peerRead.string('id'),
-        lastAckAgoMs: nonNegativeOrNull(peerRead.number('lastAckAgoMs')),
-      }))),
+      peers: read.list('peers').map((peer) =>
+        decodeNested(read, peer, 'peers', (peerRead) => ({
+          id: peerRead.string('id'),
+          lastAckAgoMs: nonNegativeOrNull(peerRead.number('lastAckAgoMs')),
+        })),
+      ),
       faults: read.list('faults').map((fault) => decodeNested(read, fault, 'faults', readLinkFault)),
       timing: decodeTiming(read),
     };

@@ -81,17 +81,26 @@ export class ClusterClient {
 
   /** Every node's Status, asked in parallel, in the nodes' order. Nodes that answer have their ids learned. */
   status(): Promise<readonly NodeAnswer<NodeStatus>[]> {
-    return this.everyNode((node) => node.client.status(), (node, status) => this.learn(node, status));
+    return this.everyNode(
+      (node) => node.client.status(),
+      (node, status) => this.learn(node, status),
+    );
   }
 
   /** Every node's GetLeader, asked in parallel, in the nodes' order. */
   getLeaderAll(): Promise<readonly NodeAnswer<LeaderView>[]> {
-    return this.everyNode((node) => node.client.getLeader(), (node, view) => node.learnId(view.id));
+    return this.everyNode(
+      (node) => node.client.getLeader(),
+      (node, view) => node.learnId(view.id),
+    );
   }
 
   /** Every node's Members view, asked in parallel, in the nodes' order. */
   membersAll(): Promise<readonly NodeAnswer<MembersView>[]> {
-    return this.everyNode((node) => node.client.members(), (node, view) => node.learnId(view.id));
+    return this.everyNode(
+      (node) => node.client.members(),
+      (node, view) => node.learnId(view.id),
+    );
   }
 
   /** The node the others agree leads, from every node's Status (see `agreeOnLeader`). */
@@ -168,7 +177,10 @@ export class ClusterClient {
         const reading = await source.read(waitMs, signal);
         signal?.throwIfAborted();
         if (reading.kind === 'held' && reading.validUntil - marginMs > this.clock.now()) {
-          return releaseOnAbort(keepLease(reading, source, { clock: this.clock, marginMs, renewEveryMs: options.renewEveryMs ?? 2 * timing.heartbeatMs }), signal);
+          return releaseOnAbort(
+            keepLease(reading, source, { clock: this.clock, marginMs, renewEveryMs: options.renewEveryMs ?? 2 * timing.heartbeatMs }),
+            signal,
+          );
         }
       }
       await sleep(this.clock, backoff.nextDelayMs(), signal);
@@ -179,7 +191,7 @@ export class ClusterClient {
    * Runs `job` under the lease (see `acquireLease`) and releases the lease only once the job has
    * settled; answers what the job answers. The job must stop acting when its signal aborts, and
    * send the term with each action so that a resource can refuse a late one. Releasing only stops
-   * this client from renewing: the node keeps leading (see the README for why).
+   * this client from renewing: the node keeps leading (see docs/design.md, "The client library's guarantees", for why).
    */
   async withLease<T>(job: (scope: LeaseScope) => Promise<T> | T, options: AcquireLeaseOptions = {}): Promise<T> {
     return runUnderLease(await this.acquireLease(options), job);
@@ -320,7 +332,8 @@ export class ClusterClient {
       if (result.ok) return { ok: true, value: { from: leader.node.name, to: result.value } };
       last = result.failure;
       // Only a leader that is no longer one is worth asking again; any other refusal stands.
-      if (!(last.kind === 'unreachable' || (last.kind === 'rejected' && last.code === 'FAILED_PRECONDITION' && last.details.startsWith('not the leader')))) break;
+      if (!(last.kind === 'unreachable' || (last.kind === 'rejected' && last.code === 'FAILED_PRECONDITION' && last.details.startsWith('not the leader'))))
+        break;
     }
     return { ok: false, failure: last };
   }

@@ -12,9 +12,7 @@ export function claimOf(nodeName: string, status: NodeStatus): LeaderClaim {
   return { node: nodeName, role: status.role, term: status.term, leaderId: status.leaderId };
 }
 
-export type LeaderAgreement =
-  | { readonly ok: true; readonly leaderId: string; readonly term: number }
-  | { readonly ok: false; readonly problem: string };
+export type LeaderAgreement = { readonly ok: true; readonly leaderId: string; readonly term: number } | { readonly ok: false; readonly problem: string };
 
 /**
  * The leader, if the nodes in the highest term that know a leader all name the same one. Nodes

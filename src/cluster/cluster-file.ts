@@ -39,8 +39,7 @@ export interface ClusterFile {
 }
 
 export type ReadClusterFileResult =
-  | { readonly ok: true; readonly file: ClusterFile }
-  | { readonly ok: false; readonly reason: 'missing' | 'unreadable' | 'invalid'; readonly message: string };
+  { readonly ok: true; readonly file: ClusterFile } | { readonly ok: false; readonly reason: 'missing' | 'unreadable' | 'invalid'; readonly message: string };
 
 let temporarySequence = 0;
 

@@ -35,9 +35,7 @@ export interface ClusterOptions {
   readonly net: boolean;
 }
 
-export type ParseClusterOptionsResult =
-  | { readonly ok: true; readonly options: ClusterOptions }
-  | { readonly ok: false; readonly problems: readonly string[] };
+export type ParseClusterOptionsResult = { readonly ok: true; readonly options: ClusterOptions } | { readonly ok: false; readonly problems: readonly string[] };
 
 const flags = [
   ['nodes', `<${rangeText(nodesRange)}>`, `how many nodes to start, n1..nN (default ${defaults.nodes})`],
@@ -64,10 +62,13 @@ export const clusterUsage = [
   '',
   'Starts a local cluster: nodes n1..nN on 127.0.0.1, each its own process logging to',
   '<data-dir>/<id>/node.log, and prints each change of leader. Ctrl-C stops every node (twice: at once).',
-  'Starting again with the same --data-dir keeps the nodes\' persisted terms and votes.',
+  "Starting again with the same --data-dir keeps the nodes' persisted terms and votes.",
   'The timing and log settings are passed to every node.',
   '',
-  formatColumns([...flags.map(([name, placeholder, description]) => [placeholder === '' ? `--${name}` : `--${name} ${placeholder}`, description]), ['-h, --help', 'print this help']]),
+  formatColumns([
+    ...flags.map(([name, placeholder, description]) => [placeholder === '' ? `--${name}` : `--${name} ${placeholder}`, description]),
+    ['-h, --help', 'print this help'],
+  ]),
   '',
 ].join('\n');
 

@@ -8,7 +8,15 @@ import path from 'node:path';
 import { nodeDefaults } from '../node/node-options.ts';
 import { formatColumns, wantsHelp } from '../util/command-line.ts';
 import { makeDirectory } from '../util/make-directory.ts';
-import { CLUSTER_FILE_NAME, clearNodePid, readClusterFile, replaceClusterFile, setNodePid, updateClusterFile, type UpdateClusterFileResult } from './cluster-file.ts';
+import {
+  CLUSTER_FILE_NAME,
+  clearNodePid,
+  readClusterFile,
+  replaceClusterFile,
+  setNodePid,
+  updateClusterFile,
+  type UpdateClusterFileResult,
+} from './cluster-file.ts';
 import { clusterUsage, parseClusterOptions, tlsDirName, type ClusterOptions } from './cluster-options.ts';
 import { planCluster, type PlannedNode } from './cluster-plan.ts';
 import { LeaderChangeTracker } from './leader-change-tracker.ts';

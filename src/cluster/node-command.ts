@@ -42,8 +42,19 @@ export function tlsDirFlags(dir: string, id: string): string[] {
   const own = certificatePaths(dir, id);
   const ca = certificatePaths(dir, caName).cert;
   return [
-    '--peer-cert-file', own.cert, '--peer-key-file', own.key, '--peer-trusted-ca-file', ca,
-    '--cert-file', own.cert, '--key-file', own.key, '--client-cert-auth', '--trusted-ca-file', ca,
+    '--peer-cert-file',
+    own.cert,
+    '--peer-key-file',
+    own.key,
+    '--peer-trusted-ca-file',
+    ca,
+    '--cert-file',
+    own.cert,
+    '--key-file',
+    own.key,
+    '--client-cert-auth',
+    '--trusted-ca-file',
+    ca,
   ];
 }
 

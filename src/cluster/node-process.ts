@@ -27,7 +27,11 @@ export type SpawnNodeResult = { readonly ok: true; readonly node: NodeProcess } 
  * it prints on stdout to `onLogEntry`. The node gets its own process group so that a Ctrl-C in
  * the terminal reaches only the launcher, which then stops the nodes in order.
  */
-export async function spawnNode(planned: PlannedNode, onLogEntry: (entry: unknown) => void, wrap: (command: NodeCommand) => NodeCommand = (command) => command): Promise<SpawnNodeResult> {
+export async function spawnNode(
+  planned: PlannedNode,
+  onLogEntry: (entry: unknown) => void,
+  wrap: (command: NodeCommand) => NodeCommand = (command) => command,
+): Promise<SpawnNodeResult> {
   const command = wrap(nodeCommand(planned));
   // stderr goes straight to the file (opened for appending, so it interleaves safely with the
   // copy of stdout below), which keeps a crash's stack trace even if the launcher is gone.

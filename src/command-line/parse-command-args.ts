@@ -29,11 +29,7 @@ export type ParseCommandArgsResult = { readonly ok: true; readonly args: ParsedA
  * Strictly parses a command's arguments: unknown flags, a string flag without a value and a wrong
  * number of positionals are problems. A repeated flag keeps its last value.
  */
-export function parseCommandArgs(
-  argv: readonly string[],
-  flags: readonly FlagSpec[],
-  positionals: readonly PositionalSpec[],
-): ParseCommandArgsResult {
+export function parseCommandArgs(argv: readonly string[], flags: readonly FlagSpec[], positionals: readonly PositionalSpec[]): ParseCommandArgsResult {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
   for (const flag of flags) options[flag.name] = { type: flag.type };
   let parsed: ReturnType<typeof parseArgs>;

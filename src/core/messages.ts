@@ -4,12 +4,7 @@ import type { NodeId } from './ids.ts';
  * Peer-to-peer messages, as the core sees them: already validated, plain numbers.
  * Every message carries the sender's term (for a pre-vote request, the term it would campaign in).
  */
-export type PeerMessage =
-  | Heartbeat
-  | HeartbeatAck
-  | VoteRequest
-  | VoteResponse
-  | TimeoutNow;
+export type PeerMessage = Heartbeat | HeartbeatAck | VoteRequest | VoteResponse | TimeoutNow;
 
 /** Sent by the leader to every peer once per heartbeat round. */
 export interface Heartbeat {

@@ -176,7 +176,10 @@ export class ClusterUnderTest extends ProcessGroup<NodeSlot> implements NodeProc
         response.on('data', (chunk: Buffer) => (body += chunk.toString()));
         response.on('end', () => resolve(body));
       };
-      const request = tls === undefined ? http.get(`http://${address}/metrics`, read) : https.get(`https://${address}/metrics`, { ca: tls.ca, cert: tls.cert, key: tls.key }, read);
+      const request =
+        tls === undefined
+          ? http.get(`http://${address}/metrics`, read)
+          : https.get(`https://${address}/metrics`, { ca: tls.ca, cert: tls.cert, key: tls.key }, read);
       request.on('error', () => resolve(''));
     });
   }

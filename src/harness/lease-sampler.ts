@@ -59,11 +59,21 @@ export function medianSampleIntervalMs(samples: readonly LeaseSample[]): number 
     if (previous !== undefined) gaps.push(sample.sentAt - previous);
     lastSent.set(sample.node, sample.sentAt);
   }
-  return gaps.length === 0 ? Number.NaN : percentile(gaps.sort((a, b) => a - b), 0.5);
+  return gaps.length === 0
+    ? Number.NaN
+    : percentile(
+        gaps.sort((a, b) => a - b),
+        0.5,
+      );
 }
 
 /** The median time a GetLeader answer took to come back. */
 export function medianRoundTripMs(samples: readonly LeaseSample[]): number {
   const trips = samples.filter((sample) => sample.view !== null).map((sample) => sample.answeredAt - sample.sentAt);
-  return trips.length === 0 ? Number.NaN : percentile(trips.sort((a, b) => a - b), 0.5);
+  return trips.length === 0
+    ? Number.NaN
+    : percentile(
+        trips.sort((a, b) => a - b),
+        0.5,
+      );
 }

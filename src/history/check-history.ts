@@ -8,7 +8,14 @@ export type Violation =
   | { readonly rule: 'fencing-token-order'; readonly earlier: TokenObservation; readonly later: TokenObservation }
   | { readonly rule: 'second-vote'; readonly node: string; readonly term: number; readonly candidates: readonly string[] }
   | { readonly rule: 'term-went-back'; readonly node: string; readonly from: number; readonly to: number; readonly where: string }
-  | { readonly rule: 'vote-taken-back'; readonly node: string; readonly term: number; readonly voted: string; readonly found: string | null; readonly where: string };
+  | {
+      readonly rule: 'vote-taken-back';
+      readonly node: string;
+      readonly term: number;
+      readonly voted: string;
+      readonly found: string | null;
+      readonly where: string;
+    };
 
 export interface Availability {
   /** Time a majority was running, unpaused and connected, and the share of it with a lease holder. */
@@ -123,7 +130,8 @@ function fencingViolations(tokens: readonly TokenObservation[]): Violation[] {
       if (candidate !== undefined && (newest === null || candidate.term > newest.term)) newest = candidate;
     }
     if (newest === null) continue;
-    if (later.term < newest.term || (later.term === newest.term && later.leaderId !== newest.leaderId)) violations.push({ rule: 'fencing-token-order', earlier: newest, later });
+    if (later.term < newest.term || (later.term === newest.term && later.leaderId !== newest.leaderId))
+      violations.push({ rule: 'fencing-token-order', earlier: newest, later });
   }
   return violations;
 }
@@ -209,7 +217,9 @@ function availability(history: RunHistory, intervals: readonly LeaseInterval[]):
 
 /** The faults made in the two seconds before the gap began and during it: what it is most likely owed to. */
 function causesAt(faults: readonly FaultEvent[], fromMs: number, toMs: number): string[] {
-  return faults.filter((fault) => fault.atMs >= fromMs - 2000 && fault.atMs <= toMs).map((fault) => `${fault.label} (at ${((fault.atMs - fromMs) / 1000).toFixed(2)} s)`);
+  return faults
+    .filter((fault) => fault.atMs >= fromMs - 2000 && fault.atMs <= toMs)
+    .map((fault) => `${fault.label} (at ${((fault.atMs - fromMs) / 1000).toFixed(2)} s)`);
 }
 
 function spread(values: readonly number[]): Spread | null {

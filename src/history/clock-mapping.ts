@@ -67,10 +67,12 @@ function envelopeRate(points: readonly { readonly mono: number; readonly at: num
   const last = Math.max(...monos);
   if (last - first < minFitSpanMs) return nominal;
   const soonest = (from: number, to: number): { mono: number; at: number } | undefined =>
-    points.filter((point) => point.mono >= from && point.mono <= to).reduce<{ mono: number; at: number } | undefined>(
-      (best, point) => (best === undefined || point.at - point.mono / nominal < best.at - best.mono / nominal ? point : best),
-      undefined,
-    );
+    points
+      .filter((point) => point.mono >= from && point.mono <= to)
+      .reduce<{ mono: number; at: number } | undefined>(
+        (best, point) => (best === undefined || point.at - point.mono / nominal < best.at - best.mono / nominal ? point : best),
+        undefined,
+      );
   const quarter = (last - first) / 4;
   const early = soonest(first, first + quarter);
   const late = soonest(last - quarter, last);
@@ -78,4 +80,3 @@ function envelopeRate(points: readonly { readonly mono: number; readonly at: num
   const fitted = (late.mono - early.mono) / (late.at - early.at);
   return Math.abs(fitted / nominal - 1) <= 0.01 ? fitted : nominal;
 }
-

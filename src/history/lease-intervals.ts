@@ -26,7 +26,12 @@ export interface LeaseIntervalsResult {
  * node stepped down, at the last end when it expired. A process that ended holding a lease held
  * it until the earlier of its last end and its death.
  */
-export function leaseIntervals(lines: readonly NodeLogEvent[], ends: readonly ProcessEnd[], rates: ReadonlyMap<string, number> | undefined, runEndMs: number): LeaseIntervalsResult {
+export function leaseIntervals(
+  lines: readonly NodeLogEvent[],
+  ends: readonly ProcessEnd[],
+  rates: ReadonlyMap<string, number> | undefined,
+  runEndMs: number,
+): LeaseIntervalsResult {
   const mappings = clockMappings(lines, rates);
   const intervals: LeaseInterval[] = [];
   const unmapped = new Set<number>();
@@ -41,7 +46,14 @@ export function leaseIntervals(lines: readonly NodeLogEvent[], ends: readonly Pr
       return;
     }
     const toMono = Math.min(atMono, lease.untilMono);
-    intervals.push({ node: lease.node, pid, term: lease.term, fromMs: toHost(mapping, lease.fromMono), toMs: Math.min(toHost(mapping, toMono), capMs), endedBy });
+    intervals.push({
+      node: lease.node,
+      pid,
+      term: lease.term,
+      fromMs: toHost(mapping, lease.fromMono),
+      toMs: Math.min(toHost(mapping, toMono), capMs),
+      endedBy,
+    });
   };
   for (const line of lines) {
     const pid = linePid(line);

@@ -11,7 +11,10 @@ export function formatVerdict(verdict: Verdict): string[] {
     ...(verdict.violations.length > 20 ? [`  ... and ${verdict.violations.length - 20} more`] : []),
     `  checked: at most one leader per term (${counts.leadersElected} elections won over ${counts.terms} terms); no two nodes' leases overlap (${verdict.leases.length} leases, closest hand-over ${verdict.closestHandOverMs === null ? 'none' : ms(verdict.closestHandOverMs)}); fencing tokens only grow (${counts.tokens} tokens); no second vote in a term and no vote or term lost across ${counts.restarts} restarts or in the stores (${counts.votes} votes)`,
   ];
-  if (availability.majorityConnectedMs > 0) lines.push(`  availability: a lease holder ${(100 * availability.leaseHeldShare).toFixed(3)}% of the ${(availability.majorityConnectedMs / 1000).toFixed(1)} s a majority was up and connected`);
+  if (availability.majorityConnectedMs > 0)
+    lines.push(
+      `  availability: a lease holder ${(100 * availability.leaseHeldShare).toFixed(3)}% of the ${(availability.majorityConnectedMs / 1000).toFixed(1)} s a majority was up and connected`,
+    );
   const spread = (label: string, value: Spread | null): void => {
     if (value !== null) lines.push(`  ${label} (${value.count}): p50 ${ms(value.p50)}, p99 ${ms(value.p99)}, max ${ms(value.max)}`);
   };
@@ -19,7 +22,10 @@ export function formatVerdict(verdict: Verdict): string[] {
   spread('heal to lease holder, repairs that found none', availability.healToNewLeaseMs);
   spread('stretches without a lease holder', availability.noHolderMs);
   const gap = availability.worstGap;
-  if (gap !== null) lines.push(`  longest stretch without a lease holder: ${ms(gap.toMs - gap.fromMs)}, after: ${gap.causes.length === 0 ? 'no fault (start or end of the run)' : gap.causes.join('; ')}`);
+  if (gap !== null)
+    lines.push(
+      `  longest stretch without a lease holder: ${ms(gap.toMs - gap.fromMs)}, after: ${gap.causes.length === 0 ? 'no fault (start or end of the run)' : gap.causes.join('; ')}`,
+    );
   if (counts.unmappedProcesses > 0) lines.push(`  ! ${counts.unmappedProcesses} processes' leases could not be put on the machine's clock`);
   return lines;
 }

@@ -77,7 +77,7 @@ export class NodeMetrics {
     });
     new Gauge({
       name: 'hbc_peer_phi',
-      help: "phi-accrual suspicion of each peer this node hears from",
+      help: 'phi-accrual suspicion of each peer this node hears from',
       labelNames: ['peer'],
       registers,
       collect() {

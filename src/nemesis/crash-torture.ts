@@ -80,14 +80,18 @@ export async function runCrashTorture(options: TortureOptions): Promise<TortureR
       const starts = cluster.logEvents().filter((line) => line.node === id && line.event === 'started');
       const loaded = starts.at(-1);
       const same = (line: NodeLogEvent | undefined): boolean =>
-        line !== undefined && numberField(line, 'term') === numberField(kill, 'writingTerm') && stringField(line, 'votedFor') === stringField(kill, 'writingVotedFor');
+        line !== undefined &&
+        numberField(line, 'term') === numberField(kill, 'writingTerm') &&
+        stringField(line, 'votedFor') === stringField(kill, 'writingVotedFor');
       const landed = same(loaded);
       const at = stringField(kill, 'phase') as Phase;
       byPhase[at].kills += 1;
       if (landed) byPhase[at].landed += 1;
-      if (at === 'after' && !landed) wrongOutcomes.push(`${id}: a write LevelDB had confirmed (term ${numberField(kill, 'writingTerm')}) was missing after the restart`);
+      if (at === 'after' && !landed)
+        wrongOutcomes.push(`${id}: a write LevelDB had confirmed (term ${numberField(kill, 'writingTerm')}) was missing after the restart`);
       // The incarnation before this one may have had that very state already: then finding it proves nothing.
-      if (at === 'before' && landed && !same(starts.at(-2))) wrongOutcomes.push(`${id}: a write killed before it started (term ${numberField(kill, 'writingTerm')}) was on disk after the restart`);
+      if (at === 'before' && landed && !same(starts.at(-2)))
+        wrongOutcomes.push(`${id}: a write killed before it started (term ${numberField(kill, 'writingTerm')}) was on disk after the restart`);
     };
     while (kills < options.kills) {
       if (victim === null || streak >= (options.streak ?? 10)) {
@@ -108,7 +112,12 @@ export async function runCrashTorture(options: TortureOptions): Promise<TortureR
       );
       judge(victim);
       // It may have written (a term from a heartbeat) and died before it even answered.
-      const kill = started ? await provokeSaves(cluster, victim) : (cluster.logEvents().slice(seen).find((line) => line.node === victim && line.event === 'persist-kill') ?? null);
+      const kill = started
+        ? await provokeSaves(cluster, victim)
+        : (cluster
+            .logEvents()
+            .slice(seen)
+            .find((line) => line.node === victim && line.event === 'persist-kill') ?? null);
       if (kill === null) {
         missed += 1;
         continue;
@@ -153,7 +162,10 @@ async function provokeSaves(cluster: ClusterUnderTest, victim: NodeId): Promise<
   const seen = cluster.logEvents().length;
   let turn = 0;
   while (hostMonotonicMs() < deadline) {
-    const kill = cluster.logEvents().slice(seen).find((line) => line.node === victim && line.event === 'persist-kill');
+    const kill = cluster
+      .logEvents()
+      .slice(seen)
+      .find((line) => line.node === victim && line.event === 'persist-kill');
     if (kill !== undefined && !cluster.isRunning(victim)) return kill;
     if (cluster.isRunning(victim)) {
       const leader = cluster.agreedLeader()?.leader;
@@ -173,4 +185,3 @@ async function provokeSaves(cluster: ClusterUnderTest, victim: NodeId): Promise<
   }
   return null;
 }
-

@@ -11,13 +11,29 @@ export interface DriftSetting {
 
 /**
  * The lease is safe while the leader's clock runs no slower than (1 - maxClockDrift) times a
- * follower's (README, "The lease"). `within`: n1 at 0.976 and the others at 1.024, a ratio of
+ * follower's (docs/design.md, "The lease, and why it is safe"). `within`: n1 at 0.976 and the others at 1.024, a ratio of
  * 0.953, just inside 0.95. `beyond`: n1 at 0.7 and the others at 1.3, a ratio of 0.54: n1's lease
  * (475 ms on its clock, 679 ms real) outlives its followers' loyalty (500 ms on theirs, 385 ms real).
  */
 export const driftSettings: Readonly<Record<'within' | 'beyond', DriftSetting>> = {
-  within: { name: 'within the bound', rates: new Map([['n1', 0.976], ['n2', 1.024], ['n3', 1.024]]), maxClockDrift: 0.05 },
-  beyond: { name: 'beyond the bound', rates: new Map([['n1', 0.7], ['n2', 1.3], ['n3', 1.3]]), maxClockDrift: 0.05 },
+  within: {
+    name: 'within the bound',
+    rates: new Map([
+      ['n1', 0.976],
+      ['n2', 1.024],
+      ['n3', 1.024],
+    ]),
+    maxClockDrift: 0.05,
+  },
+  beyond: {
+    name: 'beyond the bound',
+    rates: new Map([
+      ['n1', 0.7],
+      ['n2', 1.3],
+      ['n3', 1.3],
+    ]),
+    maxClockDrift: 0.05,
+  },
 };
 
 /**
@@ -28,8 +44,12 @@ export const driftSettings: Readonly<Record<'within' | 'beyond', DriftSetting>> 
  */
 export function driftEpisodes(rounds: number, timings: Timings): Episode[] {
   const t = timings.electionTimeoutMs;
-  return Array.from({ length: rounds }, () => [
-    { fault: { kind: 'transfer', to: 'n1' }, holdMs: 0, quietMs: 3 * t },
-    { fault: { kind: 'partition', shape: 'isolate-leader', plan: null, cut: 'blackhole' }, holdMs: 4 * t, quietMs: 4 * t },
-  ] satisfies Episode[]).flat();
+  return Array.from(
+    { length: rounds },
+    () =>
+      [
+        { fault: { kind: 'transfer', to: 'n1' }, holdMs: 0, quietMs: 3 * t },
+        { fault: { kind: 'partition', shape: 'isolate-leader', plan: null, cut: 'blackhole' }, holdMs: 4 * t, quietMs: 4 * t },
+      ] satisfies Episode[],
+  ).flat();
 }

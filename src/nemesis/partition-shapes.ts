@@ -115,10 +115,12 @@ export function oneWay(nodes: readonly string[], from: string, to: string): Part
   return planned(
     `one-way ${from}->${to}`,
     `cut ${from} -> ${to} one way: ${to} no longer hears from ${from}, ${from} still hears from ${to}`,
-    ([
-      { node: from, peers: [to], direction: 'outbound' },
-      { node: to, peers: [from], direction: 'inbound' },
-    ] satisfies NodeCuts[]).sort((a, b) => nodes.indexOf(a.node) - nodes.indexOf(b.node)),
+    (
+      [
+        { node: from, peers: [to], direction: 'outbound' },
+        { node: to, peers: [from], direction: 'inbound' },
+      ] satisfies NodeCuts[]
+    ).sort((a, b) => nodes.indexOf(a.node) - nodes.indexOf(b.node)),
   );
 }
 

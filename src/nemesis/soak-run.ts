@@ -90,7 +90,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   } finally {
     if (options.keepFiles) {
       await cluster?.stopProcesses();
-      options.print(`kept the logs in ${dir}/logs and the data dirs under ${cluster === null ? '(none)' : path.dirname(cluster.dataDir(ids[0] ?? asNodeId('n1')))}`);
+      options.print(
+        `kept the logs in ${dir}/logs and the data dirs under ${cluster === null ? '(none)' : path.dirname(cluster.dataDir(ids[0] ?? asNodeId('n1')))}`,
+      );
     } else {
       await cluster?.stop();
       await rm(dir, { recursive: true, force: true });
@@ -143,7 +145,8 @@ class SoakRun {
     this.spanStart = startMs;
     const sampler = options.sampleLeasesMs === undefined ? null : new LeaseSampler(cluster, options.sampleLeasesMs);
     const workload = new LeaseWorkload(new Map(this.ids.map((id) => [id, cluster.adminAddress(id)])), this.timings.electionTimeoutMs, this.timings.heartbeatMs);
-    const episodes = options.episodes ?? planSoak({ nodes: this.ids, seed: options.seed, durationMs: options.durationMs, electionTimeoutMs: this.timings.electionTimeoutMs });
+    const episodes =
+      options.episodes ?? planSoak({ nodes: this.ids, seed: options.seed, durationMs: options.durationMs, electionTimeoutMs: this.timings.electionTimeoutMs });
     const endAt = startMs + options.durationMs;
     for (const episode of episodes) {
       if (hostMonotonicMs() >= endAt || options.signal?.aborted) break;
@@ -246,7 +249,10 @@ class SoakRun {
       }
       case 'delay':
       case 'loss': {
-        const shape = fault.kind === 'delay' ? { delayMs: fault.delayMs, jitterMs: fault.jitterMs, reorderPct: fault.reorderPct } : { lossPct: fault.lossPct, duplicatePct: fault.duplicatePct };
+        const shape =
+          fault.kind === 'delay'
+            ? { delayMs: fault.delayMs, jitterMs: fault.jitterMs, reorderPct: fault.reorderPct }
+            : { lossPct: fault.lossPct, duplicatePct: fault.duplicatePct };
         const links: LinkFault[] = this.ids.flatMap((from) =>
           this.ids.filter((to) => to !== from && (fault.scope === null || from === fault.scope || to === fault.scope)).map((to) => ({ from, to, ...shape })),
         );

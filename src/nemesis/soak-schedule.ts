@@ -59,7 +59,10 @@ export function planSoak(options: SoakScheduleOptions): Episode[] {
 
 function drawFault(random: SeededRandom, nodes: readonly string[]): NemesisFault {
   const kinds = Object.keys(weights) as Kind[];
-  let draw = random.between(0, kinds.reduce((sum, kind) => sum + weights[kind], 0));
+  let draw = random.between(
+    0,
+    kinds.reduce((sum, kind) => sum + weights[kind], 0),
+  );
   const kind = kinds.find((candidate) => (draw -= weights[candidate]) < 0) ?? 'partition';
   const target = (): Target => random.pick(['leader', 'leader', 'follower', 'any'] as const);
   const scope = (): string | null => (random.chance(0.5) ? null : random.pick(nodes));
@@ -74,7 +77,13 @@ function drawFault(random: SeededRandom, nodes: readonly string[]): NemesisFault
       return { kind, shape, plan: planShape(shape, nodes, random), cut };
     }
     case 'delay':
-      return { kind, scope: scope(), delayMs: Math.round(random.between(5, 150)), jitterMs: Math.round(random.between(0, 100)), reorderPct: Math.round(random.between(0, 20)) };
+      return {
+        kind,
+        scope: scope(),
+        delayMs: Math.round(random.between(5, 150)),
+        jitterMs: Math.round(random.between(0, 100)),
+        reorderPct: Math.round(random.between(0, 20)),
+      };
     case 'loss':
       return { kind, scope: scope(), lossPct: Math.round(random.between(2, 30)), duplicatePct: Math.round(random.between(0, 10)) };
     case 'transfer':

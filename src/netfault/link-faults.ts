@@ -27,7 +27,16 @@ export interface LinkFault extends LinkShape {
 
 /** A cut of both directions between every node of `a` and every node of `b`. */
 export function cutBetween(a: readonly string[], b: readonly string[], cut: 'blackhole' | 'reject' = 'blackhole'): LinkFault[] {
-  return a.flatMap((x) => b.flatMap((y) => (x === y ? [] : [{ from: x, to: y, cut }, { from: y, to: x, cut }])));
+  return a.flatMap((x) =>
+    b.flatMap((y) =>
+      x === y
+        ? []
+        : [
+            { from: x, to: y, cut },
+            { from: y, to: x, cut },
+          ],
+    ),
+  );
 }
 
 /**
@@ -64,7 +73,13 @@ export function linkFaultProblem(fault: LinkFault): string | null {
     value === undefined || (Number.isFinite(value) && value >= 0 && value <= 100) ? null : `${name} must be a percentage from 0 to 100 (got ${value})`;
   const ms = (name: string, value: number | undefined): string | null =>
     value === undefined || (Number.isFinite(value) && value >= 0 && value <= 60_000) ? null : `${name} must be from 0 to 60000 ms (got ${value})`;
-  return percent('lossPct', fault.lossPct) ?? percent('duplicatePct', fault.duplicatePct) ?? percent('reorderPct', fault.reorderPct) ?? ms('delayMs', fault.delayMs) ?? ms('jitterMs', fault.jitterMs);
+  return (
+    percent('lossPct', fault.lossPct) ??
+    percent('duplicatePct', fault.duplicatePct) ??
+    percent('reorderPct', fault.reorderPct) ??
+    ms('delayMs', fault.delayMs) ??
+    ms('jitterMs', fault.jitterMs)
+  );
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {

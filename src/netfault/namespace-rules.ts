@@ -45,7 +45,8 @@ export function renderNamespaceRules(self: string, addresses: ReadonlyMap<string
   const mangle: string[] = [];
   for (const fault of faults.filter((f) => f.from === self)) {
     const to = address(fault.to);
-    if ((fault.duplicatePct ?? 0) > 0) output.push(`ip daddr ${to} numgen random mod 10000 < ${basisPoints(fault.duplicatePct ?? 0)} dup to ${to} device "${namespaceDevice}"`);
+    if ((fault.duplicatePct ?? 0) > 0)
+      output.push(`ip daddr ${to} numgen random mod 10000 < ${basisPoints(fault.duplicatePct ?? 0)} dup to ${to} device "${namespaceDevice}"`);
     if (isDelayed(fault)) {
       const queue = firstQueue + delayQueues.length;
       delayQueues.push({ queue, toAddress: to, shape: fault });
@@ -58,7 +59,17 @@ export function renderNamespaceRules(self: string, addresses: ReadonlyMap<string
   const body = [...chain('input', 'input', input), ...chain('output', 'output', output)];
   // Declaring the table first makes the delete succeed when it did not exist yet.
   const nft = [`table ip ${nftTable}`, `delete table ip ${nftTable}`, ...(body.length === 0 ? [] : [`table ip ${nftTable} {`, ...body, '}'])].join('\n') + '\n';
-  const iptablesMangle = ['*mangle', ':PREROUTING ACCEPT [0:0]', ':INPUT ACCEPT [0:0]', ':FORWARD ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]', ...mangle, 'COMMIT', ''].join('\n');
+  const iptablesMangle = [
+    '*mangle',
+    ':PREROUTING ACCEPT [0:0]',
+    ':INPUT ACCEPT [0:0]',
+    ':FORWARD ACCEPT [0:0]',
+    ':OUTPUT ACCEPT [0:0]',
+    ':POSTROUTING ACCEPT [0:0]',
+    ...mangle,
+    'COMMIT',
+    '',
+  ].join('\n');
   return { nft, iptablesMangle, delayQueues };
 }
 

@@ -226,7 +226,12 @@ async function claimTag(ids: readonly string[]): Promise<NetworkRecord> {
       bridge,
       subnet,
       hostAddress: `${subnetPrefix}.${tag}.1`,
-      nodes: ids.map((id, index) => ({ id, namespace: `hbc${tag}-${id}`, hostVeth: `hbc${tag}${id}`.slice(0, 15), address: `${subnetPrefix}.${tag}.${firstNodeHost + index}` })),
+      nodes: ids.map((id, index) => ({
+        id,
+        namespace: `hbc${tag}-${id}`,
+        hostVeth: `hbc${tag}${id}`.slice(0, 15),
+        address: `${subnetPrefix}.${tag}.${firstNodeHost + index}`,
+      })),
       faults: [],
     };
     try {

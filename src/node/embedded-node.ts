@@ -269,7 +269,12 @@ export async function startNode(settings: StartNodeSettings): Promise<EmbeddedNo
 
 /** The settings as node flags, so that one parser checks them the same way for both. */
 function settingsAsFlags(settings: StartNodeSettings): string[] {
-  const peers = typeof settings.peers === 'string' ? settings.peers : Object.entries(settings.peers).map(([id, address]) => `${id}=${address}`).join(',');
+  const peers =
+    typeof settings.peers === 'string'
+      ? settings.peers
+      : Object.entries(settings.peers)
+          .map(([id, address]) => `${id}=${address}`)
+          .join(',');
   const flags: [string, string | number | undefined][] = [
     ['id', settings.id],
     ['listen', settings.listen],

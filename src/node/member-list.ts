@@ -44,9 +44,7 @@ export function parseMemberList(raw: string, source: string): ParsedMemberList {
     }
     const sharing = [...members].find(([, other]) => sameHostPort(other, address.address));
     if (sharing !== undefined) {
-      problems.push(
-        `${source} gives ${sharing[0]} and ${id} the same address ${formatHostPort(address.address)}: give each node its own address`,
-      );
+      problems.push(`${source} gives ${sharing[0]} and ${id} the same address ${formatHostPort(address.address)}: give each node its own address`);
       continue;
     }
     members.set(nodeId, address.address);

@@ -66,9 +66,7 @@ export interface NodeOptions {
   // ---- end TLS ----
 }
 
-export type ParseNodeOptionsResult =
-  | { readonly ok: true; readonly options: NodeOptions }
-  | { readonly ok: false; readonly problems: readonly string[] };
+export type ParseNodeOptionsResult = { readonly ok: true; readonly options: NodeOptions } | { readonly ok: false; readonly problems: readonly string[] };
 
 interface FlagSpec {
   readonly name: string;
@@ -132,7 +130,11 @@ export function envVarName(flag: FlagName): string {
 }
 
 function usageText(): string {
-  const rows: (readonly string[])[] = flags.map((flag) => [`--${flag.name}${flag.placeholder === '' ? '' : ` ${flag.placeholder}`}`, envVarName(flag.name), flag.description]);
+  const rows: (readonly string[])[] = flags.map((flag) => [
+    `--${flag.name}${flag.placeholder === '' ? '' : ` ${flag.placeholder}`}`,
+    envVarName(flag.name),
+    flag.description,
+  ]);
   rows.push(['-h, --help', '', 'print this help']);
   return [
     'Usage: npm run node -- --id <id> --listen <host:port> --peers <id=host:port,...> [flags]',
@@ -236,7 +238,10 @@ export function parseNodeOptions(argv: readonly string[], env: NodeJS.ProcessEnv
   if (metricsSetting === undefined && listen !== undefined) {
     const port = listen.port + nodeDefaults.metricsPortOffset;
     if (port <= 65535) metricsListen = { host: '127.0.0.1', port };
-    else problems.push(`the default metrics port (--listen port ${listen.port} + ${nodeDefaults.metricsPortOffset}) is above 65535: give --metrics-listen (or off)`);
+    else
+      problems.push(
+        `the default metrics port (--listen port ${listen.port} + ${nodeDefaults.metricsPortOffset}) is above 65535: give --metrics-listen (or off)`,
+      );
   }
   if (metricsListen !== undefined && metricsListen.port !== 0) {
     if (listen !== undefined && sameHostPort(listen, metricsListen)) {

@@ -30,8 +30,7 @@ export interface RunningNode {
 }
 
 export type RunNodeOutcome =
-  | { readonly ok: true; readonly node: RunningNode }
-  | { readonly ok: false; readonly reason: string; readonly message: string; readonly exitCode: ExitCode };
+  { readonly ok: true; readonly node: RunningNode } | { readonly ok: false; readonly reason: string; readonly message: string; readonly exitCode: ExitCode };
 
 /** Told once the node has stopped itself (it could not persist its state, or a step failed), after its services closed. */
 export type FatalStop = (reason: FatalReason, exitCode: ExitCode, error: Error) => void;
@@ -59,14 +58,14 @@ export async function runNode(options: NodeOptions, logger: Logger, onFatalStop:
   const load = new LoadSampler();
   const localMetadata = (): NodeMetadata => ({ incarnation, version, load: load.current() });
   const peerTransport = new GrpcTransport({
-      self: options.id,
-      clusterId: options.clusterId,
-      listenAddress: options.listen,
-      peers: options.peers,
-      logger,
-      livenessTimeoutMs: options.election.electionTimeoutMinMs,
-      localMetadata,
-      tls: tls.peer === null ? null : { source: tls.peer, minVersion: tls.minVersion },
+    self: options.id,
+    clusterId: options.clusterId,
+    listenAddress: options.listen,
+    peers: options.peers,
+    logger,
+    livenessTimeoutMs: options.election.electionTimeoutMinMs,
+    localMetadata,
+    tls: tls.peer === null ? null : { source: tls.peer, minVersion: tls.minVersion },
   });
   const faults = new FaultInjectingTransport(peerTransport, random);
   // Set once the services exist; a fatal stop before that has only the store to close.
@@ -149,7 +148,16 @@ export async function runNode(options: NodeOptions, logger: Logger, onFatalStop:
   // line's `mono` puts that line on the clock every process shares.
   const monoOriginMs = hostMonotonicMs() - performance.now();
   logger.info(
-    { event: 'listening', peerAddress: options.listen, adminAddress: options.adminListen, metricsAddress, incarnation, version, monoOriginMs, ...describeTls(tls) },
+    {
+      event: 'listening',
+      peerAddress: options.listen,
+      adminAddress: options.adminListen,
+      metricsAddress,
+      incarnation,
+      version,
+      monoOriginMs,
+      ...describeTls(tls),
+    },
     `node ${options.id} listening (peers on ${options.listen}, admin on ${options.adminListen}, metrics on ${metricsAddress})`,
   );
   warnOfOpenAdmin(options, tls, logger);
@@ -182,7 +190,13 @@ export async function runNode(options: NodeOptions, logger: Logger, onFatalStop:
 /** What the start-up line says of TLS: which parts are on, and until when each certificate is valid. */
 function describeTls(tls: NodeTls): Record<string, unknown> {
   const until = (source: NodeTls['peer']): string | null => (source === null ? null : new Date(source.current().certificate.validTo).toISOString());
-  return { peerTls: tls.peer !== null, peerCertificateValidUntil: until(tls.peer), adminTls: tls.server !== null, adminCertificateValidUntil: until(tls.server), clientCertAuth: tls.clientCertAuth };
+  return {
+    peerTls: tls.peer !== null,
+    peerCertificateValidUntil: until(tls.peer),
+    adminTls: tls.server !== null,
+    adminCertificateValidUntil: until(tls.server),
+    clientCertAuth: tls.clientCertAuth,
+  };
 }
 
 /**
@@ -209,7 +223,10 @@ function logTlsReload(reports: readonly TlsReloadReport[], logger: Logger): void
       const what = report.changed ? 'now serves' : 'unchanged, still serves';
       logger.info({ event: 'tls-reload', ...report }, `${report.part} certificate ${what} serial ${report.serial}, valid until ${report.validUntil}`);
     } else {
-      logger.error({ event: 'tls-reload-failed', ...report }, `${report.part} certificates not reloaded, the previous ones stay in use: ${report.problems.join('; ')}`);
+      logger.error(
+        { event: 'tls-reload-failed', ...report },
+        `${report.part} certificates not reloaded, the previous ones stay in use: ${report.problems.join('; ')}`,
+      );
     }
   }
 }

@@ -38,8 +38,7 @@ const LEGACY_FORMAT = 1;
 export type OpenFailureReason = 'locked' | RefusalReason;
 
 export type OpenHardStateStoreResult =
-  | { readonly ok: true; readonly store: LevelHardStateStore }
-  | { readonly ok: false; readonly reason: OpenFailureReason; readonly message: string };
+  { readonly ok: true; readonly store: LevelHardStateStore } | { readonly ok: false; readonly reason: OpenFailureReason; readonly message: string };
 
 type Failure = Extract<OpenHardStateStoreResult, { ok: false }>;
 

@@ -19,7 +19,10 @@ const labels = { cert: '--cert', key: '--key', ca: '--cacert' };
 /** Reads and checks the files (see `loadTlsFiles`); a certificate without its key, or a key alone, is a problem. */
 export function loadClientTls(files: ClientTlsFiles, now: Date = new Date()): LoadClientTlsResult {
   if ((files.cert === undefined) !== (files.key === undefined)) {
-    return { ok: false, problems: [files.cert === undefined ? '--key needs --cert: give the client certificate too' : '--cert needs --key: give its private key too'] };
+    return {
+      ok: false,
+      problems: [files.cert === undefined ? '--key needs --cert: give the client certificate too' : '--cert needs --key: give its private key too'],
+    };
   }
   if (files.cert !== undefined && files.key !== undefined) {
     const loaded = loadTlsFiles({ certFile: files.cert, keyFile: files.key, caFile: files.cacert }, labels, 'client', now);
@@ -63,5 +66,9 @@ export function chooseClientTls(given: GivenClientTls, clusterTlsDir: string | n
 /** The files with relative paths resolved against `cwd`, the caller's directory. */
 export function resolveClientTlsFiles(files: ClientTlsFiles, cwd: string): ClientTlsFiles {
   const resolve = (file: string): string => path.resolve(cwd, file);
-  return { cacert: resolve(files.cacert), ...(files.cert === undefined ? {} : { cert: resolve(files.cert) }), ...(files.key === undefined ? {} : { key: resolve(files.key) }) };
+  return {
+    cacert: resolve(files.cacert),
+    ...(files.cert === undefined ? {} : { cert: resolve(files.cert) }),
+    ...(files.key === undefined ? {} : { key: resolve(files.key) }),
+  };
 }

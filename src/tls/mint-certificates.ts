@@ -79,7 +79,10 @@ const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes']
 
 /** `20260102030405Z`: the GeneralizedTime form `openssl ca -startdate` takes. */
 function opensslTime(date: Date): string {
-  return `${date.toISOString().replace(/[-:T]/g, '').replace(/\.\d+Z$/, '')}Z`;
+  return `${date
+    .toISOString()
+    .replace(/[-:T]/g, '')
+    .replace(/\.\d+Z$/, '')}Z`;
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -111,8 +114,24 @@ export async function ensureCertificateAuthority(dir: string, commonName: string
   if (!(await exists(index))) await writeFile(index, '');
   if (await exists(cert)) return false;
   const temporary = `${caName}.new`;
-  await openssl(dir, ['req', '-x509', '-new', ...ecKey, '-keyout', `${temporary}.key`, '-out', `${temporary}.crt`, '-days', String(validityDays),
-    '-subj', `/CN=${commonName}`, '-config', '.ca/openssl.cnf', '-extensions', 'ca_extensions']);
+  await openssl(dir, [
+    'req',
+    '-x509',
+    '-new',
+    ...ecKey,
+    '-keyout',
+    `${temporary}.key`,
+    '-out',
+    `${temporary}.crt`,
+    '-days',
+    String(validityDays),
+    '-subj',
+    `/CN=${commonName}`,
+    '-config',
+    '.ca/openssl.cnf',
+    '-extensions',
+    'ca_extensions',
+  ]);
   await chmod(path.join(dir, `${temporary}.key`), 0o600);
   await rename(path.join(dir, `${temporary}.key`), key);
   await rename(path.join(dir, `${temporary}.crt`), cert);
@@ -126,10 +145,7 @@ export async function ensureCertificateAuthority(dir: string, commonName: string
  */
 export async function mintCertificate(dir: string, request: CertificateRequest): Promise<void> {
   const temporary = `.${request.name}.new`;
-  const names = [
-    ...request.uris.map((uri) => `URI:${uri}`),
-    ...request.hosts.map((host) => (net.isIP(host) === 0 ? `DNS:${host}` : `IP:${host}`)),
-  ];
+  const names = [...request.uris.map((uri) => `URI:${uri}`), ...request.hosts.map((host) => (net.isIP(host) === 0 ? `DNS:${host}` : `IP:${host}`))];
   const usage = { server: 'serverAuth', client: 'clientAuth', 'server-and-client': 'serverAuth, clientAuth' }[request.use];
   const extensions = [
     `subjectAltName = ${names.join(', ')}`,
@@ -146,10 +162,42 @@ export async function mintCertificate(dir: string, request: CertificateRequest):
   const ca = certificatePaths(dir, caName);
   try {
     await writeFile(path.join(dir, `${temporary}.ext`), extensions);
-    await openssl(dir, ['req', '-new', ...ecKey, '-keyout', `${temporary}.key`, '-out', `${temporary}.csr`, '-subj', `/CN=${request.commonName}`, '-config', '.ca/openssl.cnf']);
+    await openssl(dir, [
+      'req',
+      '-new',
+      ...ecKey,
+      '-keyout',
+      `${temporary}.key`,
+      '-out',
+      `${temporary}.csr`,
+      '-subj',
+      `/CN=${request.commonName}`,
+      '-config',
+      '.ca/openssl.cnf',
+    ]);
     await chmod(path.join(dir, `${temporary}.key`), 0o600);
-    await openssl(dir, ['ca', '-batch', '-config', '.ca/openssl.cnf', '-cert', ca.cert, '-keyfile', ca.key, '-in', `${temporary}.csr`,
-      '-out', `${temporary}.crt`, '-startdate', opensslTime(notBefore), '-enddate', opensslTime(notAfter), '-extfile', `${temporary}.ext`, '-notext', '-rand_serial']);
+    await openssl(dir, [
+      'ca',
+      '-batch',
+      '-config',
+      '.ca/openssl.cnf',
+      '-cert',
+      ca.cert,
+      '-keyfile',
+      ca.key,
+      '-in',
+      `${temporary}.csr`,
+      '-out',
+      `${temporary}.crt`,
+      '-startdate',
+      opensslTime(notBefore),
+      '-enddate',
+      opensslTime(notAfter),
+      '-extfile',
+      `${temporary}.ext`,
+      '-notext',
+      '-rand_serial',
+    ]);
     const target = certificatePaths(dir, request.name);
     await rename(path.join(dir, `${temporary}.key`), target.key);
     await rename(path.join(dir, `${temporary}.crt`), target.cert);

@@ -6,8 +6,7 @@ type CaListener = grpc.experimental.CaCertificateUpdateListener;
 type IdentityListener = grpc.experimental.IdentityCertificateUpdateListener;
 
 export type ReloadOutcome =
-  | { readonly ok: true; readonly changed: boolean; readonly material: TlsMaterial }
-  | { readonly ok: false; readonly problems: readonly string[] };
+  { readonly ok: true; readonly changed: boolean; readonly material: TlsMaterial } | { readonly ok: false; readonly problems: readonly string[] };
 
 /**
  * One set of TLS files (certificate, key, CA) as last read and checked. `reload()` reads them

@@ -14,9 +14,7 @@ export interface TlsListenerOptions {
 }
 
 /** What a call's connection proved about its client. */
-export type ClientCertificate =
-  | { readonly trusted: true; readonly certificate: PeerCertificate }
-  | { readonly trusted: false; readonly problem: string };
+export type ClientCertificate = { readonly trusted: true; readonly certificate: PeerCertificate } | { readonly trusted: false; readonly problem: string };
 
 export type TlsListenStart = { readonly ok: true; readonly port: number } | { readonly ok: false; readonly message: string };
 
@@ -156,7 +154,7 @@ function describeUnverified(socket: TLSSocket): string {
 function describeHandshakeError(error: Error): string {
   const code = 'code' in error ? String(error.code) : '';
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_HTTP_REQUEST') return 'the client does not speak TLS (a plaintext client?)';
-  if (code === 'ECONNRESET') return 'the client closed the connection during the TLS handshake (it may not trust this node\'s certificate)';
+  if (code === 'ECONNRESET') return "the client closed the connection during the TLS handshake (it may not trust this node's certificate)";
   if (code === 'ERR_TLS_HANDSHAKE_TIMEOUT') return `no TLS handshake within ${HANDSHAKE_TIMEOUT_MS / 1000} s`;
   // OpenSSL's text: `…:SSL routines:<function>:<reason>:<file>:<line>:`; the reason says it.
   const reason = /SSL routines:[^:]*:([^:]+)/.exec(error.message)?.[1];

@@ -75,11 +75,14 @@ export function readNodeTlsOptions(setting: (name: TlsFlagName) => TlsSetting | 
   let clientCertAuth = false;
   if (clientCertAuthSetting !== undefined) {
     if (clientCertAuthSetting.value === 'true') clientCertAuth = true;
-    else if (clientCertAuthSetting.value !== 'false') problems.push(`${clientCertAuthSetting.source} must be true or false (got ${JSON.stringify(clientCertAuthSetting.value)})`);
+    else if (clientCertAuthSetting.value !== 'false')
+      problems.push(`${clientCertAuthSetting.source} must be true or false (got ${JSON.stringify(clientCertAuthSetting.value)})`);
   }
   if ((certFile === undefined) !== (keyFile === undefined)) {
     const [given, missing] = certFile === undefined ? [keyFile, 'cert-file'] : [certFile, 'key-file'];
-    problems.push(`admin TLS is half-configured: ${given?.source} is set but --${missing} is missing: give both (or neither, for a plaintext admin API on loopback)`);
+    problems.push(
+      `admin TLS is half-configured: ${given?.source} is set but --${missing} is missing: give both (or neither, for a plaintext admin API on loopback)`,
+    );
   }
   if (clientCertAuth && trustedCa === undefined) {
     problems.push(`${clientCertAuthSetting?.source} needs --trusted-ca-file: the CA whose client certificates the admin API accepts`);
@@ -99,7 +102,8 @@ export function readNodeTlsOptions(setting: (name: TlsFlagName) => TlsSetting | 
   let minVersion: TlsVersion = 'TLS1.2';
   if (minVersionSetting !== undefined) {
     const chosen = tlsVersions.find((version) => version === minVersionSetting.value);
-    if (chosen === undefined) problems.push(`${minVersionSetting.source} must be one of ${tlsVersions.join(', ')} (got ${JSON.stringify(minVersionSetting.value)})`);
+    if (chosen === undefined)
+      problems.push(`${minVersionSetting.source} must be one of ${tlsVersions.join(', ')} (got ${JSON.stringify(minVersionSetting.value)})`);
     else minVersion = chosen;
     if (peerGiven.length === 0 && certFile === undefined && keyFile === undefined) {
       problems.push(`${minVersionSetting.source} has nothing to apply to: TLS is off (give --peer-cert-file... or --cert-file...)`);

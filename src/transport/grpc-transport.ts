@@ -215,7 +215,13 @@ export class GrpcTransport implements Transport {
     if (this.server !== undefined) throw new Error('GrpcTransport: start() called twice');
     this.handler = handler;
     const server = new grpc.Server(this.serverOptions);
-    server.register<Buffer, WireEnvelope>(PEER_LINK_PATH, (call: grpc.ServerDuplexStream<Buffer, WireEnvelope>) => this.onLink(call), envelopeBytes, passBytes, 'bidi');
+    server.register<Buffer, WireEnvelope>(
+      PEER_LINK_PATH,
+      (call: grpc.ServerDuplexStream<Buffer, WireEnvelope>) => this.onLink(call),
+      envelopeBytes,
+      passBytes,
+      'bidi',
+    );
     this.server = server;
     try {
       this.port = await (this.tls === null ? bindPlaintext(server, this.listenAddress) : this.bindTls(server, this.tls));
@@ -382,7 +388,8 @@ export class GrpcTransport implements Transport {
    * once per `REFUSAL_LOG_INTERVAL_MS` per peer and kind, with how many were held back.
    */
   private logRefusal(peer: NodeId, address: string, status: Pick<grpc.StatusObject, 'code' | 'details'>): void {
-    const refused = status.code === grpc.status.PERMISSION_DENIED || status.code === grpc.status.FAILED_PRECONDITION || status.code === grpc.status.INVALID_ARGUMENT;
+    const refused =
+      status.code === grpc.status.PERMISSION_DENIED || status.code === grpc.status.FAILED_PRECONDITION || status.code === grpc.status.INVALID_ARGUMENT;
     const tlsFailure = status.code === grpc.status.UNAVAILABLE && tlsProblem.test(status.details);
     if (!refused && !tlsFailure) return;
     const suppressed = this.refusalLog.allow(`${peer}:${status.code}`, performance.now());
@@ -456,7 +463,13 @@ export class GrpcTransport implements Transport {
       return;
     }
     if (claimedCluster !== this.clusterId) {
-      this.refuse(call, 'wrong-cluster', grpc.status.FAILED_PRECONDITION, `stream for cluster ${claimedCluster.slice(0, 70)}, this is cluster ${this.clusterId}`, claimedFrom);
+      this.refuse(
+        call,
+        'wrong-cluster',
+        grpc.status.FAILED_PRECONDITION,
+        `stream for cluster ${claimedCluster.slice(0, 70)}, this is cluster ${this.clusterId}`,
+        claimedFrom,
+      );
       return;
     }
     if (!this.inboundExpectation.peers.has(claimedFrom as NodeId)) {
@@ -505,7 +518,13 @@ export class GrpcTransport implements Transport {
     const claim = typeof claimedFrom === 'string' ? claimedFrom : undefined;
     const client = listener.clientCertificate(call);
     if (!client.trusted) {
-      this.refuse(call, 'untrusted-certificate', grpc.status.PERMISSION_DENIED, `peer links need a client certificate issued by this node's peer CA and valid now; ${client.problem}`, claim);
+      this.refuse(
+        call,
+        'untrusted-certificate',
+        grpc.status.PERMISSION_DENIED,
+        `peer links need a client certificate issued by this node's peer CA and valid now; ${client.problem}`,
+        claim,
+      );
       return false;
     }
     // A stream naming no sender is refused as such by the metadata checks.

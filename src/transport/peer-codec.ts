@@ -290,13 +290,23 @@ export function decodeEnvelope(raw: unknown, expected: EnvelopeExpectation): Dec
  */
 export function decodeEnvelopeBytes(bytes: Buffer, expected: EnvelopeExpectation): DecodeResult {
   if (bytes.length > MAX_ENVELOPE_BYTES) {
-    return { ok: false, code: status.RESOURCE_EXHAUSTED, rejection: 'oversized', reason: `envelope of ${bytes.length} bytes, at most ${MAX_ENVELOPE_BYTES} accepted` };
+    return {
+      ok: false,
+      code: status.RESOURCE_EXHAUSTED,
+      rejection: 'oversized',
+      reason: `envelope of ${bytes.length} bytes, at most ${MAX_ENVELOPE_BYTES} accepted`,
+    };
   }
   let raw: unknown;
   try {
     raw = envelopeSerializers().deserialize(bytes);
   } catch (error) {
-    return { ok: false, code: status.INVALID_ARGUMENT, rejection: 'undecodable', reason: `not a protobuf Envelope: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      ok: false,
+      code: status.INVALID_ARGUMENT,
+      rejection: 'undecodable',
+      reason: `not a protobuf Envelope: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   return decodeEnvelope(raw, expected);
 }

@@ -10,13 +10,7 @@ import type { RejectionReason } from './peer-codec.ts';
  * stream claims, or the connection never completed a TLS handshake (a plaintext client).
  */
 export type StreamRejectionReason =
-  | 'bad-stream-metadata'
-  | 'stream-aborted'
-  | 'sender-mismatch'
-  | 'too-many-streams'
-  | 'untrusted-certificate'
-  | 'identity-mismatch'
-  | 'tls-handshake-failed';
+  'bad-stream-metadata' | 'stream-aborted' | 'sender-mismatch' | 'too-many-streams' | 'untrusted-certificate' | 'identity-mismatch' | 'tls-handshake-failed';
 
 export type PeerRejectionReason = RejectionReason | StreamRejectionReason;
 

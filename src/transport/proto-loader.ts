@@ -46,10 +46,7 @@ export function loadProto(fileName: string): grpc.GrpcObject {
  * Looks up a service by its fully qualified name (e.g. `heartbeat.peer.v1.Peer`) in a loaded proto.
  * The result is a client constructor whose `.service` is the definition a grpc Server needs.
  */
-export function getServiceConstructor(
-  proto: grpc.GrpcObject,
-  fullName: string,
-): grpc.ServiceClientConstructor {
+export function getServiceConstructor(proto: grpc.GrpcObject, fullName: string): grpc.ServiceClientConstructor {
   let node: unknown = proto;
   for (const part of fullName.split('.')) {
     node = typeof node === 'object' || typeof node === 'function' ? (node as Record<string, unknown> | null)?.[part] : undefined;

@@ -10,9 +10,7 @@ export function wantsHelp(argv: readonly string[]): boolean {
   return flags.includes('--help') || flags.includes('-h');
 }
 
-export type ParseFlagsResult =
-  | { readonly ok: true; readonly values: ReadonlyMap<string, string> }
-  | { readonly ok: false; readonly problem: string };
+export type ParseFlagsResult = { readonly ok: true; readonly values: ReadonlyMap<string, string> } | { readonly ok: false; readonly problem: string };
 
 /**
  * Strictly parses `--name value` / `--name=value` flags that all take a string, plus `--help`/`-h`
@@ -88,7 +86,5 @@ export function rangeText(range: NumberRange): string {
 export function formatColumns(rows: readonly (readonly string[])[]): string {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, column) => (widths[column] = Math.max(widths[column] ?? 0, cell.length)));
-  return rows
-    .map((row) => `  ${row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ')}`)
-    .join('\n');
+  return rows.map((row) => `  ${row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ')}`).join('\n');
 }

@@ -5,9 +5,7 @@ export interface HostPort {
   readonly port: number;
 }
 
-export type ParseHostPortResult =
-  | { readonly ok: true; readonly address: HostPort }
-  | { readonly ok: false; readonly problem: string };
+export type ParseHostPortResult = { readonly ok: true; readonly address: HostPort } | { readonly ok: false; readonly problem: string };
 
 const hostnameOrIpv4 = /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/;
 const ipv6 = /^[0-9A-Fa-f:.]+(?:%[A-Za-z0-9_.-]+)?$/;

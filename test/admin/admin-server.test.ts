@@ -383,7 +383,11 @@ describe('AdminServer', () => {
     const invalid = (name: string, request: object): Promise<string> => expectRefused(call(leader.client, name, request), grpc.status.INVALID_ARGUMENT);
 
     const unknownPeer = await invalid('Partition', { peers: ['n9'], direction: 'both' });
-    expect(unknownPeer).toBe(`unknown peer "n9": the peers of ${leader.id} are ${followersOf(nodes, leader).map((node) => node.id).join(', ')}`);
+    expect(unknownPeer).toBe(
+      `unknown peer "n9": the peers of ${leader.id} are ${followersOf(nodes, leader)
+        .map((node) => node.id)
+        .join(', ')}`,
+    );
     expect(await invalid('Partition', { peers: [leader.id], direction: 'both' })).toContain('is this node');
     expect(await invalid('Partition', { peers: [follower.id], direction: 'sideways' })).toBe(
       'direction must be one of inbound, outbound, both (got "sideways")',
@@ -554,14 +558,10 @@ describe('AdminServer', () => {
       });
 
     const listed = (await ask({ listServices: '' })) as { listServicesResponse: { service: { name: string }[] } };
-    expect(listed.listServicesResponse.service.map((service) => service.name)).toEqual(
-      expect.arrayContaining([ADMIN_SERVICE_NAME, 'grpc.health.v1.Health']),
-    );
+    expect(listed.listServicesResponse.service.map((service) => service.name)).toEqual(expect.arrayContaining([ADMIN_SERVICE_NAME, 'grpc.health.v1.Health']));
     const files = (await ask({ fileContainingSymbol: ADMIN_SERVICE_NAME })) as { fileDescriptorResponse: { fileDescriptorProto: Buffer[] } };
     // A FileDescriptorSet is its files as repeated field 1; build one to load the way grpcurl does.
-    const descriptorSet = Buffer.concat(
-      files.fileDescriptorResponse.fileDescriptorProto.flatMap((file) => [Buffer.from([0x0a]), varint(file.length), file]),
-    );
+    const descriptorSet = Buffer.concat(files.fileDescriptorResponse.fileDescriptorProto.flatMap((file) => [Buffer.from([0x0a]), varint(file.length), file]));
     const Admin = getServiceConstructorFrom(protoLoader.loadFileDescriptorSetFromBuffer(descriptorSet), ADMIN_SERVICE_NAME);
     const admin = new Admin(`127.0.0.1:${node.port}`, grpc.credentials.createInsecure());
     cleanups.push(() => admin.close());

@@ -39,7 +39,7 @@ describe('hbctl usage', () => {
     expect(result.code).toBe(2);
     expect(result.stderr[0]).toBe('hbctl: unknown command "frobnicate"');
     expect(result.stderr).toContain('Commands:');
-    expect(result.stderr).toContain('  status     every node\'s role, term, leader, lease and link faults');
+    expect(result.stderr).toContain("  status     every node's role, term, leader, lease and link faults");
   });
 
   it('an unknown flag prints the command usage and exits 2', async () => {

@@ -101,6 +101,8 @@ describe('hbctl status', () => {
     servers.push(await startFakeAdminServer({ unary: { Status: { id: 'n9', role: 'emperor', term: 1 } } }));
     const result = await run(['status', '--endpoints', servers[2]!.address]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toEqual([`hbctl: ${servers[2]!.address}: invalid response: Status: role "emperor" is not one of follower, pre-candidate, candidate, leader`]);
+    expect(result.stderr).toEqual([
+      `hbctl: ${servers[2]!.address}: invalid response: Status: role "emperor" is not one of follower, pre-candidate, candidate, leader`,
+    ]);
   });
 });

@@ -5,14 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { asClusterId, asNodeId } from '../../src/core/ids.ts';
-import {
-  clearNodePid,
-  readClusterFile,
-  setNodePid,
-  writeClusterFile,
-  type ClusterFile,
-  type ReadClusterFileResult,
-} from '../../src/cluster/cluster-file.ts';
+import { clearNodePid, readClusterFile, setNodePid, writeClusterFile, type ClusterFile, type ReadClusterFileResult } from '../../src/cluster/cluster-file.ts';
 import { withFileLock } from '../../src/cluster/file-lock.ts';
 
 let dir: string;

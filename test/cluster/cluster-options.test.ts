@@ -99,13 +99,30 @@ describe('parseClusterOptions', () => {
     const bad = [...tooSmall, ...tooLarge, ...malformed, ...(flag === 'max-clock-drift' ? [] : ['1.5', '3.0'])];
     it(`--${flag} refuses every value outside its range or not plainly written`, () => {
       for (const value of bad) {
-        expect(problemsOf([`--${flag}=${value}`]), `--${flag}=${JSON.stringify(value)}`).toEqual([`--${flag} must be ${expected} (got ${JSON.stringify(value)})`]);
+        expect(problemsOf([`--${flag}=${value}`]), `--${flag}=${JSON.stringify(value)}`).toEqual([
+          `--${flag} must be ${expected} (got ${JSON.stringify(value)})`,
+        ]);
       }
     });
   }
 
   it('accepts each numeric flag at both ends of its range', () => {
-    expect(parseOk(['--nodes', '1', '--base-port', '1', '--heartbeat-ms', '1', '--election-timeout-ms', '10', '--election-jitter-ms', '1', '--max-clock-drift', '0'])).toMatchObject({
+    expect(
+      parseOk([
+        '--nodes',
+        '1',
+        '--base-port',
+        '1',
+        '--heartbeat-ms',
+        '1',
+        '--election-timeout-ms',
+        '10',
+        '--election-jitter-ms',
+        '1',
+        '--max-clock-drift',
+        '0',
+      ]),
+    ).toMatchObject({
       nodeCount: 1,
       basePort: 1,
       heartbeatMs: 1,
@@ -113,7 +130,22 @@ describe('parseClusterOptions', () => {
       electionJitterMs: 1,
       maxClockDrift: 0,
     });
-    expect(parseOk(['--nodes', '9', '--base-port', '65427', '--heartbeat-ms', '20000', '--election-timeout-ms', '60000', '--election-jitter-ms', '60000', '--max-clock-drift', '0.499'])).toMatchObject({
+    expect(
+      parseOk([
+        '--nodes',
+        '9',
+        '--base-port',
+        '65427',
+        '--heartbeat-ms',
+        '20000',
+        '--election-timeout-ms',
+        '60000',
+        '--election-jitter-ms',
+        '60000',
+        '--max-clock-drift',
+        '0.499',
+      ]),
+    ).toMatchObject({
       nodeCount: 9,
       basePort: 65427,
       heartbeatMs: 20000,
@@ -137,10 +169,29 @@ describe('parseClusterOptions', () => {
   });
 
   it('lists every flag in the usage', () => {
-    for (const flag of ['nodes', 'data-dir', 'base-port', 'cluster-id', 'heartbeat-ms', 'election-timeout-ms', 'election-jitter-ms', 'max-clock-drift', 'log-level', 'tls', 'help']) {
+    for (const flag of [
+      'nodes',
+      'data-dir',
+      'base-port',
+      'cluster-id',
+      'heartbeat-ms',
+      'election-timeout-ms',
+      'election-jitter-ms',
+      'max-clock-drift',
+      'log-level',
+      'tls',
+      'help',
+    ]) {
       expect(clusterUsage).toContain(`--${flag}`);
     }
-    for (const range of ['<1-9>', '1-65535 (default 7400)', '1-20000 (default 50)', 'timeout, 10-60000 (default 500)', '1-60000 (default 50)', '0-<0.5 (default 0.05)']) {
+    for (const range of [
+      '<1-9>',
+      '1-65535 (default 7400)',
+      '1-20000 (default 50)',
+      'timeout, 10-60000 (default 500)',
+      '1-60000 (default 50)',
+      '0-<0.5 (default 0.05)',
+    ]) {
       expect(clusterUsage).toContain(range);
     }
   });
@@ -149,10 +200,36 @@ describe('parseClusterOptions', () => {
 describe('planCluster', () => {
   it('gives node i consecutive peer and admin ports and its own directory and log', () => {
     const plan = planCluster(parseOk(['--nodes', '3', '--data-dir', '/srv/c', '--base-port', '8000', '--heartbeat-ms', '20']));
-    expect(plan.map(({ id, listen, adminListen, peerPort, adminPort, dataDir, logFile }) => ({ id, listen, adminListen, peerPort, adminPort, dataDir, logFile }))).toEqual([
-      { id: 'n1', listen: '127.0.0.1:8000', adminListen: '127.0.0.1:8100', peerPort: 8000, adminPort: 8100, dataDir: '/srv/c/n1', logFile: '/srv/c/n1/node.log' },
-      { id: 'n2', listen: '127.0.0.1:8001', adminListen: '127.0.0.1:8101', peerPort: 8001, adminPort: 8101, dataDir: '/srv/c/n2', logFile: '/srv/c/n2/node.log' },
-      { id: 'n3', listen: '127.0.0.1:8002', adminListen: '127.0.0.1:8102', peerPort: 8002, adminPort: 8102, dataDir: '/srv/c/n3', logFile: '/srv/c/n3/node.log' },
+    expect(
+      plan.map(({ id, listen, adminListen, peerPort, adminPort, dataDir, logFile }) => ({ id, listen, adminListen, peerPort, adminPort, dataDir, logFile })),
+    ).toEqual([
+      {
+        id: 'n1',
+        listen: '127.0.0.1:8000',
+        adminListen: '127.0.0.1:8100',
+        peerPort: 8000,
+        adminPort: 8100,
+        dataDir: '/srv/c/n1',
+        logFile: '/srv/c/n1/node.log',
+      },
+      {
+        id: 'n2',
+        listen: '127.0.0.1:8001',
+        adminListen: '127.0.0.1:8101',
+        peerPort: 8001,
+        adminPort: 8101,
+        dataDir: '/srv/c/n2',
+        logFile: '/srv/c/n2/node.log',
+      },
+      {
+        id: 'n3',
+        listen: '127.0.0.1:8002',
+        adminListen: '127.0.0.1:8102',
+        peerPort: 8002,
+        adminPort: 8102,
+        dataDir: '/srv/c/n3',
+        logFile: '/srv/c/n3/node.log',
+      },
     ]);
     for (const node of plan) {
       expect([...node.members]).toEqual([

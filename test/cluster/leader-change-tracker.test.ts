@@ -60,9 +60,7 @@ describe('LeaderChangeTracker', () => {
   it('says when the leader steps down, and does not re-announce it from late follower lines', () => {
     const tracker = new LeaderChangeTracker();
     tracker.observe(roleChanged('n2', 4, 'candidate', 'leader'), 0);
-    expect(tracker.observe(roleChanged('n2', 5, 'leader', 'follower', at(2)), 0)).toEqual([
-      '19:42:02.000  n2 is no longer leader (now follower, term 5)',
-    ]);
+    expect(tracker.observe(roleChanged('n2', 5, 'leader', 'follower', at(2)), 0)).toEqual(['19:42:02.000  n2 is no longer leader (now follower, term 5)']);
     expect(tracker.observe(leaderChanged('n1', 4, 'n2'), 0)).toEqual([]);
     expect(tracker.observe(roleChanged('n1', 5, 'candidate', 'leader', at(3)), 0)).toEqual(['19:42:03.000  leader is now n1 (term 5)']);
   });

@@ -73,7 +73,15 @@ describe('nodeCommand', () => {
   });
 
   it('runs a node of a TLS cluster with its own certificate for peers and admin, the CA for both, and client-cert auth', () => {
-    const command = nodeCommand({ id: asNodeId('n2'), clusterId: asClusterId('local'), listen: '127.0.0.1:7401', adminListen: '127.0.0.1:7501', members, dataDir: '/d/n2', tlsDir: '/d/tls' });
+    const command = nodeCommand({
+      id: asNodeId('n2'),
+      clusterId: asClusterId('local'),
+      listen: '127.0.0.1:7401',
+      adminListen: '127.0.0.1:7501',
+      members,
+      dataDir: '/d/n2',
+      tlsDir: '/d/tls',
+    });
     const result = parseNodeOptions(command.args.slice(2), {}, false);
     if (!result.ok) throw new Error(result.problems.join('\n'));
     expect(result.options.tls).toEqual({
@@ -86,7 +94,14 @@ describe('nodeCommand', () => {
 
   it('runs the compiled node, which answers --help and refuses a bad flag with exit 2', async () => {
     expect(await buildDist()).toEqual({ ok: true });
-    const [, program] = nodeCommand({ id: asNodeId('n1'), clusterId: asClusterId('t'), listen: '127.0.0.1:7400', adminListen: '127.0.0.1:7500', members, dataDir: '/tmp/x' }).args;
+    const [, program] = nodeCommand({
+      id: asNodeId('n1'),
+      clusterId: asClusterId('t'),
+      listen: '127.0.0.1:7400',
+      adminListen: '127.0.0.1:7500',
+      members,
+      dataDir: '/tmp/x',
+    }).args;
     const run = promisify(execFile);
     const help = await run(process.execPath, [program!, '--help']);
     expect(help.stdout).toMatch(/--election-timeout-ms/);

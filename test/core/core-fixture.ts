@@ -31,12 +31,7 @@ export function newCore(
   self: NodeId = n1,
   options: { hardState?: HardState; now?: number; random?: RandomSource; peers?: readonly NodeId[] } = {},
 ): ElectionCore {
-  return new ElectionCore(
-    configFor(self, options.peers),
-    options.hardState ?? { term: 0, votedFor: null },
-    options.now ?? 0,
-    options.random ?? fixedRandom(0),
-  );
+  return new ElectionCore(configFor(self, options.peers), options.hardState ?? { term: 0, votedFor: null }, options.now ?? 0, options.random ?? fixedRandom(0));
 }
 
 export function sentTo(ready: Ready<unknown>, to: NodeId): PeerMessage[] {

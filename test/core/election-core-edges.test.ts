@@ -312,7 +312,11 @@ describe('a transfer candidate', () => {
     target.receive(160, n2, { kind: 'timeout-now', term: 1, target: n1 });
     target.receive(162, n3, { kind: 'vote-response', term: 2, preVote: false, granted: true });
     expect(types(target.receive(163, n3, { kind: 'heartbeat-ack', term: 2, round: 1 }))).not.toContain('lease-acquired');
-    expect(target.receive(164, n3, { kind: 'heartbeat-ack', term: 3, round: 0 }).events).toContainEqual({ type: 'lease-lost', term: 2, reason: 'stepped-down' });
+    expect(target.receive(164, n3, { kind: 'heartbeat-ack', term: 3, round: 0 }).events).toContainEqual({
+      type: 'lease-lost',
+      term: 2,
+      reason: 'stepped-down',
+    });
   });
 });
 
@@ -497,7 +501,8 @@ describe('election config', () => {
 
   it('accepts a drift bound in [0, 0.5) only', () => {
     for (const ok of [0, 0.05, 0.4999]) expect(problems({ maxClockDrift: ok })).toEqual([]);
-    for (const bad of [-0.01, 0.5, 0.7, Number.NaN]) expect(problems({ maxClockDrift: bad })).toEqual([expect.stringMatching(/^max clock drift must be in \[0, 0.5\)/)]);
+    for (const bad of [-0.01, 0.5, 0.7, Number.NaN])
+      expect(problems({ maxClockDrift: bad })).toEqual([expect.stringMatching(/^max clock drift must be in \[0, 0.5\)/)]);
   });
 
   it('refuses a peer list that names a node twice or names this node', () => {

@@ -3,18 +3,7 @@ import { checkElectionConfig } from '../../src/core/election-config.ts';
 import { ElectionCore } from '../../src/core/election-core.ts';
 import type { Ready } from '../../src/core/ready.ts';
 import type { NodeId } from '../../src/core/ids.ts';
-import {
-  configFor,
-  electedLeader,
-  fixedRandom,
-  followerOfN2,
-  n1,
-  n2,
-  n3,
-  newCore,
-  onlyMessageTo,
-  timings,
-} from './core-fixture.ts';
+import { configFor, electedLeader, fixedRandom, followerOfN2, n1, n2, n3, newCore, onlyMessageTo, timings } from './core-fixture.ts';
 
 const { electionTimeoutMinMs: min, heartbeatIntervalMs: hb, electionJitterMs: jitter } = timings;
 

@@ -19,7 +19,10 @@ afterEach(async () => {
 
 function clientOf(real: RealCluster): ClusterClient {
   // Generous deadlines: this VM sometimes freezes a process for over a second.
-  return new ClusterClient(real.ids.map((id) => ({ endpoint: real.adminAddress(id), id, pid: null })), { callTimeoutMs: 2_000 });
+  return new ClusterClient(
+    real.ids.map((id) => ({ endpoint: real.adminAddress(id), id, pid: null })),
+    { callTimeoutMs: 2_000 },
+  );
 }
 
 /** Collects what observeLeader yields until stopped. */
@@ -44,7 +47,9 @@ function collectLeaders(source: ClusterClient): { readonly seen: LeaderChange[];
 
 /** When the lease's signal aborted, on this process's clock (the one the lease samples use). */
 function abortTime(lease: Lease): Promise<number> {
-  return lease.signal.aborted ? Promise.resolve(performance.now()) : new Promise((resolve) => lease.signal.addEventListener('abort', () => resolve(performance.now()), { once: true }));
+  return lease.signal.aborted
+    ? Promise.resolve(performance.now())
+    : new Promise((resolve) => lease.signal.addEventListener('abort', () => resolve(performance.now()), { once: true }));
 }
 
 /**
@@ -120,7 +125,11 @@ describe('the client library on a real 3-node cluster', () => {
       const successor = await real.waitForLeaseHolder(undefined, others);
       const abortedAt = await aborted;
       // Sample until the successor's lease has been seen, so the comparison below has something to compare.
-      await waitFor(() => sampling.observations.some((o) => o.node === successor.holder && o.view?.holdsLease && o.sentAt > abortedAt), 10_000, 'a sample of the successor');
+      await waitFor(
+        () => sampling.observations.some((o) => o.node === successor.holder && o.view?.holdsLease && o.sentAt > abortedAt),
+        10_000,
+        'a sample of the successor',
+      );
       expect(heldByOthersWhile(sampling.observations, holder, acquiredAt, abortedAt)).toEqual([]);
       expect(successor.term).toBeGreaterThan(lease.term);
       summary.push(`${fault}: ${(lease.signal.reason as LeaseEndedError).reason} ${Math.round(abortedAt - faultAt)} ms after the fault`);

@@ -12,10 +12,17 @@ if (!faketime.ok) console.warn(`skipping the clock-drift tests: ${faketime.reaso
 
 /** How far a child's performance.now() moves while 1.5 s pass here. */
 async function childClockAdvance(environment: Record<string, string>): Promise<{ child: number; here: number }> {
-  const child = spawn(process.execPath, ['-e', 'process.stdin.once("data", () => { const a = performance.now(); process.stdin.once("data", () => { console.log(performance.now() - a); process.exit(0); }); });'], {
-    env: { ...process.env, ...environment },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      'process.stdin.once("data", () => { const a = performance.now(); process.stdin.once("data", () => { console.log(performance.now() - a); process.exit(0); }); });',
+    ],
+    {
+      env: { ...process.env, ...environment },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await new Promise((resolve) => setTimeout(resolve, 500));

@@ -31,7 +31,12 @@ async function fault(...argv: string[]): Promise<{ code: number; stdout: string;
  */
 async function writeClusterFileFor(real: RealCluster): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'hbc-fault-e2e-'));
-  const answers = await Promise.all(real.adminEndpoints().split(',').map((endpoint) => readNodeSettings(endpoint, 5_000)));
+  const answers = await Promise.all(
+    real
+      .adminEndpoints()
+      .split(',')
+      .map((endpoint) => readNodeSettings(endpoint, 5_000)),
+  );
   const nodes = answers.map((answer) => {
     if (!answer.ok) throw new Error(`a node does not tell its settings: ${JSON.stringify(answer.failure)}`);
     const { id, peerAddress, adminAddress, pid, dataDir } = answer.value;

@@ -47,7 +47,13 @@ describe('the fenced-job example', () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'hbc-example-'));
     const [resourcePort, ...ports] = await freePorts(7);
     const resource = start('resource.ts', [String(resourcePort)], {});
-    const env = { APP_PORTS: ports.slice(0, 3).join(','), APP_ADMIN_PORTS: ports.slice(3).join(','), APP_DATA: root, RESOURCE_URL: `http://127.0.0.1:${resourcePort}`, WORK_MS: '300' };
+    const env = {
+      APP_PORTS: ports.slice(0, 3).join(','),
+      APP_ADMIN_PORTS: ports.slice(3).join(','),
+      APP_DATA: root,
+      RESOURCE_URL: `http://127.0.0.1:${resourcePort}`,
+      WORK_MS: '300',
+    };
     const apps = ['a', 'b', 'c'].map((id, index) => ({ id, ...start('app.ts', [], { ...env, APP_ID: id, APP_INDEX: String(index) }) }));
 
     // Wait for a holder that has begun a step of its job, then freeze it in the middle of that step.
@@ -57,7 +63,9 @@ describe('the fenced-job example', () => {
     const step = await waitFor(
       () => {
         const latest = accepted().at(-1);
-        return apps.find((app, i) => app.id === latest?.writer && app.lines.slice(stepsSeen[i]).some((line) => line.event === 'working' && line.term === latest.token));
+        return apps.find(
+          (app, i) => app.id === latest?.writer && app.lines.slice(stepsSeen[i]).some((line) => line.event === 'working' && line.term === latest.token),
+        );
       },
       10_000,
       'the latest writer to start another step',
@@ -74,7 +82,11 @@ describe('the fenced-job example', () => {
     holder.child.kill('SIGCONT');
 
     // Resumed, the old holder finishes its step and writes with its old token: refused, and it is told why.
-    const rejected = await waitFor(() => resource.lines.find((line) => line.event === 'rejected' && line.writer === holder.id), 30_000, 'the stale write refused');
+    const rejected = await waitFor(
+      () => resource.lines.find((line) => line.event === 'rejected' && line.writer === holder.id),
+      30_000,
+      'the stale write refused',
+    );
     expect(rejected).toMatchObject({ token: staleToken });
     expect(rejected.highest).toBeGreaterThanOrEqual(takeover.token as number);
     expect(String(rejected.reason)).toMatch(/fencing token \d+ is below \d+/);

@@ -64,7 +64,9 @@ describe('leadership scenarios on a real cluster', () => {
     cluster.signal(first.leader, 'SIGCONT');
     const resumedAt = performance.now();
     await waitFor(async () => (await cluster!.status(first.leader))?.role === 'follower', 2000 + vmFreezeSlackMs, 'the resumed leader to step down');
-    console.log(`paused leader ${first.leader} (term ${first.term}) replaced by ${second.leader} (term ${second.term}); back to follower ${Math.round(performance.now() - resumedAt)} ms after SIGCONT`);
+    console.log(
+      `paused leader ${first.leader} (term ${first.term}) replaced by ${second.leader} (term ${second.term}); back to follower ${Math.round(performance.now() - resumedAt)} ms after SIGCONT`,
+    );
     const observations = await sampling.stop();
 
     expect(second.leader).not.toBe(first.leader);
@@ -82,21 +84,31 @@ describe('leadership scenarios on a real cluster', () => {
     await cluster.disconnect([leader], majority);
     const isolatedAt = performance.now();
     const successor = await cluster.waitForAgreedLeader(undefined, majority);
-    await waitFor(async () => (await cluster!.status(leader))?.role !== 'leader', 3 * cluster.electionTimeoutMs + vmFreezeSlackMs, 'the isolated leader to step down');
+    await waitFor(
+      async () => (await cluster!.status(leader))?.role !== 'leader',
+      3 * cluster.electionTimeoutMs + vmFreezeSlackMs,
+      'the isolated leader to step down',
+    );
     const steppedDownAfterMs = Math.round(performance.now() - isolatedAt);
     // Long enough for the isolated node to time out and try to campaign several times, and at
     // least until it has tried once: this VM's freezes can swallow several election timeouts.
     await sleepUntil(isolatedAt + 6 * cluster.electionTimeoutMs);
-    const sinceStepDown = await waitFor(async () => {
-      const events = await cluster!.events(leader);
-      const stepDown = events.findIndex((e) => e.event === 'stepped-down' && e.reason === 'check-quorum' && e.term === term);
-      const after = stepDown < 0 ? [] : events.slice(stepDown + 1);
-      return after.some((e) => e.event === 'election-started') ? after : null;
-    }, 20 * cluster.electionTimeoutMs + vmFreezeSlackMs, `${leader}'s check-quorum step-down and a campaign attempt while cut off, in its log`);
+    const sinceStepDown = await waitFor(
+      async () => {
+        const events = await cluster!.events(leader);
+        const stepDown = events.findIndex((e) => e.event === 'stepped-down' && e.reason === 'check-quorum' && e.term === term);
+        const after = stepDown < 0 ? [] : events.slice(stepDown + 1);
+        return after.some((e) => e.event === 'election-started') ? after : null;
+      },
+      20 * cluster.electionTimeoutMs + vmFreezeSlackMs,
+      `${leader}'s check-quorum step-down and a campaign attempt while cut off, in its log`,
+    );
     const beforeHeal = await cluster.status(leader);
     await cluster.healAll();
     const healed = await cluster.waitForAgreedLeader();
-    console.log(`isolated ${leader} (term ${term}) stepped down ${steppedDownAfterMs} ms after the cut; majority elected ${successor.leader} (term ${successor.term}); after heal ${healed.leader} leads in term ${healed.term}`);
+    console.log(
+      `isolated ${leader} (term ${term}) stepped down ${steppedDownAfterMs} ms after the cut; majority elected ${successor.leader} (term ${successor.term}); after heal ${healed.leader} leads in term ${healed.term}`,
+    );
 
     expect(successor.leader).not.toBe(leader);
     expect(beforeHeal?.role).not.toBe('leader');
@@ -141,14 +153,18 @@ describe('leadership scenarios on a real cluster', () => {
     const before = await cluster.waitForAgreedLeader();
     const ring = cluster.ids;
     const run = await runPartialPartition(cluster, async () => {
-      await Promise.all(ring.map(async (id, i) => {
-        const unreachable = [ring[(i + 2) % ring.length], ring[(i + 3) % ring.length]].filter((peer): peer is NodeId => peer !== undefined);
-        const result = await cluster!.client(id).partition(unreachable, 'both');
-        if (!result.ok) throw new Error(`partition on ${id} failed: ${JSON.stringify(result.failure)}`);
-      }));
+      await Promise.all(
+        ring.map(async (id, i) => {
+          const unreachable = [ring[(i + 2) % ring.length], ring[(i + 3) % ring.length]].filter((peer): peer is NodeId => peer !== undefined);
+          const result = await cluster!.client(id).partition(unreachable, 'both');
+          if (!result.ok) throw new Error(`partition on ${id} failed: ${JSON.stringify(result.failure)}`);
+        }),
+      );
     });
     const elections = await cluster.electionsWon();
-    console.log(`ring: leader before ${before.leader} (term ${before.term}); leaders during the fault: ${[...selfDeclaredLeaders(run.during)].join(', ')}; after heal ${run.healed.leader} (term ${run.healed.term}); elections won: ${JSON.stringify(elections)}`);
+    console.log(
+      `ring: leader before ${before.leader} (term ${before.term}); leaders during the fault: ${[...selfDeclaredLeaders(run.during)].join(', ')}; after heal ${run.healed.leader} (term ${run.healed.term}); elections won: ${JSON.stringify(elections)}`,
+    );
 
     expect(termsWithTwoLeaders(elections)).toEqual([]);
     expect(overlappingLeaseClaims(run.observations)).toEqual([]);
@@ -166,7 +182,9 @@ describe('leadership scenarios on a real cluster', () => {
     if (!bridge || !nearPeer || !farA || !farB) throw new Error('a 5-node cluster has four followers');
     const run = await runPartialPartition(cluster, () => cluster!.disconnect([before.leader, nearPeer], [farA, farB]));
     const elections = await cluster.electionsWon();
-    console.log(`bridge ${bridge} between [${before.leader}, ${nearPeer}] and [${farA}, ${farB}]: leader before ${before.leader} (term ${before.term}); leaders during the fault: ${[...selfDeclaredLeaders(run.during)].join(', ')}; after heal ${run.healed.leader} (term ${run.healed.term}); elections won: ${JSON.stringify(elections)}`);
+    console.log(
+      `bridge ${bridge} between [${before.leader}, ${nearPeer}] and [${farA}, ${farB}]: leader before ${before.leader} (term ${before.term}); leaders during the fault: ${[...selfDeclaredLeaders(run.during)].join(', ')}; after heal ${run.healed.leader} (term ${run.healed.term}); elections won: ${JSON.stringify(elections)}`,
+    );
 
     expect(termsWithTwoLeaders(elections)).toEqual([]);
     expect(overlappingLeaseClaims(run.observations)).toEqual([]);
@@ -206,12 +224,18 @@ describe('leadership scenarios on a real cluster', () => {
     const after = await cluster.waitForAgreedLeader();
     const termsAfter = (await cluster.statuses()).map((s) => s?.term ?? Number.NaN);
     // Both incarnations' elections are in the (appended) logs, so the check below spans the restart.
-    const elections = await waitFor(async () => {
-      const won = await cluster!.electionsWon();
-      const logged = (leader: { leader: NodeId; term: number }) => won.some((e) => e.node === leader.leader && e.term === leader.term);
-      return logged(first) && logged(after) ? won : null;
-    }, 5000, 'both incarnations\' elections in the logs');
-    console.log(`terms before ${JSON.stringify(termsBefore)}, after ${JSON.stringify(termsAfter)}; ${after.leader} leads in term ${after.term}; elections won: ${JSON.stringify(elections)}`);
+    const elections = await waitFor(
+      async () => {
+        const won = await cluster!.electionsWon();
+        const logged = (leader: { leader: NodeId; term: number }) => won.some((e) => e.node === leader.leader && e.term === leader.term);
+        return logged(first) && logged(after) ? won : null;
+      },
+      5000,
+      "both incarnations' elections in the logs",
+    );
+    console.log(
+      `terms before ${JSON.stringify(termsBefore)}, after ${JSON.stringify(termsAfter)}; ${after.leader} leads in term ${after.term}; elections won: ${JSON.stringify(elections)}`,
+    );
 
     termsBefore.forEach((term, i) => expect(termsAfter[i]).toBeGreaterThanOrEqual(term));
     expect(termsWithTwoLeaders(elections)).toEqual([]);

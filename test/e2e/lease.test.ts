@@ -111,7 +111,9 @@ describe('the leader lease on a real cluster', () => {
     if (lastOld && firstNew) {
       const earliest = Math.max(0, firstNew.sentAt - lastOld.answeredAt);
       const latest = firstNew.answeredAt - lastOld.sentAt;
-      console.log(`hand-off ${first.holder} -> ${second.holder}: no lease holder for between ${earliest.toFixed(1)} and ${latest.toFixed(1)} ms (${observations.length} samples)`);
+      console.log(
+        `hand-off ${first.holder} -> ${second.holder}: no lease holder for between ${earliest.toFixed(1)} and ${latest.toFixed(1)} ms (${observations.length} samples)`,
+      );
     }
     expect(exit).toEqual({ code: 0, signal: null });
     // The old leader waits a moment to see the target lead before it exits; a freeze of this VM
@@ -133,7 +135,8 @@ describe('the leader lease on a real cluster', () => {
     // round of questions may catch the holder between two rounds of acks. Rounds are repeated
     // until hbctl (before and after) and the health service agree; no round may ever show two
     // nodes serving "leader".
-    const rounds: { readonly before: LeaseRow[]; readonly health: { id: NodeId; node: string | null; leader: string | null }[]; readonly after: LeaseRow[] }[] = [];
+    const rounds: { readonly before: LeaseRow[]; readonly health: { id: NodeId; node: string | null; leader: string | null }[]; readonly after: LeaseRow[] }[] =
+      [];
     const agreed = await waitFor(
       async () => {
         const before = await hbctlLease(c);
@@ -143,7 +146,9 @@ describe('the leader lease on a real cluster', () => {
         const [holderBefore, holderAfter] = [holderOf(before), holderOf(after)];
         const steady = holderBefore !== null && holderAfter !== null && holderBefore.id === holderAfter.id && holderBefore.term === holderAfter.term;
         const servingLeader = health.filter((h) => h.leader === 'SERVING').map((h) => h.id);
-        return steady && servingLeader.length === 1 && servingLeader[0] === holderAfter.id && health.every((h) => h.node === 'SERVING') ? { rows: after, health } : null;
+        return steady && servingLeader.length === 1 && servingLeader[0] === holderAfter.id && health.every((h) => h.node === 'SERVING')
+          ? { rows: after, health }
+          : null;
       },
       20_000,
       'hbctl lease and the health service to name the same one lease holder',

@@ -88,10 +88,14 @@ describe.skipIf(!tools.ok)('kernel-level faults on 5 nodes in network namespaces
     const before = await cluster.waitForStableLeader();
     const others = ids.filter((id) => id !== before.leader);
     const cutAt = await setFaults(`isolate ${before.leader}`, cutBetween([before.leader], others));
-    const next = await cluster.waitUntil(() => {
-      const agreed = cluster.agreedLeader(others);
-      return agreed !== null && agreed.term > before.term ? agreed : null;
-    }, convergeMs, 'the majority to elect a new leader');
+    const next = await cluster.waitUntil(
+      () => {
+        const agreed = cluster.agreedLeader(others);
+        return agreed !== null && agreed.term > before.term ? agreed : null;
+      },
+      convergeMs,
+      'the majority to elect a new leader',
+    );
     await cluster.waitUntil(
       () => linesSince(cutAt, 'stepped-down', [before.leader]).find((line) => line.fields.reason === 'check-quorum') ?? null,
       convergeMs,
@@ -105,7 +109,9 @@ describe.skipIf(!tools.ok)('kernel-level faults on 5 nodes in network namespaces
     const healAt = await setFaults('heal', []);
     const agreed = await cluster.waitUntil(() => cluster.agreedLeader(ids), healBound(cutMs), 'all five to agree on one leader after the heal');
     const healedInMs = hostMonotonicMs() - healAt;
-    console.log(`isolated leader: cut ${cutMs.toFixed(0)} ms; new leader ${next.leader} in term ${next.term}; one leader for all ${healedInMs.toFixed(0)} ms after the heal (bound ${healBound(cutMs)})`);
+    console.log(
+      `isolated leader: cut ${cutMs.toFixed(0)} ms; new leader ${next.leader} in term ${next.term}; one leader for all ${healedInMs.toFixed(0)} ms after the heal (bound ${healBound(cutMs)})`,
+    );
     expect(agreed.term).toBeGreaterThanOrEqual(next.term);
   });
 
@@ -125,7 +131,9 @@ describe.skipIf(!tools.ok)('kernel-level faults on 5 nodes in network namespaces
     const cutMs = hostMonotonicMs() - cutAt;
     const healAt = await setFaults('heal', []);
     await cluster.waitUntil(() => cluster.agreedLeader(ids), healBound(cutMs), 'all five to agree on one leader after the heal');
-    console.log(`${planned.plan.label}: majority led by ${held.leader} (was ${before.leader}); one leader for all ${(hostMonotonicMs() - healAt).toFixed(0)} ms after the heal`);
+    console.log(
+      `${planned.plan.label}: majority led by ${held.leader} (was ${before.leader}); one leader for all ${(hostMonotonicMs() - healAt).toFixed(0)} ms after the heal`,
+    );
   });
 
   it('a blackholed follower does not slow the heartbeats to the others, and reconnects after the heal', async () => {
@@ -148,10 +156,18 @@ describe.skipIf(!tools.ok)('kernel-level faults on 5 nodes in network namespaces
     const baselineFrom = hostMonotonicMs();
     const baseline = await rate();
     const baselineStalled = stalledSince(baselineFrom);
-    const cutAt = await setFaults(`blackhole ${victim}`, cutBetween([victim], ids.filter((id) => id !== victim)));
+    const cutAt = await setFaults(
+      `blackhole ${victim}`,
+      cutBetween(
+        [victim],
+        ids.filter((id) => id !== victim),
+      ),
+    );
     const during = await rate();
     const cutMs = hostMonotonicMs() - cutAt;
-    console.log(`heartbeats from ${leader} per ${windowMs} ms on ${rest.join(', ')}: before ${baseline.join(', ')}; with ${victim} blackholed ${during.join(', ')}`);
+    console.log(
+      `heartbeats from ${leader} per ${windowMs} ms on ${rest.join(', ')}: before ${baseline.join(', ')}; with ${victim} blackholed ${during.join(', ')}`,
+    );
     if (!baselineStalled && !stalledSince(cutAt)) {
       // Expected: windowMs / heartbeatMs = 60 each. A follower just healed from an earlier cut may
       // count more in the baseline (the heartbeats its stream held back arrive at once), so the
@@ -162,7 +178,9 @@ describe.skipIf(!tools.ok)('kernel-level faults on 5 nodes in network namespaces
     expect(cluster.agreedLeader(ids.filter((id) => id !== victim))?.leader).toBe(leader);
     await setFaults('heal', []);
     const reconnectMs = await waitFor(heardLeaderWithin(victim, 3 * timings.heartbeatMs), healBound(cutMs), `${victim} to hear ${leader} again`);
-    console.log(`${victim} blackholed for ${cutMs.toFixed(0)} ms heard the leader again ${reconnectMs.toFixed(0)} ms after the heal (bound ${healBound(cutMs)})`);
+    console.log(
+      `${victim} blackholed for ${cutMs.toFixed(0)} ms heard the leader again ${reconnectMs.toFixed(0)} ms after the heal (bound ${healBound(cutMs)})`,
+    );
   });
 
   it('a one-way cut from the leader to a follower changes no leader', async () => {
@@ -182,7 +200,10 @@ describe.skipIf(!tools.ok)('kernel-level faults on 5 nodes in network namespaces
   it('delay, jitter, reordering and loss on every link keep one leader', async () => {
     const { leader } = await cluster.waitForStableLeader();
     const all = ids.flatMap((from) => ids.filter((to) => to !== from).map((to) => ({ from, to })));
-    const slowAt = await setFaults('delay 20±20 ms, reorder 10%, loss 5%, duplicate 5% on every link', all.map((link) => ({ ...link, delayMs: 20, jitterMs: 20, reorderPct: 10, lossPct: 5, duplicatePct: 5 })));
+    const slowAt = await setFaults(
+      'delay 20±20 ms, reorder 10%, loss 5%, duplicate 5% on every link',
+      all.map((link) => ({ ...link, delayMs: 20, jitterMs: 20, reorderPct: 10, lossPct: 5, duplicatePct: 5 })),
+    );
     await delay(4000);
     const during = cluster.agreedLeader(ids);
     await setFaults('heal', []);
@@ -196,10 +217,11 @@ describe.skipIf(!tools.ok)('kernel-level faults on 5 nodes in network namespaces
     await cluster.stopProcesses();
     const history = await collectHistory(cluster, { tokens: [], connectivity: [], faults, startMs, endMs });
     const verdict = checkHistory(history);
-    console.log(`checker: ${verdict.leases.length} leases, ${verdict.counts.leadersElected} leaders elected, closest hand-over ${verdict.closestHandOverMs?.toFixed(1)} ms`);
+    console.log(
+      `checker: ${verdict.leases.length} leases, ${verdict.counts.leadersElected} leaders elected, closest hand-over ${verdict.closestHandOverMs?.toFixed(1)} ms`,
+    );
     expect(verdict.violations).toEqual([]);
     expect(verdict.counts.unmappedProcesses).toBe(0);
     expect(verdict.leases.length).toBeGreaterThan(1);
   });
 });
-

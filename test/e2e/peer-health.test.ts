@@ -29,33 +29,49 @@ describe('peer health and metrics on a real cluster', () => {
     const { leader } = await cluster.waitForAgreedLeader();
     const follower = cluster.ids.find((id) => id !== leader)!;
     const c = cluster;
-    const before = await waitFor(async () => {
-      const member = await memberAsSeenBy(c, leader, follower);
-      return member?.state === 'alive' && member.incarnation !== null ? member : null;
-    }, 5000, `${leader} to see ${follower} alive`);
+    const before = await waitFor(
+      async () => {
+        const member = await memberAsSeenBy(c, leader, follower);
+        return member?.state === 'alive' && member.incarnation !== null ? member : null;
+      },
+      5000,
+      `${leader} to see ${follower} alive`,
+    );
 
     cluster.signal(follower, 'SIGSTOP');
     const pausedAt = performance.now();
     const seen: { atMs: number; state: string; phi: number }[] = [];
-    await waitFor(async () => {
-      const member = await memberAsSeenBy(c, leader, follower);
-      if (member) seen.push({ atMs: Math.round(performance.now() - pausedAt), state: member.state, phi: member.phi });
-      return member?.state === 'dead';
-    }, 20 * cluster.electionTimeoutMs, `${leader} to call the paused ${follower} dead`);
+    await waitFor(
+      async () => {
+        const member = await memberAsSeenBy(c, leader, follower);
+        if (member) seen.push({ atMs: Math.round(performance.now() - pausedAt), state: member.state, phi: member.phi });
+        return member?.state === 'dead';
+      },
+      20 * cluster.electionTimeoutMs,
+      `${leader} to call the paused ${follower} dead`,
+    );
     cluster.signal(follower, 'SIGCONT');
     const resumedAt = performance.now();
-    const resumed = await waitFor(async () => {
-      const member = await memberAsSeenBy(c, leader, follower);
-      return member?.state === 'alive' ? member : null;
-    }, 5000, `${leader} to see the resumed ${follower} alive`);
+    const resumed = await waitFor(
+      async () => {
+        const member = await memberAsSeenBy(c, leader, follower);
+        return member?.state === 'alive' ? member : null;
+      },
+      5000,
+      `${leader} to see the resumed ${follower} alive`,
+    );
     const aliveAfterResumeMs = Math.round(performance.now() - resumedAt);
 
     await cluster.kill(follower, 'SIGKILL');
     await cluster.launch(follower);
-    const restarted = await waitFor(async () => {
-      const member = await memberAsSeenBy(c, leader, follower);
-      return member?.state === 'alive' && (member.incarnation ?? 0) > (before.incarnation ?? 0) ? member : null;
-    }, 10_000, `${leader} to see ${follower}'s new incarnation`);
+    const restarted = await waitFor(
+      async () => {
+        const member = await memberAsSeenBy(c, leader, follower);
+        return member?.state === 'alive' && (member.incarnation ?? 0) > (before.incarnation ?? 0) ? member : null;
+      },
+      10_000,
+      `${leader} to see ${follower}'s new incarnation`,
+    );
     // From its first ack on (before it, the leader had no verdict: unknown).
     const transitions = (await cluster.events(leader)).filter((e) => e.event === 'peer-state-changed' && e.peer === follower && e.from !== 'unknown');
     console.log(
@@ -76,8 +92,15 @@ describe('peer health and metrics on a real cluster', () => {
     // frozen by this VM through the whole suspect phase rightly goes straight from alive to dead.
     const pauseSteps = transitions.slice(0, transitions.findIndex((e) => e.to === 'alive') + 1);
     expect([
-      [['alive', 'suspect'], ['suspect', 'dead'], ['dead', 'alive']],
-      [['alive', 'dead'], ['dead', 'alive']],
+      [
+        ['alive', 'suspect'],
+        ['suspect', 'dead'],
+        ['dead', 'alive'],
+      ],
+      [
+        ['alive', 'dead'],
+        ['dead', 'alive'],
+      ],
     ]).toContainEqual(pauseSteps.map((e) => [e.from, e.to]));
     expect(pauseSteps.every((e) => e.restarted === false)).toBe(true);
     expect(transitions.some((e) => e.to === 'alive' && e.restarted === true)).toBe(true);
@@ -134,19 +157,23 @@ describe('peer health and metrics on a real cluster', () => {
     // the follower from reading, or the leader from hearing, any heartbeat between the scrapes,
     // and then they are taken again.
     const c = cluster;
-    const { leader, term, follower, first, second } = await waitFor(async () => {
-      const { leader, term } = await c.waitForAgreedLeader();
-      const follower = c.othersThan(leader)[0]!;
-      const first = { leader: await scrape(c.metricsUrl(leader)), follower: await scrape(c.metricsUrl(follower)) };
-      await new Promise((resolve) => setTimeout(resolve, 10 * 40));
-      const second = { leader: await scrape(c.metricsUrl(leader)), follower: await scrape(c.metricsUrl(follower)) };
-      const moved = (name: string, side: 'leader' | 'follower'): boolean => (second[side].get(name) ?? 0) > (first[side].get(name) ?? 0);
-      const steady =
-        [first.leader, second.leader].every((m) => m.get('hbc_role{role="leader"}') === 1 && m.get('hbc_term') === term) &&
-        moved(`hbc_heartbeats_received_total{peer="${leader}"}`, 'follower') &&
-        moved(`hbc_heartbeat_acks_received_total{peer="${follower}"}`, 'leader');
-      return steady ? { leader, term, follower, first, second } : null;
-    }, 30_000, 'two scrapes with the same leader in the same term');
+    const { leader, term, follower, first, second } = await waitFor(
+      async () => {
+        const { leader, term } = await c.waitForAgreedLeader();
+        const follower = c.othersThan(leader)[0]!;
+        const first = { leader: await scrape(c.metricsUrl(leader)), follower: await scrape(c.metricsUrl(follower)) };
+        await new Promise((resolve) => setTimeout(resolve, 10 * 40));
+        const second = { leader: await scrape(c.metricsUrl(leader)), follower: await scrape(c.metricsUrl(follower)) };
+        const moved = (name: string, side: 'leader' | 'follower'): boolean => (second[side].get(name) ?? 0) > (first[side].get(name) ?? 0);
+        const steady =
+          [first.leader, second.leader].every((m) => m.get('hbc_role{role="leader"}') === 1 && m.get('hbc_term') === term) &&
+          moved(`hbc_heartbeats_received_total{peer="${leader}"}`, 'follower') &&
+          moved(`hbc_heartbeat_acks_received_total{peer="${follower}"}`, 'leader');
+        return steady ? { leader, term, follower, first, second } : null;
+      },
+      30_000,
+      'two scrapes with the same leader in the same term',
+    );
     const grew = (name: string, side: 'leader' | 'follower'): number => (second[side].get(name) ?? 0) - (first[side].get(name) ?? 0);
 
     expect(second.leader.get('hbc_role{role="leader"}')).toBe(1);
@@ -160,7 +187,11 @@ describe('peer health and metrics on a real cluster', () => {
     expect(grew(`hbc_heartbeat_round_trip_seconds_count{peer="${follower}"}`, 'leader')).toBeGreaterThan(0);
     expect(grew(`hbc_heartbeats_received_total{peer="${leader}"}`, 'follower')).toBeGreaterThan(0);
     // One state per peer (which one depends on whether this VM froze the follower just then).
-    expect(['alive', 'suspect', 'dead'].map((state) => second.leader.get(`hbc_peer_state{peer="${follower}",state="${state}"}`)).reduce((a, b) => (a ?? 0) + (b ?? 0))).toBe(1);
+    expect(
+      ['alive', 'suspect', 'dead']
+        .map((state) => second.leader.get(`hbc_peer_state{peer="${follower}",state="${state}"}`))
+        .reduce((a, b) => (a ?? 0) + (b ?? 0)),
+    ).toBe(1);
     expect(second.leader.get('process_resident_memory_bytes')).toBeGreaterThan(0);
   });
 });

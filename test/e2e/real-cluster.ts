@@ -255,20 +255,24 @@ export class RealCluster {
   /** Cuts every link between the two groups, in both directions, on both sides. */
   async disconnect(groupA: readonly NodeId[], groupB: readonly NodeId[]): Promise<void> {
     const cut = async (from: readonly NodeId[], to: readonly NodeId[]): Promise<void> => {
-      await Promise.all(from.map(async (id) => {
-        const result = await this.client(id).partition(to, 'both');
-        if (!result.ok) throw new Error(`partition on ${id} failed: ${JSON.stringify(result.failure)}`);
-      }));
+      await Promise.all(
+        from.map(async (id) => {
+          const result = await this.client(id).partition(to, 'both');
+          if (!result.ok) throw new Error(`partition on ${id} failed: ${JSON.stringify(result.failure)}`);
+        }),
+      );
     };
     await Promise.all([cut(groupA, groupB), cut(groupB, groupA)]);
   }
 
   /** Removes every injected fault on every running node. */
   async healAll(): Promise<void> {
-    await Promise.all(this.running().map(async (id) => {
-      const result = await this.client(id).heal([]);
-      if (!result.ok) throw new Error(`heal on ${id} failed: ${JSON.stringify(result.failure)}`);
-    }));
+    await Promise.all(
+      this.running().map(async (id) => {
+        const result = await this.client(id).heal([]);
+        if (!result.ok) throw new Error(`heal on ${id} failed: ${JSON.stringify(result.failure)}`);
+      }),
+    );
   }
 
   /** Every `election-won` in every node's log, across all its incarnations (logs are appended to). */

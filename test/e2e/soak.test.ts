@@ -11,7 +11,14 @@ describe.skipIf(!tools.ok)('the nemesis soak', () => {
     const timeline: string[] = [];
     const report = await runSoak({ durationMs: 120_000, seed: 16, nodes: 5, print: (line) => timeline.push(line) });
     const faults = Object.entries(report.faultCounts);
-    console.log([...timeline, `faults: ${faults.map(([kind, count]) => `${kind} ${count}`).join(', ')}`, `client: ${JSON.stringify(report.client)}`, ...formatVerdict(report.verdict)].join('\n'));
+    console.log(
+      [
+        ...timeline,
+        `faults: ${faults.map(([kind, count]) => `${kind} ${count}`).join(', ')}`,
+        `client: ${JSON.stringify(report.client)}`,
+        ...formatVerdict(report.verdict),
+      ].join('\n'),
+    );
     expect(report.problems).toEqual([]);
     expect(report.verdict.violations).toEqual([]);
     expect(report.verdict.counts.unmappedProcesses).toBe(0);

@@ -69,7 +69,12 @@ function scrape(url: string, client: ClientTlsMaterial): Promise<{ status: numbe
  * The leader and term stay put, unless a node logged a stall: this VM freezes single processes
  * for over a second now and then, and a leader change after that is right (see RealCluster).
  */
-async function expectUnaffected(c: RealCluster, before: { leader: NodeId; term: number }, sinceWallMs: number, among: readonly NodeId[] = c.running()): Promise<void> {
+async function expectUnaffected(
+  c: RealCluster,
+  before: { leader: NodeId; term: number },
+  sinceWallMs: number,
+  among: readonly NodeId[] = c.running(),
+): Promise<void> {
   const after = await c.waitForAgreedLeader(undefined, among);
   if (await c.stalledSince(sinceWallMs)) return;
   expect(after).toEqual(before);
@@ -180,7 +185,9 @@ describe('a TLS cluster (mutual TLS between nodes, client certificates on the ad
     }
     const anonymous = await hbctl('status', ...endpoints, ...as(null));
     expect(anonymous.code).toBe(1);
-    expect(anonymous.stderr).toContain('PERMISSION_DENIED: Status needs the reader role, which a client certificate from this node\'s trusted CA grants; the connection presented no client certificate');
+    expect(anonymous.stderr).toContain(
+      "PERMISSION_DENIED: Status needs the reader role, which a client certificate from this node's trusted CA grants; the connection presented no client certificate",
+    );
     const plaintext = await hbctl('status', ...endpoints);
     expect(plaintext.code).toBe(1);
     expect(plaintext.stderr).toMatch(/unreachable/);
@@ -243,7 +250,14 @@ describe('a TLS cluster (mutual TLS between nodes, client certificates on the ad
       nodes: statuses.map((status, index) => {
         if (status === null) throw new Error('a node does not answer');
         const id = c.ids[index] ?? n1;
-        return { id, peerAddress: c.peerAddress(id), adminAddress: c.adminAddress(id), pid: status.pid, dataDir: path.join(dir, id), logFile: path.join(dir, `${id}.log`) };
+        return {
+          id,
+          peerAddress: c.peerAddress(id),
+          adminAddress: c.adminAddress(id),
+          pid: status.pid,
+          dataDir: path.join(dir, id),
+          logFile: path.join(dir, `${id}.log`),
+        };
       }),
       tls: { dir: pki.dir },
     });
@@ -265,7 +279,9 @@ describe('a node given TLS flags that do not make a whole', () => {
   const run = (...flags: string[]): Promise<{ code: number | null; stderr: string }> =>
     new Promise((resolve) => {
       const args = [...nodeRuntimeFlags, nodeProgramPath, '--id', 'n1', '--listen', '127.0.0.1:1', '--peers', 'n1=127.0.0.1:1', ...flags];
-      execFile(process.execPath, args, { timeout: 30_000 }, (error, _stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stderr }));
+      execFile(process.execPath, args, { timeout: 30_000 }, (error, _stdout, stderr) =>
+        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stderr }),
+      );
     });
 
   it('exits with code 2 and says what is missing, or what is wrong with a file, before touching its data dir', async () => {
@@ -277,10 +293,23 @@ describe('a node given TLS flags that do not make a whole', () => {
     expect(noKey.code).toBe(2);
     expect(noKey.stderr).toContain('error: admin TLS is half-configured: --cert-file is set but --key-file is missing');
     const expired = await pki.nodeValidFor('n1-old', n1, -20, -2);
-    const old = await run('--peer-cert-file', expired.certFile, '--peer-key-file', expired.keyFile, '--peer-trusted-ca-file', pki.caFile, '--data-dir', dataDir);
+    const old = await run(
+      '--peer-cert-file',
+      expired.certFile,
+      '--peer-key-file',
+      expired.keyFile,
+      '--peer-trusted-ca-file',
+      pki.caFile,
+      '--data-dir',
+      dataDir,
+    );
     expect(old.code).toBe(2);
     expect(old.stderr).toMatch(/error: --peer-cert-file .*n1-old\.crt: the certificate \(CN=n1\) has expired: it was valid until/);
-    const wrong = await run(...['--peer-cert-file', pki.nodeFiles(n2).certFile, '--peer-key-file', pki.nodeFiles(n2).keyFile, '--peer-trusted-ca-file', pki.caFile], '--data-dir', dataDir);
+    const wrong = await run(
+      ...['--peer-cert-file', pki.nodeFiles(n2).certFile, '--peer-key-file', pki.nodeFiles(n2).keyFile, '--peer-trusted-ca-file', pki.caFile],
+      '--data-dir',
+      dataDir,
+    );
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/is not this node's: it must name hbc:\/\/local\/node\/n1/);
     await expect(stat(dataDir)).rejects.toThrow();

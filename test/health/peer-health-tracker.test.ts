@@ -4,7 +4,15 @@ import { PeerHealthTracker } from '../../src/health/peer-health-tracker.ts';
 
 const n2 = asNodeId('n2');
 const n3 = asNodeId('n3');
-const settings = { windowSize: 100, minStdDeviationMs: 10, acceptablePauseMs: 0, firstIntervalEstimateMs: 50, maxIntervalMs: 1000, suspectPhi: 8, deadAfterMs: 1000 };
+const settings = {
+  windowSize: 100,
+  minStdDeviationMs: 10,
+  acceptablePauseMs: 0,
+  firstIntervalEstimateMs: 50,
+  maxIntervalMs: 1000,
+  suspectPhi: 8,
+  deadAfterMs: 1000,
+};
 
 function trackerWithHistory(incarnation = 1): { tracker: PeerHealthTracker; last: number } {
   const tracker = new PeerHealthTracker(settings, [n2, n3]);

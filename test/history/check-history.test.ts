@@ -12,11 +12,15 @@ function line(node: string, pid: number, event: string, mono: number, fields: Re
 }
 const listening = (node: string, pid: number): NodeLogEvent => line(node, pid, 'listening', 0, { monoOriginMs: originOf(pid) });
 const started = (node: string, pid: number, term: number, votedFor: string | null): NodeLogEvent => line(node, pid, 'started', 0, { term, votedFor });
-const campaign = (node: string, pid: number, mono: number, term: number): NodeLogEvent => line(node, pid, 'election-started', mono, { term, preVote: false, transfer: false });
+const campaign = (node: string, pid: number, mono: number, term: number): NodeLogEvent =>
+  line(node, pid, 'election-started', mono, { term, preVote: false, transfer: false });
 const won = (node: string, pid: number, mono: number, term: number): NodeLogEvent => line(node, pid, 'election-won', mono, { term });
-const voteFor = (node: string, pid: number, mono: number, term: number, candidate: string): NodeLogEvent => line(node, pid, 'vote-granted', mono, { term, candidate, preVote: false });
-const acquired = (node: string, pid: number, mono: number, term: number, untilMs: number): NodeLogEvent => line(node, pid, 'lease-acquired', mono, { term, untilMs });
-const extended = (node: string, pid: number, mono: number, term: number, untilMs: number): NodeLogEvent => line(node, pid, 'lease-extended', mono, { term, untilMs });
+const voteFor = (node: string, pid: number, mono: number, term: number, candidate: string): NodeLogEvent =>
+  line(node, pid, 'vote-granted', mono, { term, candidate, preVote: false });
+const acquired = (node: string, pid: number, mono: number, term: number, untilMs: number): NodeLogEvent =>
+  line(node, pid, 'lease-acquired', mono, { term, untilMs });
+const extended = (node: string, pid: number, mono: number, term: number, untilMs: number): NodeLogEvent =>
+  line(node, pid, 'lease-extended', mono, { term, untilMs });
 const lost = (node: string, pid: number, mono: number, term: number, reason: string): NodeLogEvent => line(node, pid, 'lease-lost', mono, { term, reason });
 
 /**
@@ -89,7 +93,12 @@ describe('checkHistory', () => {
 
   it('names the heal just before the longest stretch without a lease holder as its cause', () => {
     // The run ends with n2's lease, so the longest gap is the one between the two leases.
-    const history = { ...cleanHistory(), endMs: 2300, connectivity: [{ fromMs: 1000, toMs: 2300, majorityConnected: true }], faults: [{ atMs: 1450, kind: 'partition', label: 'isolate n1', repair: false }] };
+    const history = {
+      ...cleanHistory(),
+      endMs: 2300,
+      connectivity: [{ fromMs: 1000, toMs: 2300, majorityConnected: true }],
+      faults: [{ atMs: 1450, kind: 'partition', label: 'isolate n1', repair: false }],
+    };
     const gap = checkHistory(history).availability.worstGap;
     expect(gap).toMatchObject({ fromMs: 1400, toMs: 2010 });
     expect(gap?.causes).toEqual(['isolate n1 (at 0.05 s)']);
@@ -111,7 +120,7 @@ describe('checkHistory', () => {
     expect(checkHistory({ ...history, lines: [...history.lines, acquired('n3', 3, -800, 3, -500)] }, { toleranceMs: 100 }).ok).toBe(true);
   });
 
-  it('ends a killed holder\'s lease at its death, and a lapsed lease where it ran out', () => {
+  it("ends a killed holder's lease at its death, and a lapsed lease where it ran out", () => {
     const history = cleanHistory();
     // n2 is killed at 2100 while its lease runs to 2300; n3 takes over at 2150.
     const killed: RunHistory = { ...history, processEnds: [{ node: 'n2', pid: 2, atMs: 2100 }], lines: [...history.lines, acquired('n3', 3, -850, 3, -700)] };
@@ -120,22 +129,33 @@ describe('checkHistory', () => {
     expect(rules(checkHistory({ ...killed, processEnds: [] }).violations)).toEqual(['lease-overlap']);
     // n1's lease lapses at 300 (1300); its step at 350 renews it to 450: n3 claiming 1310-1340 lies in the gap.
     const lapsed = history.lines.filter((entry) => !(entry.node === 'n1' && entry.event === 'lease-extended'));
-    const gap: RunHistory = { ...history, lines: [...lapsed.slice(0, 5), extended('n1', 1, 350, 1, 450), ...lapsed.slice(5), acquired('n3', 3, -1690, 1, -1660)] };
-    expect(checkHistory(gap).leases.filter((lease) => lease.node === 'n1').map(({ fromMs, toMs }) => [fromMs, toMs])).toEqual([
+    const gap: RunHistory = {
+      ...history,
+      lines: [...lapsed.slice(0, 5), extended('n1', 1, 350, 1, 450), ...lapsed.slice(5), acquired('n3', 3, -1690, 1, -1660)],
+    };
+    expect(
+      checkHistory(gap)
+        .leases.filter((lease) => lease.node === 'n1')
+        .map(({ fromMs, toMs }) => [fromMs, toMs]),
+    ).toEqual([
       [1100, 1300],
       [1350, 1400],
     ]);
     expect(rules(checkHistory(gap).violations)).toEqual([]);
   });
 
-  it('puts a node whose clock ran at another rate on the machine\'s clock through its receipt stamps', () => {
+  it("puts a node whose clock ran at another rate on the machine's clock through its receipt stamps", () => {
     // n3, restarted as pid 5, runs twice as fast: its line stamped -1800 arrived at machine time 2100.2, so its zero is ~3000.
     const fast = (event: string, mono: number, fields: Record<string, unknown>): NodeLogEvent => ({
       ...line('n3', 5, event, mono, fields),
       receivedAtMs: 3000 + mono / 2 + 0.2,
     });
     const history = cleanHistory();
-    const verdict = checkHistory({ ...history, clockRates: new Map([['n3', 2]]), lines: [...history.lines, fast('lease-acquired', -1800, { term: 3, untilMs: -1400 })] });
+    const verdict = checkHistory({
+      ...history,
+      clockRates: new Map([['n3', 2]]),
+      lines: [...history.lines, fast('lease-acquired', -1800, { term: 3, untilMs: -1400 })],
+    });
     // On its own clock -1800..-1400, i.e. 2100..2300 on the machine's: inside n2's lease.
     expect(verdict.violations).toContainEqual(expect.objectContaining({ rule: 'lease-overlap', overlapMs: expect.closeTo(200, 0) }));
   });

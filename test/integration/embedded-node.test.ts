@@ -29,7 +29,15 @@ async function startCluster(): Promise<EmbeddedNode[]> {
   const peers = Object.fromEntries(ids.map((id, i) => [id, `127.0.0.1:${ports[i]}`]));
   const nodes = await Promise.all(
     ids.map((id, i) =>
-      startNode({ id, listen: peers[id] as string, peers, adminListen: `127.0.0.1:${ports[3 + i]}`, metricsListen: 'off', dataDir: path.join(root, id), ...timings }),
+      startNode({
+        id,
+        listen: peers[id] as string,
+        peers,
+        adminListen: `127.0.0.1:${ports[3 + i]}`,
+        metricsListen: 'off',
+        dataDir: path.join(root, id),
+        ...timings,
+      }),
     ),
   );
   for (const node of nodes) cleanups.push(() => node.stop());
@@ -37,10 +45,14 @@ async function startCluster(): Promise<EmbeddedNode[]> {
 }
 
 async function holderOf(nodes: readonly EmbeddedNode[]): Promise<EmbeddedNode> {
-  return waitFor(() => {
-    const holders = nodes.filter((node) => node.status().holdsLease);
-    return holders.length === 1 ? holders[0] : null;
-  }, convergenceMs, 'one lease holder');
+  return waitFor(
+    () => {
+      const holders = nodes.filter((node) => node.status().holdsLease);
+      return holders.length === 1 ? holders[0] : null;
+    },
+    convergenceMs,
+    'one lease holder',
+  );
 }
 
 /** When (performance.now()) any of `nodes` next acquires the lease. */
@@ -87,7 +99,10 @@ describe('startNode: members inside the application process', () => {
   it("a remote client's lease survives the hand-off wait and aborts before the transfer target's lease starts", async () => {
     const nodes = await startCluster();
     const holder = await holderOf(nodes);
-    const client = new ClusterClient(nodes.map((node) => ({ endpoint: node.adminAddress, id: node.id, pid: null })), { callTimeoutMs: 5_000 });
+    const client = new ClusterClient(
+      nodes.map((node) => ({ endpoint: node.adminAddress, id: node.id, pid: null })),
+      { callTimeoutMs: 5_000 },
+    );
     cleanups.push(() => client.close());
     const lease = await client.acquireLease({ node: holder.id });
     const askedAt = performance.now();
@@ -113,10 +128,21 @@ describe('startNode: members inside the application process', () => {
       ids.map((id, i) => {
         const own = certificatePaths(pki.dir, id);
         return startNode({
-          id, listen: peers[id] as string, peers, clusterId: 'embedded', adminListen: `127.0.0.1:${ports[3 + i]}`, metricsListen: 'off',
-          dataDir: path.join(pki.root, id), ...timings,
-          peerCertFile: own.cert, peerKeyFile: own.key, peerTrustedCaFile: pki.caFile,
-          certFile: own.cert, keyFile: own.key, clientCertAuth: true, trustedCaFile: pki.caFile,
+          id,
+          listen: peers[id] as string,
+          peers,
+          clusterId: 'embedded',
+          adminListen: `127.0.0.1:${ports[3 + i]}`,
+          metricsListen: 'off',
+          dataDir: path.join(pki.root, id),
+          ...timings,
+          peerCertFile: own.cert,
+          peerKeyFile: own.key,
+          peerTrustedCaFile: pki.caFile,
+          certFile: own.cert,
+          keyFile: own.key,
+          clientCertAuth: true,
+          trustedCaFile: pki.caFile,
         });
       }),
     );

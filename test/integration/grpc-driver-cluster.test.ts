@@ -78,13 +78,15 @@ describe('drivers over real gRPC transports', () => {
   it('shows every member alive to the leader, with the incarnation and load each piggybacks on its acks', async () => {
     const cluster = await startCluster(3);
     const leader = await waitFor(() => cluster.find((d) => d.leaseRemainingMs() > 0), electionWithinMs, 'a lease holder');
-    const members = await waitFor(() => {
-      const view = leader.members();
-      return view.length === 3 && view.every((m) => m.state === 'alive' && m.incarnation !== null) ? view : null;
-    }, electionWithinMs, 'both followers in the members view');
-    expect(members.map((m) => [m.id, m.isSelf, m.incarnation]).sort()).toEqual(
-      cluster.map((d) => [d.id, d === leader, metadataOf(d.id).incarnation]).sort(),
+    const members = await waitFor(
+      () => {
+        const view = leader.members();
+        return view.length === 3 && view.every((m) => m.state === 'alive' && m.incarnation !== null) ? view : null;
+      },
+      electionWithinMs,
+      'both followers in the members view',
     );
+    expect(members.map((m) => [m.id, m.isSelf, m.incarnation]).sort()).toEqual(cluster.map((d) => [d.id, d === leader, metadataOf(d.id).incarnation]).sort());
     expect(members.filter((m) => !m.isSelf).every((m) => m.role === 'follower' && m.version === 'test' && m.load?.cpuPercent === 2)).toBe(true);
     const follower = cluster.find((d) => d !== leader)!;
     expect(follower.members().find((m) => m.id === leader.id)).toMatchObject({ role: 'leader', state: 'alive' });

@@ -53,7 +53,11 @@ describe('node metrics', () => {
     await leader.start(async () => []);
     await liar.start(async () => []);
     leader.send(n1, { kind: 'heartbeat', term: 1, round: 1 });
-    await until(async () => driver.status().leaderId, (id) => id === n2, 'n1 to follow n2');
+    await until(
+      async () => driver.status().leaderId,
+      (id) => id === n2,
+      'n1 to follow n2',
+    );
     for (let i = 0; i < 5; i++) liar.send(n1, { kind: 'heartbeat', term: 1, round: 1 });
     liar.send(n1, { kind: 'timeout-now', term: 1, target: n1 });
     const values = await until(
@@ -119,8 +123,12 @@ describe('node metrics', () => {
 
   it('counts heartbeats and times each round trip from the heartbeat to its first ack', async () => {
     let observe: ((traffic: PeerTraffic) => void) | null = null;
-    const metrics = new NodeMetrics({ ...fakeSource(), observeTraffic: (observer) => ((observe = observer), () => (observe = null)) }, { defaultMetrics: false });
-    const traffic = (direction: PeerTraffic['direction'], peer: NodeId, message: PeerMessage, atMs: number): void => observe?.({ direction, peer, message, atMs });
+    const metrics = new NodeMetrics(
+      { ...fakeSource(), observeTraffic: (observer) => ((observe = observer), () => (observe = null)) },
+      { defaultMetrics: false },
+    );
+    const traffic = (direction: PeerTraffic['direction'], peer: NodeId, message: PeerMessage, atMs: number): void =>
+      observe?.({ direction, peer, message, atMs });
 
     traffic('sent', n2, { kind: 'heartbeat', term: 3, round: 1 }, 1000);
     traffic('sent', n3, { kind: 'heartbeat', term: 3, round: 1 }, 1000);
@@ -148,8 +156,11 @@ describe('node metrics', () => {
     expect(values.has('hbc_heartbeat_round_trip_seconds_count{peer="n3"}')).toBe(false);
   });
 
-  it('exports the transport\'s refused inbound traffic by reason, zeros included', async () => {
-    const counts = new Map([['wrong-cluster', 0], ['oversized', 0]]);
+  it("exports the transport's refused inbound traffic by reason, zeros included", async () => {
+    const counts = new Map([
+      ['wrong-cluster', 0],
+      ['oversized', 0],
+    ]);
     const metrics = new NodeMetrics(fakeSource(), { defaultMetrics: false, peerRejections: () => counts });
     const first = prometheusSamples(await metrics.metrics());
     expect(first.get('hbc_peer_messages_rejected_total{reason="wrong-cluster"}')).toBe(0);
@@ -180,7 +191,17 @@ describe('node metrics', () => {
 
 function fakeSource(): ConstructorParameters<typeof NodeMetrics>[0] {
   return {
-    status: () => ({ role: 'follower', term: 0, votedFor: null, leaderId: null, leaderHeardAgoMs: null, holdsLease: false, leaseRemainingMs: 0, inStartupWait: false, peers: [] }),
+    status: () => ({
+      role: 'follower',
+      term: 0,
+      votedFor: null,
+      leaderId: null,
+      leaderHeardAgoMs: null,
+      holdsLease: false,
+      leaseRemainingMs: 0,
+      inStartupWait: false,
+      peers: [],
+    }),
     leaseRemainingMs: () => 0,
     members: () => [],
     subscribe: () => () => {},

@@ -14,7 +14,8 @@ describe('planSoak', () => {
   it('covers the planned time with every kind of fault, each held and then left to recover', () => {
     const episodes = planSoak({ nodes, seed: 16, durationMs: 1_800_000, electionTimeoutMs: 500 });
     const kinds = new Set(episodes.map((episode) => faultKind(episode.fault)));
-    for (const kind of ['kill', 'pause', 'isolate', 'isolate-leader', 'halves', 'bridge', 'majorities-ring', 'one-way', 'delay', 'loss', 'transfer']) expect(kinds).toContain(kind);
+    for (const kind of ['kill', 'pause', 'isolate', 'isolate-leader', 'halves', 'bridge', 'majorities-ring', 'one-way', 'delay', 'loss', 'transfer'])
+      expect(kinds).toContain(kind);
     expect(episodes.reduce((sum, episode) => sum + episode.holdMs + episode.quietMs, 0)).toBeGreaterThanOrEqual(1_800_000);
     for (const episode of episodes) {
       expect(episode.quietMs).toBeGreaterThanOrEqual(1000);
@@ -35,10 +36,12 @@ describe('majorityConnected', () => {
     // Ring n1-n2-n3-n4-n5-n1: each keeps only its two neighbours.
     const ring = ['n1', 'n2', 'n3', 'n4', 'n5'];
     const cut = new Set<string>();
-    ring.forEach((a, i) => ring.forEach((b, j) => {
-      const gap = Math.abs(i - j);
-      if (a !== b && Math.min(gap, 5 - gap) > 1) cut.add(`${a}>${b}`);
-    }));
+    ring.forEach((a, i) =>
+      ring.forEach((b, j) => {
+        const gap = Math.abs(i - j);
+        if (a !== b && Math.min(gap, 5 - gap) > 1) cut.add(`${a}>${b}`);
+      }),
+    );
     expect(majorityConnected(nodes, up, cut)).toBe(false);
   });
 

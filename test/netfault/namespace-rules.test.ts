@@ -11,7 +11,16 @@ const addresses = new Map([
 
 describe('renderNamespaceRules', () => {
   it('cuts where packets arrive: a blackhole drops, a reject answers with a TCP reset', () => {
-    const rules = renderNamespaceRules('n2', addresses, [{ from: 'n1', to: 'n2', cut: 'blackhole' }, { from: 'n3', to: 'n2', cut: 'reject' }, { from: 'n2', to: 'n1', cut: 'blackhole' }], 100);
+    const rules = renderNamespaceRules(
+      'n2',
+      addresses,
+      [
+        { from: 'n1', to: 'n2', cut: 'blackhole' },
+        { from: 'n3', to: 'n2', cut: 'reject' },
+        { from: 'n2', to: 'n1', cut: 'blackhole' },
+      ],
+      100,
+    );
     expect(rules.nft).toBe(
       [
         'table ip hbc_netfault',
@@ -33,7 +42,15 @@ describe('renderNamespaceRules', () => {
   });
 
   it('drops at random for loss, duplicates on the way out, and queues delayed links for the delayer', () => {
-    const n1 = renderNamespaceRules('n1', addresses, [{ from: 'n1', to: 'n3', duplicatePct: 2.5, delayMs: 40, jitterMs: 10 }, { from: 'n3', to: 'n1', lossPct: 12 }], 100);
+    const n1 = renderNamespaceRules(
+      'n1',
+      addresses,
+      [
+        { from: 'n1', to: 'n3', duplicatePct: 2.5, delayMs: 40, jitterMs: 10 },
+        { from: 'n3', to: 'n1', lossPct: 12 },
+      ],
+      100,
+    );
     expect(n1.nft).toContain('ip saddr 198.18.3.13 numgen random mod 10000 < 1200 drop');
     expect(n1.nft).toContain('ip daddr 198.18.3.13 numgen random mod 10000 < 250 dup to 198.18.3.13 device "eth0"');
     expect(n1.delayQueues).toEqual([{ queue: 100, toAddress: '198.18.3.13', shape: expect.objectContaining({ delayMs: 40, jitterMs: 10 }) }]);
@@ -62,8 +79,12 @@ describe('link faults', () => {
   });
 
   it('merge later faults on a link into earlier ones', () => {
-    expect(mergeLinkFaults([{ from: 'n1', to: 'n2', delayMs: 10 }, { from: 'n1', to: 'n2', lossPct: 5 }, { from: 'n2', to: 'n2', cut: 'blackhole' }])).toEqual([
-      { from: 'n1', to: 'n2', delayMs: 10, lossPct: 5 },
-    ]);
+    expect(
+      mergeLinkFaults([
+        { from: 'n1', to: 'n2', delayMs: 10 },
+        { from: 'n1', to: 'n2', lossPct: 5 },
+        { from: 'n2', to: 'n2', cut: 'blackhole' },
+      ]),
+    ).toEqual([{ from: 'n1', to: 'n2', delayMs: 10, lossPct: 5 }]);
   });
 });

@@ -37,10 +37,15 @@ interface Exit {
 function runNode(dataDir: string, uid?: number): Promise<Exit> {
   const args = [nodeProgramPath, '--id', 'n1', '--listen', '127.0.0.1:7990', '--peers', 'n1=127.0.0.1:7990', '--metrics-listen', 'off', '--data-dir', dataDir];
   return new Promise((resolve) => {
-    execFile(process.execPath, args, { cwd: repoRoot, timeout: 20_000, killSignal: 'SIGKILL', ...(uid === undefined ? {} : { uid, gid: uid }) }, (error, _stdout, stderr) => {
-      const failed = error as (Error & { code?: number | string; signal?: NodeJS.Signals }) | null;
-      resolve({ code: typeof failed?.code === 'number' ? failed.code : failed === null ? 0 : null, signal: failed?.signal ?? null, stderr });
-    });
+    execFile(
+      process.execPath,
+      args,
+      { cwd: repoRoot, timeout: 20_000, killSignal: 'SIGKILL', ...(uid === undefined ? {} : { uid, gid: uid }) },
+      (error, _stdout, stderr) => {
+        const failed = error as (Error & { code?: number | string; signal?: NodeJS.Signals }) | null;
+        resolve({ code: typeof failed?.code === 'number' ? failed.code : failed === null ? 0 : null, signal: failed?.signal ?? null, stderr });
+      },
+    );
   });
 }
 
@@ -51,7 +56,9 @@ describe('a node given a data dir it cannot use', () => {
     const dataDir = `/proc/hbc-test-${process.pid}/n1`;
     const exit = await runNode(dataDir);
     expect(exit).toMatchObject({ code: exitCodes.dataDirCorrupt, signal: null });
-    expect(exit.stderr).toContain(`error: data dir ${dataDir}: cannot use ${dataDir}/state for the hard-state store (cannot create /proc/hbc-test-${process.pid} (/proc cannot hold directories))`);
+    expect(exit.stderr).toContain(
+      `error: data dir ${dataDir}: cannot use ${dataDir}/state for the hard-state store (cannot create /proc/hbc-test-${process.pid} (/proc cannot hold directories))`,
+    );
   });
 
   it('under /sys, a place that is not writable: exits 4', async () => {

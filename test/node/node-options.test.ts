@@ -147,9 +147,7 @@ describe('parseNodeOptions', () => {
       expect.stringMatching(/^--admin-listen: "localhost:0" has an invalid port: .*1 to 65535/),
       expect.stringMatching(/^--peers entry "n1=127\.0\.0\.1:70000": .*invalid port/),
     ]);
-    expect(problemsOf([], { HBC_ID: 'n1', HBC_LISTEN: 'no port', HBC_PEERS: 'n1=127.0.0.1:7400' })).toEqual([
-      expect.stringMatching(/^HBC_LISTEN: "no port"/),
-    ]);
+    expect(problemsOf([], { HBC_ID: 'n1', HBC_LISTEN: 'no port', HBC_PEERS: 'n1=127.0.0.1:7400' })).toEqual([expect.stringMatching(/^HBC_LISTEN: "no port"/)]);
   });
 
   it('reports invalid ids', () => {
@@ -212,18 +210,51 @@ describe('parseNodeOptions', () => {
   // one is needed, and every spelling Number() would take but nobody means as a setting.
   const numericFlags = [
     { flag: 'heartbeat-ms', expected: 'a whole number of milliseconds from 1 to 20000', tooSmall: ['0', '-1'], tooLarge: ['20001', '1000000000000'] },
-    { flag: 'election-timeout-ms', expected: 'a whole number of milliseconds from 10 to 60000', tooSmall: ['9', '0', '-500'], tooLarge: ['60001', '2147483648'] },
+    {
+      flag: 'election-timeout-ms',
+      expected: 'a whole number of milliseconds from 10 to 60000',
+      tooSmall: ['9', '0', '-500'],
+      tooLarge: ['60001', '2147483648'],
+    },
     { flag: 'election-jitter-ms', expected: 'a whole number of milliseconds from 1 to 60000', tooSmall: ['0', '-5'], tooLarge: ['60001', '9007199254740993'] },
-    { flag: 'max-clock-drift', expected: 'a number from 0 up to (not including) 0.5, such as 0.05', tooSmall: ['-0.01', '-1'], tooLarge: ['0.5', '0.7', '1', '50'] },
+    {
+      flag: 'max-clock-drift',
+      expected: 'a number from 0 up to (not including) 0.5, such as 0.05',
+      tooSmall: ['-0.01', '-1'],
+      tooLarge: ['0.5', '0.7', '1', '50'],
+    },
   ] as const;
-  const malformed = ['', ' ', '1e12', '1e2', '5e-2', 'Infinity', '-Infinity', 'NaN', '0x10', '0b11', '0o7', '+50', ' 50', '50 ', '5_0', '50ms', '1,5', '.5', '5.', 'fifty'];
+  const malformed = [
+    '',
+    ' ',
+    '1e12',
+    '1e2',
+    '5e-2',
+    'Infinity',
+    '-Infinity',
+    'NaN',
+    '0x10',
+    '0b11',
+    '0o7',
+    '+50',
+    ' 50',
+    '50 ',
+    '5_0',
+    '50ms',
+    '1,5',
+    '.5',
+    '5.',
+    'fifty',
+  ];
   for (const { flag, expected, tooSmall, tooLarge } of numericFlags) {
     const integer = flag !== 'max-clock-drift';
     const bad = [...tooSmall, ...tooLarge, ...malformed, ...(integer ? ['1.5', '100.0', '12.25'] : [])];
     it(`--${flag} refuses every value outside its range or not plainly written: ${bad.map((value) => JSON.stringify(value)).join(' ')}`, () => {
       for (const value of bad) {
         // --flag=value, so that a value starting with a dash is taken as the value.
-        expect(problemsOf([...minimal, `--${flag}=${value}`]), `--${flag}=${JSON.stringify(value)}`).toEqual([`--${flag} must be ${expected} (got ${JSON.stringify(value)})`]);
+        expect(problemsOf([...minimal, `--${flag}=${value}`]), `--${flag}=${JSON.stringify(value)}`).toEqual([
+          `--${flag} must be ${expected} (got ${JSON.stringify(value)})`,
+        ]);
         const variable = `HBC_${flag.toUpperCase().replaceAll('-', '_')}`;
         // An empty variable is unset, so it is not refused.
         if (value !== '') {
@@ -297,7 +328,16 @@ describe('nodeUsage', () => {
       expect(nodeUsage).toContain(`--${flag} `);
       expect(nodeUsage).toContain(`HBC_${flag.toUpperCase().replaceAll('-', '_')}`);
     }
-    for (const fallback of ['default local', 'listen port + 100', './data/<id>', 'default 50', 'default 500', 'timeout + jitter), 1-60000; at most 10 timeouts (default 50)', 'default 0.05', 'default info']) {
+    for (const fallback of [
+      'default local',
+      'listen port + 100',
+      './data/<id>',
+      'default 50',
+      'default 500',
+      'timeout + jitter), 1-60000; at most 10 timeouts (default 50)',
+      'default 0.05',
+      'default info',
+    ]) {
       expect(nodeUsage).toContain(fallback);
     }
     expect(nodeUsage).toContain('--help');

@@ -9,7 +9,9 @@ const dir = join(import.meta.dirname, 'testdata');
 const rewrite = process.env['REWRITE'] === '1';
 
 describe('datadriven scenarios (test/sim/testdata)', () => {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.txt')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.txt'))
+    .sort();
 
   it('finds the scenario files', () => {
     expect(files.length).toBeGreaterThanOrEqual(8);

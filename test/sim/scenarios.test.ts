@@ -48,7 +48,12 @@ describe.each([3, 5])('a %i-node simulated cluster', (nodes) => {
   });
 
   it('at the default timings, replaces a crashed leader within the election timeout plus jitter in 99% of failovers', () => {
-    const defaults = { heartbeatIntervalMs: nodeDefaults.heartbeatMs, electionTimeoutMinMs: nodeDefaults.electionTimeoutMs, electionJitterMs: nodeDefaults.electionJitterMs, maxClockDrift: 0.05 };
+    const defaults = {
+      heartbeatIntervalMs: nodeDefaults.heartbeatMs,
+      electionTimeoutMinMs: nodeDefaults.electionTimeoutMs,
+      electionJitterMs: nodeDefaults.electionJitterMs,
+      maxClockDrift: 0.05,
+    };
     // A survivor campaigns between the minimum timeout and the jitter after the last heartbeat;
     // the pre-vote and vote round trips take a few milliseconds more. Only a split vote, which
     // costs a retry, takes longer.
@@ -64,7 +69,10 @@ describe.each([3, 5])('a %i-node simulated cluster', (nodes) => {
       const oldTerm = sim.term(old as never);
       const killedAt = sim.now;
       sim.crash(old as never);
-      const at = sim.runUntilTrue(() => sim.ids.some((id) => id !== old && sim.role(id) === 'leader' && sim.term(id) > oldTerm), 20 * defaults.electionTimeoutMinMs);
+      const at = sim.runUntilTrue(
+        () => sim.ids.some((id) => id !== old && sim.role(id) === 'leader' && sim.term(id) > oldTerm),
+        20 * defaults.electionTimeoutMinMs,
+      );
       expect(at, `seed ${seed}: no new leader`).not.toBeNull();
       if ((at ?? Infinity) - killedAt > boundMs) slow += 1;
       expect(sim.checker.violations).toEqual([]);
@@ -135,7 +143,7 @@ describe('stalls', () => {
     }
   });
 
-  it('keeps the leader when every process freezes until just past the followers\' election deadlines', () => {
+  it("keeps the leader when every process freezes until just past the followers' election deadlines", () => {
     // A freeze that ends within a heartbeat of a deadline leaves that timer barely late; only the
     // driver's once-a-heartbeat timer shows the stall, and the leader's queued heartbeats must win.
     for (let freezeMs = min; freezeMs <= min + jitter + 10; freezeMs += 1) {
@@ -260,9 +268,7 @@ describe('the invariant checker', () => {
   });
 
   it('catches double votes and two leaders in a term when the store forgets votes on a crash', () => {
-    const caught = Array.from({ length: 100 }, (_, i) => runRandomSchedule(i + 1, { storeForgetsOnCrash: true })).filter(
-      (r) => r.violations.length > 0,
-    );
+    const caught = Array.from({ length: 100 }, (_, i) => runRandomSchedule(i + 1, { storeForgetsOnCrash: true })).filter((r) => r.violations.length > 0);
     expect(caught.length).toBeGreaterThan(0);
   });
 

@@ -324,7 +324,10 @@ export class SimCluster {
   }
 
   isolate(id: NodeId): void {
-    this.partition([id], this.ids.filter((other) => other !== id));
+    this.partition(
+      [id],
+      this.ids.filter((other) => other !== id),
+    );
   }
 
   heal(): void {

@@ -5,11 +5,7 @@ import path from 'node:path';
 import { Level } from 'level';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { asNodeId } from '../../src/core/ids.ts';
-import {
-  HARD_STATE_SUBDIR,
-  LevelHardStateStore,
-  type OpenHardStateStoreResult,
-} from '../../src/storage/level-hard-state-store.ts';
+import { HARD_STATE_SUBDIR, LevelHardStateStore, type OpenHardStateStoreResult } from '../../src/storage/level-hard-state-store.ts';
 
 let dataDir: string;
 const opened: LevelHardStateStore[] = [];
@@ -362,7 +358,9 @@ describe('LevelHardStateStore', () => {
       await rm(location(), { recursive: true });
       const deleted = await expectRefusalLeavesFilesAlone();
       expect(deleted.reason).toBe('rolled-back');
-      expect(deleted.message).toContain(`the hard-state store ${location()} is missing or empty, but its record ${recordFile()} is at write 3: term 2, voted for n1`);
+      expect(deleted.message).toContain(
+        `the hard-state store ${location()} is missing or empty, but its record ${recordFile()} is at write 3: term 2, voted for n1`,
+      );
       expect(await readdir(dataDir)).toEqual(['hard-state.json']);
 
       await mkdir(location());

@@ -10,7 +10,17 @@ export class CannedError {
 }
 
 type UnaryMethod = 'Status' | 'GetLeader' | 'StepDown' | 'TransferLeadership' | 'Partition' | 'Heal' | 'SetDelay' | 'Members' | 'WaitForLease';
-const unaryMethods: readonly UnaryMethod[] = ['Status', 'GetLeader', 'StepDown', 'TransferLeadership', 'Partition', 'Heal', 'SetDelay', 'Members', 'WaitForLease'];
+const unaryMethods: readonly UnaryMethod[] = [
+  'Status',
+  'GetLeader',
+  'StepDown',
+  'TransferLeadership',
+  'Partition',
+  'Heal',
+  'SetDelay',
+  'Members',
+  'WaitForLease',
+];
 
 /** A reply, or a function of the request giving one (maybe later, to hold the call). */
 export type FakeReply = object | CannedError | ((request: unknown) => object | CannedError | Promise<object | CannedError>);

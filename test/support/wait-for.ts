@@ -1,5 +1,9 @@
 /** Polls `probe` every few ms until it returns a value (not null/undefined/false), or fails after `timeoutMs`. */
-export async function waitFor<T>(probe: () => T | null | undefined | false | Promise<T | null | undefined | false>, timeoutMs: number, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  probe: () => T | null | undefined | false | Promise<T | null | undefined | false>,
+  timeoutMs: number,
+  what = 'condition',
+): Promise<T> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -51,8 +51,12 @@ describe('TLS files', () => {
     expect(problemsOf(loadTlsFiles({ ...pki.nodeFiles('n1'), certFile: garbage }, labels, 'server-and-client'))).toEqual([
       `--peer-cert-file ${garbage} is not a PEM certificate file (no -----BEGIN CERTIFICATE----- block)`,
     ]);
-    expect(problemsOf(loadTlsFiles({ ...pki.nodeFiles('n1'), keyFile: garbage }, labels, 'server-and-client'))[0]).toMatch(/--peer-key-file .*garbage.pem is not a PEM private key/);
-    expect(problemsOf(loadTlsFiles(expired, labels, 'server-and-client'))[0]).toMatch(/--peer-cert-file .*n1-expired.crt: the certificate \(CN=n1\) has expired: it was valid until 20\d\d-/);
+    expect(problemsOf(loadTlsFiles({ ...pki.nodeFiles('n1'), keyFile: garbage }, labels, 'server-and-client'))[0]).toMatch(
+      /--peer-key-file .*garbage.pem is not a PEM private key/,
+    );
+    expect(problemsOf(loadTlsFiles(expired, labels, 'server-and-client'))[0]).toMatch(
+      /--peer-cert-file .*n1-expired.crt: the certificate \(CN=n1\) has expired: it was valid until 20\d\d-/,
+    );
     expect(problemsOf(loadTlsFiles(future, labels, 'server-and-client'))[0]).toMatch(/the certificate \(CN=n1\) is not valid yet: its validity starts 20\d\d-/);
     expect(problemsOf(loadTlsFiles({ ...pki.nodeFiles('n1'), keyFile: pki.nodeFiles('n2').keyFile }, labels, 'server-and-client'))).toEqual([
       `--peer-key-file ${pki.nodeFiles('n2').keyFile} is not the key of the certificate in --peer-cert-file ${pki.nodeFiles('n1').certFile}`,
@@ -67,13 +71,13 @@ describe('TLS files', () => {
     expect(problemsOf(loadClientTls({ cacert: pki.caFile, cert: reader.cert }))).toEqual(['--cert needs --key: give its private key too']);
   });
 
-  it("make a node refuse to start with a peer certificate that names another member", () => {
+  it('make a node refuse to start with a peer certificate that names another member', () => {
     expect(problemsOf(openNodeTls({ peer: pki.nodeFiles('n2'), server: null, clientCertAuth: false, minVersion: 'TLS1.2' }, cluster, n1))[0]).toMatch(
       /--peer-cert-file .*n2.crt is not this node's: it must name hbc:\/\/files-test\/node\/n1 as a URI SAN \(it names URI:hbc:\/\/files-test\/node\/n2/,
     );
   });
 
-  it('reload: a good new certificate is taken, a broken pair or another member\'s certificate leaves the last good one in use', async () => {
+  it("reload: a good new certificate is taken, a broken pair or another member's certificate leaves the last good one in use", async () => {
     const files = { certFile: path.join(pki.root, 'live.crt'), keyFile: path.join(pki.root, 'live.key'), caFile: pki.caFile };
     const install = async (name: string): Promise<void> => {
       await copyFile(certificatePaths(pki.dir, name).cert, files.certFile);
@@ -114,15 +118,25 @@ describe('Admin roles', () => {
 
   it('decide each call: reads for readers, every change and WaitForLease for operators, anything unlisted for operators', () => {
     const readOnly = ['Status', 'GetLeader', 'Members', 'Watch', 'WatchLease'].map((rpc) => `/heartbeat.admin.v1.Admin/${rpc}`);
-    const changing = ['StepDown', 'TransferLeadership', 'Partition', 'Heal', 'SetDelay', 'WaitForLease', 'SomethingNew'].map((rpc) => `/heartbeat.admin.v1.Admin/${rpc}`);
-    for (const path of [...readOnly, '/grpc.health.v1.Health/Check', '/grpc.health.v1.Health/Watch', '/grpc.reflection.v1.ServerReflection/ServerReflectionInfo']) {
+    const changing = ['StepDown', 'TransferLeadership', 'Partition', 'Heal', 'SetDelay', 'WaitForLease', 'SomethingNew'].map(
+      (rpc) => `/heartbeat.admin.v1.Admin/${rpc}`,
+    );
+    for (const path of [
+      ...readOnly,
+      '/grpc.health.v1.Health/Check',
+      '/grpc.health.v1.Health/Watch',
+      '/grpc.reflection.v1.ServerReflection/ServerReflectionInfo',
+    ]) {
       expect(requiredRole(path)).toBe('reader');
     }
     for (const path of changing) expect(requiredRole(path)).toBe('operator');
   });
 
   it('refusals name the role needed and what the certificate grants', () => {
-    const certificate = (subjectaltname: string) => ({ trusted: true as const, certificate: { subject: { CN: 'x' }, issuer: { CN: 'ca' }, subjectaltname } as never });
+    const certificate = (subjectaltname: string) => ({
+      trusted: true as const,
+      certificate: { subject: { CN: 'x' }, issuer: { CN: 'ca' }, subjectaltname } as never,
+    });
     expect(accessRefusal('Status', 'reader', certificate(reader), cluster)).toBeNull();
     expect(accessRefusal('Partition', 'operator', certificate(operator), cluster)).toBeNull();
     expect(accessRefusal('Partition', 'operator', certificate(reader), cluster)).toBe(
@@ -141,7 +155,10 @@ describe('Admin roles', () => {
     expect(chooseClientTls({}, null)).toEqual({ ok: true, files: null });
     expect(chooseClientTls({}, dir)).toEqual({ ok: true, files: { cacert: '/data/tls/ca.crt' } });
     expect(chooseClientTls({ cert: 'r.crt', key: 'r.key' }, dir)).toEqual({ ok: true, files: { cacert: '/data/tls/ca.crt', cert: 'r.crt', key: 'r.key' } });
-    expect(chooseClientTls({}, dir, 'operator')).toEqual({ ok: true, files: { cacert: '/data/tls/ca.crt', cert: '/data/tls/operator.crt', key: '/data/tls/operator.key' } });
+    expect(chooseClientTls({}, dir, 'operator')).toEqual({
+      ok: true,
+      files: { cacert: '/data/tls/ca.crt', cert: '/data/tls/operator.crt', key: '/data/tls/operator.key' },
+    });
     expect(chooseClientTls({ cert: 'r.crt', key: 'r.key' }, null)).toMatchObject({ ok: false, problem: expect.stringMatching(/need --cacert/) });
   });
 });

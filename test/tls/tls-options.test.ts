@@ -61,11 +61,15 @@ describe('TLS flags', () => {
     expect(problems([...admin, '--trusted-ca-file', 'ca.crt'])).toEqual([
       '--trusted-ca-file is only used to check client certificates: add --client-cert-auth, or drop --trusted-ca-file',
     ]);
-    expect(problems([...admin, '--client-cert-auth'])).toEqual(['--client-cert-auth needs --trusted-ca-file: the CA whose client certificates the admin API accepts']);
+    expect(problems([...admin, '--client-cert-auth'])).toEqual([
+      '--client-cert-auth needs --trusted-ca-file: the CA whose client certificates the admin API accepts',
+    ]);
     expect(problems(['--client-cert-auth', '--trusted-ca-file', 'ca.crt'])).toEqual([
       'client certificates need TLS on the admin API: give --cert-file and --key-file (the server certificate)',
     ]);
-    expect(problems([...admin, '--trusted-ca-file', 'ca.crt'], { HBC_CLIENT_CERT_AUTH: 'yes' })[0]).toBe('HBC_CLIENT_CERT_AUTH must be true or false (got "yes")');
+    expect(problems([...admin, '--trusted-ca-file', 'ca.crt'], { HBC_CLIENT_CERT_AUTH: 'yes' })[0]).toBe(
+      'HBC_CLIENT_CERT_AUTH must be true or false (got "yes")',
+    );
   });
 
   it('refuse a minimum version that is unknown or has nothing to apply to', () => {
@@ -74,7 +78,13 @@ describe('TLS flags', () => {
   });
 
   it('are listed in --help with their variables', () => {
-    for (const flag of ['--peer-cert-file <file>', 'HBC_PEER_TRUSTED_CA_FILE', '--client-cert-auth ', 'HBC_CLIENT_CERT_AUTH', '--tls-min-version <TLS1.2|TLS1.3>']) {
+    for (const flag of [
+      '--peer-cert-file <file>',
+      'HBC_PEER_TRUSTED_CA_FILE',
+      '--client-cert-auth ',
+      'HBC_CLIENT_CERT_AUTH',
+      '--tls-min-version <TLS1.2|TLS1.3>',
+    ]) {
       expect(nodeUsage).toContain(flag);
     }
   });

@@ -46,7 +46,10 @@ interface TlsNode {
 }
 
 /** Starts mTLS transports for `ids` on free ports (`files` overrides a node's certificate), each acking heartbeats. */
-async function startCluster(ids: readonly NodeId[], options: { files?: Partial<Record<NodeId, TlsFiles>>; logger?: Logger; addresses?: Map<NodeId, string> } = {}): Promise<Map<NodeId, TlsNode>> {
+async function startCluster(
+  ids: readonly NodeId[],
+  options: { files?: Partial<Record<NodeId, TlsFiles>>; logger?: Logger; addresses?: Map<NodeId, string> } = {},
+): Promise<Map<NodeId, TlsNode>> {
   const ports = await freePorts(ids.length);
   const addresses = options.addresses ?? new Map(ids.map((id, index) => [id, `127.0.0.1:${ports[index]}`]));
   const nodes = new Map<NodeId, TlsNode>();
@@ -106,9 +109,15 @@ describe('GrpcTransport with mutual TLS', () => {
     expect(na.received).toEqual([{ kind: 'heartbeat-ack', term: 3, round: 7 }]);
   });
 
-  it('refuses with PERMISSION_DENIED, and counts, a stream whose certificate names another member, none, another CA\'s, an expired or a future one', async () => {
+  it("refuses with PERMISSION_DENIED, and counts, a stream whose certificate names another member, none, another CA's, an expired or a future one", async () => {
     const { logger, lines } = capturing();
-    const nodes = await startCluster([b], { logger, addresses: new Map([[b, `127.0.0.1:${(await freePorts(1))[0]}`], [a, '127.0.0.1:1']]) });
+    const nodes = await startCluster([b], {
+      logger,
+      addresses: new Map([
+        [b, `127.0.0.1:${(await freePorts(1))[0]}`],
+        [a, '127.0.0.1:1'],
+      ]),
+    });
     const nb = nodes.get(b)!;
     await pki.foreignNode(a);
     await pki.nodeValidFor('a-expired', a, -30, -1);
@@ -139,7 +148,12 @@ describe('GrpcTransport with mutual TLS', () => {
   });
 
   it('refuses a plaintext caller at the TLS handshake and counts it', async () => {
-    const nodes = await startCluster([b], { addresses: new Map([[b, `127.0.0.1:${(await freePorts(1))[0]}`], [a, '127.0.0.1:1']]) });
+    const nodes = await startCluster([b], {
+      addresses: new Map([
+        [b, `127.0.0.1:${(await freePorts(1))[0]}`],
+        [a, '127.0.0.1:1'],
+      ]),
+    });
     const nb = nodes.get(b)!;
 
     const plaintext = await raw(nb.address, null).link({ from: a, clusterId: cluster }, [heartbeatFromA], { deadlineMs: 2000 });
@@ -153,7 +167,10 @@ describe('GrpcTransport with mutual TLS', () => {
     const { logger, lines } = capturing();
     const [portA, portB] = await freePorts(2);
     // b's address is given to a, but the node serving there has c's certificate.
-    const addresses = new Map([[a, `127.0.0.1:${portA}`], [b, `127.0.0.1:${portB}`]]);
+    const addresses = new Map([
+      [a, `127.0.0.1:${portA}`],
+      [b, `127.0.0.1:${portB}`],
+    ]);
     const nodes = await startCluster([a, b], { logger, addresses, files: { [b]: pki.nodeFiles(c) } });
 
     await waitFor(() => lines.some((line) => line.includes('peer-link-refused') && line.includes('"to":"b"')), 5000, 'a to log why it cannot reach b');

@@ -18,7 +18,9 @@ const logger = pino({ level: 'silent' });
 const cluster = asClusterId('test-cluster');
 const [a, b, c] = [asNodeId('a'), asNodeId('b'), asNodeId('c')];
 
-const envelopeDeserialize = (loadProtoDefinition('peer.proto')['heartbeat.peer.v1.Peer'] as Record<string, { requestDeserialize: (bytes: Buffer) => unknown }>)['Link']!.requestDeserialize;
+const envelopeDeserialize = (loadProtoDefinition('peer.proto')['heartbeat.peer.v1.Peer'] as Record<string, { requestDeserialize: (bytes: Buffer) => unknown }>)[
+  'Link'
+]!.requestDeserialize;
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -126,9 +128,7 @@ describe('GrpcTransport', () => {
     const [na, nb] = [nodes.get(a)!, nodes.get(b)!];
     // a reacts to a granted vote by asking b to campaign (as a leadership transfer would).
     await nb.transport.start(recorder(nb, follower));
-    await na.transport.start(
-      recorder(na, (_from, m) => (m.kind === 'vote-response' ? [{ kind: 'timeout-now', term: m.term, target: nb.id }] : [])),
-    );
+    await na.transport.start(recorder(na, (_from, m) => (m.kind === 'vote-response' ? [{ kind: 'timeout-now', term: m.term, target: nb.id }] : [])));
 
     na.transport.send(b, { kind: 'vote-request', term: 5, preVote: false, transfer: true });
 
@@ -359,9 +359,13 @@ describe('GrpcTransport', () => {
 
   it('notices a peer that stops answering (SIGSTOP) by keepalive, and streams to it again once it resumes', async () => {
     const [portA, portB] = [await freePort(), await freePort()];
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../support/peer-process.ts', import.meta.url)), b, `127.0.0.1:${portB}`, a, `127.0.0.1:${portA}`], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('../support/peer-process.ts', import.meta.url)), b, `127.0.0.1:${portB}`, a, `127.0.0.1:${portA}`],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     cleanups.push(() => {
       child.kill('SIGCONT');
       child.kill('SIGKILL');
@@ -408,7 +412,7 @@ describe('GrpcTransport', () => {
     faultyA.partition([b], 'outbound');
     faultyA.send(b, { kind: 'heartbeat', term: 1, round: 1 });
     nb.transport.send(a, { kind: 'heartbeat', term: 2, round: 2 });
-    await waitFor(() => na.received.length > 0, 'b\'s heartbeat to reach a across the outbound cut');
+    await waitFor(() => na.received.length > 0, "b's heartbeat to reach a across the outbound cut");
     await new Promise((resolve) => setTimeout(resolve, 100));
     // a heard b, but neither its own heartbeat nor its ack of b's reached b.
     expect(na.received).toEqual([{ from: b, message: { kind: 'heartbeat', term: 2, round: 2 } }]);
@@ -418,7 +422,7 @@ describe('GrpcTransport', () => {
     faultyA.partition([b], 'inbound');
     faultyA.send(b, { kind: 'heartbeat', term: 3, round: 3 });
     nb.transport.send(a, { kind: 'heartbeat', term: 4, round: 4 });
-    await waitFor(() => nb.received.length > 0, 'a\'s heartbeat to reach b across the inbound cut');
+    await waitFor(() => nb.received.length > 0, "a's heartbeat to reach b across the inbound cut");
     await new Promise((resolve) => setTimeout(resolve, 100));
     // b got a's heartbeat, but b's ack (back on a's stream) and b's own heartbeat were dropped at a.
     expect(nb.received).toEqual([{ from: a, message: { kind: 'heartbeat', term: 3, round: 3 } }]);

@@ -2,7 +2,14 @@ import { status } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { asClusterId, asNodeId } from '../../src/core/ids.ts';
 import { maxTerm, type PeerMessage } from '../../src/core/messages.ts';
-import { decodeEnvelope, decodeEnvelopeBytes, encodeEnvelope, envelopeBytes, MAX_ENVELOPE_BYTES, type EnvelopeExpectation } from '../../src/transport/peer-codec.ts';
+import {
+  decodeEnvelope,
+  decodeEnvelopeBytes,
+  encodeEnvelope,
+  envelopeBytes,
+  MAX_ENVELOPE_BYTES,
+  type EnvelopeExpectation,
+} from '../../src/transport/peer-codec.ts';
 import { loadProtoDefinition } from '../../src/transport/proto-loader.ts';
 
 const cluster = asClusterId('c1');
@@ -24,10 +31,15 @@ const messages: readonly PeerMessage[] = [
 ];
 
 // The Link method's own (de)serializers: what actually crosses the network.
-const link = (loadProtoDefinition('peer.proto')['heartbeat.peer.v1.Peer'] as Record<string, {
-  requestSerialize: (value: unknown) => Buffer;
-  requestDeserialize: (bytes: Buffer) => unknown;
-}>)['Link']!;
+const link = (
+  loadProtoDefinition('peer.proto')['heartbeat.peer.v1.Peer'] as Record<
+    string,
+    {
+      requestSerialize: (value: unknown) => Buffer;
+      requestDeserialize: (bytes: Buffer) => unknown;
+    }
+  >
+)['Link']!;
 const overTheWire = (wire: unknown): unknown => link.requestDeserialize(link.requestSerialize(wire));
 
 function base(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -67,18 +79,33 @@ describe('peer codec', () => {
   it('accepts the largest envelope the protocol can produce, and refuses more bytes unread', () => {
     const longest = 'x'.repeat(63);
     const expectation = { clusterId: asClusterId(longest), self: asNodeId(`${longest.slice(1)}b`), peers: new Set([asNodeId(`${longest.slice(1)}a`)]) };
-    const metadata = { incarnation: Number.MAX_SAFE_INTEGER, version: 'v'.repeat(64), load: { eventLoopDelayP99Ms: 1e9, cpuPercent: 1e9, rssBytes: Number.MAX_SAFE_INTEGER } };
+    const metadata = {
+      incarnation: Number.MAX_SAFE_INTEGER,
+      version: 'v'.repeat(64),
+      load: { eventLoopDelayP99Ms: 1e9, cpuPercent: 1e9, rssBytes: Number.MAX_SAFE_INTEGER },
+    };
     const message: PeerMessage = { kind: 'heartbeat', term: maxTerm, round: Number.MAX_SAFE_INTEGER };
     const bytes = envelopeBytes(encodeEnvelope(expectation.clusterId, [...expectation.peers][0]!, expectation.self, message, metadata));
     expect(bytes.length).toBeLessThan(MAX_ENVELOPE_BYTES / 2);
     expect(decodeEnvelopeBytes(bytes, expectation)).toMatchObject({ ok: true, message });
 
-    expect(decodeEnvelopeBytes(Buffer.alloc(MAX_ENVELOPE_BYTES + 1), expectation)).toMatchObject({ ok: false, code: status.RESOURCE_EXHAUSTED, rejection: 'oversized' });
-    expect(decodeEnvelopeBytes(Buffer.from([0xff, 0xff, 0xff]), expectation)).toMatchObject({ ok: false, code: status.INVALID_ARGUMENT, rejection: 'undecodable' });
+    expect(decodeEnvelopeBytes(Buffer.alloc(MAX_ENVELOPE_BYTES + 1), expectation)).toMatchObject({
+      ok: false,
+      code: status.RESOURCE_EXHAUSTED,
+      rejection: 'oversized',
+    });
+    expect(decodeEnvelopeBytes(Buffer.from([0xff, 0xff, 0xff]), expectation)).toMatchObject({
+      ok: false,
+      code: status.INVALID_ARGUMENT,
+      rejection: 'undecodable',
+    });
   });
 
   it('rejects malformed metadata with INVALID_ARGUMENT', () => {
-    const wire = { ...encodeEnvelope(cluster, n1, n2, { kind: 'heartbeat', term: 1, round: 1 }), metadata: { incarnation: '-1', version: 'x', eventLoopDelayP99Ms: 0, cpuPercent: 0, rssBytes: '0' } };
+    const wire = {
+      ...encodeEnvelope(cluster, n1, n2, { kind: 'heartbeat', term: 1, round: 1 }),
+      metadata: { incarnation: '-1', version: 'x', eventLoopDelayP99Ms: 0, cpuPercent: 0, rssBytes: '0' },
+    };
     expect(decodeEnvelope(wire, atN2)).toMatchObject({ ok: false, code: status.INVALID_ARGUMENT });
   });
 

@@ -11,7 +11,7 @@ export const healCommand: FaultCommand = {
   synopsis: '',
   description: [
     'Calls Heal on every node, which removes all the faults on its links (cuts and delays alike).',
-    'With --net it removes the kernel rules in the nodes\' network namespaces instead.',
+    "With --net it removes the kernel rules in the nodes' network namespaces instead.",
   ],
   positionals: [],
   flags: [],

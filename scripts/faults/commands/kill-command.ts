@@ -14,7 +14,7 @@ export const killCommand: FaultCommand = {
   summary: 'SIGKILL a node, or the leader',
   synopsis: `<node|${leaderWord}> [--force]`,
   description: [
-    'Kills the node\'s process with SIGKILL and waits until it is gone. Its pid comes from the node',
+    "Kills the node's process with SIGKILL and waits until it is gone. Its pid comes from the node",
     'itself, or from cluster.json if it does not answer (e.g. while paused).',
     '`leader` is the node the nodes agree leads (waiting up to 5 s while they do not).',
     'The launcher reports the exit of the nodes it started. Start the node again with `restart`.',

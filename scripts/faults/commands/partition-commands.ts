@@ -16,7 +16,7 @@ import { readSeed, seedFlag } from '../seed-flag.ts';
 const addsUp = [
   'Cuts are made through the Partition call of the nodes on both ends of each link, and add to',
   'the cuts already in place: run `heal` first to start from a healthy network. With --net they are',
-  'nftables rules in the nodes\' network namespaces instead: packets dropped by the kernel as they',
+  "nftables rules in the nodes' network namespaces instead: packets dropped by the kernel as they",
   'arrive (or answered with TCP resets, with --reject).',
 ];
 

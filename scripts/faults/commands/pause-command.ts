@@ -14,7 +14,7 @@ export const pauseCommand: FaultCommand = {
   summary: 'freeze a node, or the leader, for a while (SIGSTOP, then SIGCONT)',
   synopsis: `<node|${leaderWord}> <ms>`,
   description: [
-    'Stops the node\'s process with SIGSTOP, waits <ms>, then continues it with SIGCONT, as a long',
+    "Stops the node's process with SIGSTOP, waits <ms>, then continues it with SIGCONT, as a long",
     'garbage-collection pause or a frozen VM would. A paused leader comes back still believing it',
     'leads, until it hears of a newer term or finds it has lost its majority. `leader` is the node',
     'the nodes agree leads (waiting up to 5 s while they do not).',

@@ -19,7 +19,7 @@ export const restartCommand: FaultCommand = {
     'Starts <node> again, detached, with the command the launcher uses: the same addresses, members',
     'and data dir (so its persisted term and vote), the timing copied from a running node, and its',
     'output appended to its log file. Records its new pid in cluster.json, then waits until it answers.',
-    'The launcher does not show a restarted node\'s output nor report its exit, and rewrites',
+    "The launcher does not show a restarted node's output nor report its exit, and rewrites",
     'cluster.json without its pid whenever one of its own nodes exits (kill and pause still find the',
     'node by asking it). A restarted node stops when the launcher does: a small watchdog process',
     'sends it SIGTERM once the launcher has gone.',

@@ -24,9 +24,7 @@ export const leaseCommand: Command = {
   ],
   runsUntilInterrupted: false,
   run: (args, { io, withCluster }) =>
-    withCluster(async (cluster) =>
-      reportEveryNode(io, await cluster.getLeaderAll(), args.booleans.has('json'), { header, row: leaseRow, json: leaseJson }),
-    ),
+    withCluster(async (cluster) => reportEveryNode(io, await cluster.getLeaderAll(), args.booleans.has('json'), { header, row: leaseRow, json: leaseJson })),
 };
 
 /** Exactly these keys, in this order: part of hbctl's interface for scripts. */

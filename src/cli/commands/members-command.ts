@@ -19,10 +19,11 @@ export const membersCommand: Command = {
   summary: "the cluster's members as the leader's failure detector sees them",
   synopsis: '[--json] [--from <id>]',
   description: [
-    'Asks the leader (found from every node\'s Status) for its Members view: every member\'s',
-    'phi-accrual suspicion (STATE alive|suspect|dead, or unknown where that node has no reason to hear', 'from the member; PHI), how long ago it was last heard from (SEEN),',
+    "Asks the leader (found from every node's Status) for its Members view: every member's",
+    'phi-accrual suspicion (STATE alive|suspect|dead, or unknown where that node has no reason to hear',
+    'from the member; PHI), how long ago it was last heard from (SEEN),',
     'and the metadata it piggybacks on heartbeats: incarnation, version and load (event-loop delay p99,',
-    'CPU and resident memory). If no leader can be found, asks every node and prints each one\'s view.',
+    "CPU and resident memory). If no leader can be found, asks every node and prints each one's view.",
     'Exits 0 if at least one view was printed, 1 if none was.',
   ],
   positionals: [],
@@ -64,7 +65,10 @@ export const membersCommand: Command = {
 
       const views = answers.flatMap(({ node, result }) => (result.ok ? [{ node, view: result.value }] : []));
       if (json) {
-        printJson(io, views.flatMap(({ node, view }) => view.members.map((member) => memberJson(member, observerOf(node, view)))));
+        printJson(
+          io,
+          views.flatMap(({ node, view }) => view.members.map((member) => memberJson(member, observerOf(node, view)))),
+        );
       } else {
         views.forEach(({ node, view }, index) => {
           if (everyView) {

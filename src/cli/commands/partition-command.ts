@@ -12,10 +12,7 @@ export const partitionCommand: Command = {
   name: 'partition',
   summary: "cut a node's links to some peers",
   synopsis: '<node> --from <id,...> [--direction inbound|outbound|both]',
-  description: [
-    'Makes <node> drop the peer traffic it exchanges with the given peers, then prints its link faults.',
-    'Undo with `hbctl heal`.',
-  ],
+  description: ['Makes <node> drop the peer traffic it exchanges with the given peers, then prints its link faults.', 'Undo with `hbctl heal`.'],
   positionals: [{ name: 'node', optional: false }],
   flags: [
     { name: 'from', type: 'string', placeholder: '<id,...>', description: 'the peers to cut <node> off from (required)' },

@@ -30,9 +30,7 @@ export const statusCommand: Command = {
   ],
   runsUntilInterrupted: false,
   run: (args, { io, withCluster }) =>
-    withCluster(async (cluster) =>
-      reportEveryNode(io, await cluster.status(), args.booleans.has('json'), { header, row: statusRow, json: statusJson }),
-    ),
+    withCluster(async (cluster) => reportEveryNode(io, await cluster.status(), args.booleans.has('json'), { header, row: statusRow, json: statusJson })),
 };
 
 /** The keys and their order are part of hbctl's interface for scripts: add keys, never change these. */

@@ -8,7 +8,7 @@ export const stepDownCommand: Command = {
   summary: 'make the leader hand leadership to its most responsive follower',
   synopsis: '',
   description: [
-    'Finds the leader (from every node\'s Status) and asks it to step down. It hands leadership to its',
+    "Finds the leader (from every node's Status) and asks it to step down. It hands leadership to its",
     'most responsive follower, or simply steps down if no follower is fit to take over.',
   ],
   positionals: [],

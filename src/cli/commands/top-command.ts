@@ -20,7 +20,7 @@ export const topCommand: Command = {
   synopsis: '[--interval-ms <ms>] [--count <n>]',
   description: [
     'Every --interval-ms, asks every node for its Status and Members and redraws one row per node:',
-    'its role, term, leader and lease; PHI and STATE as the agreed leader\'s failure detector sees it;',
+    "its role, term, leader and lease; PHI and STATE as the agreed leader's failure detector sees it;",
     'and its load (event-loop delay p99, CPU, resident memory) as the node itself reports it.',
     'On a terminal the screen is redrawn in place; otherwise each frame is printed, frames separated',
     'by a blank line. Runs until Ctrl-C (exit 0), or until --count frames were printed.',

@@ -8,7 +8,7 @@ export const transferCommand: Command = {
   name: 'transfer',
   summary: 'hand leadership to a given node (or the most responsive follower)',
   synopsis: '[--to <id>]',
-  description: ['Finds the leader (from every node\'s Status) and asks it to transfer leadership.'],
+  description: ["Finds the leader (from every node's Status) and asks it to transfer leadership."],
   positionals: [],
   flags: [{ name: 'to', type: 'string', placeholder: '<id>', description: 'the node to hand leadership to (default: the most responsive follower)' }],
   runsUntilInterrupted: false,
