@@ -6,7 +6,7 @@ import { leaderChangeCauses, type LeaderChange } from './leader-change-causes.ts
 import { StallMonitor, type StallSummary } from './machine-stalls.ts';
 import { numberField, type NodeLogEvent } from '../src/harness/node-log-event.ts';
 import { clockTicksPerSecond, readProcessCounters } from './proc-stats.ts';
-import { sleep } from './sleep.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The event-loop delay a node's probe reported for the window (see event-loop-probe.ts). */
 export interface EventLoopDelay {

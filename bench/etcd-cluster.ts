@@ -8,7 +8,7 @@ import { asNodeId, type NodeId } from '../src/core/ids.ts';
 import { freePorts } from '../src/util/free-ports.ts';
 import { registerCleanup } from '../src/harness/cleanup-registry.ts';
 import { ProcessGroup, type NodeProcesses, type ProcessSlot } from '../src/harness/process-group.ts';
-import { sleep } from './sleep.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Timings } from '../src/harness/timings.ts';
 
 /** One leadership line an etcd member logged: `<id> became leader at term N`. */

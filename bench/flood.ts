@@ -5,7 +5,7 @@ import type { NodeId } from '../src/core/ids.ts';
 import type { Benchmark, BenchmarkOutcome, BenchOptions } from './benchmark.ts';
 import { ClusterUnderTest } from '../src/harness/cluster-under-test.ts';
 import { registerCleanup } from '../src/harness/cleanup-registry.ts';
-import { sleep } from './sleep.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { productTimings, timingsLabel } from '../src/harness/timings.ts';
 import { histogramQuantile, roundTripBuckets } from './versus-etcd.ts';
 

@@ -7,7 +7,7 @@ import { LeaseSampler, medianRoundTripMs, medianSampleIntervalMs, type LeaseSamp
 import { overlappingLeaseClaims } from '../src/client/lease-observations.ts';
 import { numberField, timeline, type NodeLogEvent } from '../src/harness/node-log-event.ts';
 import { ms, summaryCells, summaryHeader } from './report-format.ts';
-import { sleep } from './sleep.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { summarize } from '../src/util/stats.ts';
 import { productTimings, timingsLabel, type Timings } from '../src/harness/timings.ts';
 import { disturbanceDuring, isDisturbed, type Disturbance } from './trial-disturbance.ts';

@@ -1,4 +1,4 @@
-import { sleep } from './sleep.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Timings } from '../src/harness/timings.ts';
 
 /**

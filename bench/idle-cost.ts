@@ -8,7 +8,7 @@ import { formatStalls, StallMonitor, type StallSummary } from './machine-stalls.
 import { numberField, stringField } from '../src/harness/node-log-event.ts';
 import { cpuShareBetween, readProcessCounters, type CpuShare, type ProcessCounters } from './proc-stats.ts';
 import { BackgroundProcesses } from './background-processes.ts';
-import { sleep } from './sleep.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { etcdLikeTimings, productTimings, timingsLabel, type Timings } from '../src/harness/timings.ts';
 
 interface NodeCost {

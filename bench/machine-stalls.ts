@@ -1,5 +1,5 @@
 import { summarize } from '../src/util/stats.ts';
-import { sleep } from './sleep.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface StallSummary {
   readonly durationMs: number;

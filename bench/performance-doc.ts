@@ -58,6 +58,7 @@ async function main(): Promise<void> {
   if (versus.results.runs === undefined) throw new Error(`${versusFile} has no runs (${versus.results.skipped ?? 'skipped'})`);
   const rows = comparisonRows(versus.results.runs);
   const trials = versus.results.runs[0]?.failoverMs.length ?? 0;
+  const withTls = versus.results.runs.some((run) => run.system === 'heartbeat-cluster-tls');
   const lines = [
     '# Performance',
     '',
@@ -79,9 +80,17 @@ async function main(): Promise<void> {
     "agreed leader; idle CPU as the run time of all of a process's threads (/proc/<pid>/task/*/schedstat: etcd",
     'runs on many) and RSS from /proc/<pid>/status over an idle window.',
     '',
+    ...(withTls
+      ? [
+          'The "with TLS" column is this product with mutual TLS on every peer link and client certificates on the',
+          'admin API (the bench calls as the operator), run right after the plaintext one; "TLS / plain" is its ratio to',
+          'the plaintext column.',
+          '',
+        ]
+      : []),
     ...table(
-      ['nodes', 'heartbeat / election timeout (ms)', 'measure', 'heartbeat-cluster', 'etcd', 'ours / etcd'],
-      rows.map((row) => [String(row.nodes), row.timings, row.measure, row.ours, row.etcd, row.ratio]),
+      ['nodes', 'heartbeat / election timeout (ms)', 'measure', 'heartbeat-cluster', 'etcd', 'ours / etcd', ...(withTls ? ['with TLS', 'TLS / plain'] : [])],
+      rows.map((row) => [String(row.nodes), row.timings, row.measure, row.ours, row.etcd, row.ratio, ...(withTls ? [row.oursTls, row.tlsRatio] : [])]),
     ),
     '',
   ];

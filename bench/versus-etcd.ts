@@ -6,7 +6,7 @@ import { startContender, type Contender, type LeadershipAnswer, type SystemName 
 import { etcdVersion } from './etcd-cluster.ts';
 import { waitRandomHeartbeatPhase } from './heartbeat-phase.ts';
 import { readAllThreadsRuntimeNs, readProcessCounters } from './proc-stats.ts';
-import { sleep } from './sleep.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { summarize, type Summary } from '../src/util/stats.ts';
 import { etcdLikeTimings, productTimings, timingsLabel, type Timings } from '../src/harness/timings.ts';
 

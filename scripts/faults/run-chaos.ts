@@ -3,13 +3,13 @@ import type { CliIo } from '../../src/command-line/cli-io.ts';
 import { exitCodes } from '../../src/command-line/exit-codes.ts';
 import type { ChaosAction, ChaosStep } from './chaos-schedule.ts';
 import type { FaultCluster } from './fault-cluster.ts';
-import { killProcess } from './kill-process.ts';
+import { killProcess } from './node-process-signals.ts';
 import { LeaderObserver, type AgreedLeader, type LeaderSighting } from './leader-observer.ts';
 import { applyPartition, healLinks, type LinkFaultsOutcome } from './link-faults.ts';
 import type { PartitionPlan } from '../../src/nemesis/partition-shapes.ts';
 import type { PausedProcesses } from './paused-processes.ts';
 import { restartNode, type RestartSettings } from './restart-node.ts';
-import { sleep } from './sleep.ts';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Timeline } from './timeline.ts';
 
 export interface ChaosRunOptions {
@@ -68,10 +68,10 @@ class ChaosRun {
     const { steps, durationMs, signal } = this.options;
     this.observer.start();
     for (const step of steps) {
-      if (!(await sleep(this.dueAt(step) - this.timeline.elapsedMs(), signal))) break;
+      if (!(await delay(Math.max(0, this.dueAt(step) - this.timeline.elapsedMs()), true, { signal }).catch(() => false))) break;
       await this.perform(step.action);
     }
-    await sleep(durationMs - this.timeline.elapsedMs(), signal);
+    await delay(Math.max(0, durationMs - this.timeline.elapsedMs()), true, { signal }).catch(() => false);
     const interrupted = signal.aborted;
     if (interrupted) this.timeline.print('interrupted: no more faults');
 

@@ -1,7 +1,7 @@
 import type { CliIo } from '../command-line/cli-io.ts';
 import type { NodeAnswer } from '../client/cluster-client.ts';
 import { exitCodes } from '../command-line/exit-codes.ts';
-import { printJson } from './print-json.ts';
+import { printJson } from './output.ts';
 import { reportNodeFailure } from './report.ts';
 import { formatTable } from '../util/table.ts';
 

@@ -6,8 +6,7 @@ import type { FaultCommand } from '../fault-command.ts';
 import { reportProblem } from '../fault-report.ts';
 import { completeRestartSettings, readRestartSettingsFlags, restartSettingsFlags } from '../restart-settings.ts';
 import { runChaos } from '../run-chaos.ts';
-import { readSeed, seedFlag } from '../seed-flag.ts';
-import { wholeNumberFlag } from '../whole-number-flag.ts';
+import { readSeed, seedFlag, wholeNumberFlag } from '../fault-flags.ts';
 
 const defaults = { durationMs: 30_000, intervalMs: 2_000, recoverTimeoutMs: 30_000 } as const;
 

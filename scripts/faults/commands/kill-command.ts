@@ -3,11 +3,10 @@ import { exitCodes } from '../../../src/command-line/exit-codes.ts';
 import type { FaultCluster } from '../fault-cluster.ts';
 import type { FaultCommand } from '../fault-command.ts';
 import { reportProblem } from '../fault-report.ts';
-import { killProcess } from '../kill-process.ts';
+import { killProcess, findNodePid } from '../node-process-signals.ts';
 import { launcherChildren } from '../launcher-children.ts';
-import { findNodePid } from '../node-pid.ts';
 import { leaderWord, resolveTarget } from '../resolve-target.ts';
-import { targetPositional, validTargetName } from '../target-positional.ts';
+import { targetPositional, validTargetName } from '../fault-flags.ts';
 
 export const killCommand: FaultCommand = {
   name: 'kill',

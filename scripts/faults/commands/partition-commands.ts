@@ -10,7 +10,7 @@ import { applyPartition } from '../link-faults.ts';
 import { applyKernelCuts } from '../net-faults.ts';
 import { bridge, halves, isolate, majoritiesRing, oneWay, type PartitionPlanResult } from '../../../src/nemesis/partition-shapes.ts';
 import { resolveTarget } from '../resolve-target.ts';
-import { readSeed, seedFlag } from '../seed-flag.ts';
+import { readSeed, seedFlag } from '../fault-flags.ts';
 
 /** Said by every partition command's help. */
 const addsUp = [

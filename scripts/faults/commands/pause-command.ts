@@ -2,10 +2,10 @@ import { exitCodes } from '../../../src/command-line/exit-codes.ts';
 import { parseWholeNumber } from '../../../src/command-line/flag-values.ts';
 import type { FaultCommand } from '../fault-command.ts';
 import { reportProblem } from '../fault-report.ts';
-import { findNodePid } from '../node-pid.ts';
+import { findNodePid } from '../node-process-signals.ts';
 import { leaderWord, resolveTarget } from '../resolve-target.ts';
-import { sleep } from '../sleep.ts';
-import { targetPositional, validTargetName } from '../target-positional.ts';
+import { setTimeout as delay } from 'node:timers/promises';
+import { targetPositional, validTargetName } from '../fault-flags.ts';
 
 const maxPauseMs = 3_600_000;
 
@@ -45,7 +45,7 @@ export const pauseCommand: FaultCommand = {
       const leader = target.leaderTerm === null ? '' : `, the leader in term ${target.leaderTerm}`;
       io.stdout(`paused ${node} (pid ${pid.value}${leader}) with SIGSTOP for ${ms.value} ms (Ctrl-C resumes it now)`);
       const startedAt = performance.now();
-      const fullPause = await sleep(ms.value, signal);
+      const fullPause = await delay(Math.max(0, ms.value), true, { signal }).catch(() => false);
       const resumed = paused.resume(pid.value);
       const after = `${((performance.now() - startedAt) / 1000).toFixed(3)} s`;
       if (!resumed.ok) {

@@ -6,7 +6,7 @@ import { reportProblem } from '../fault-report.ts';
 import { restartNode } from '../restart-node.ts';
 import { completeRestartSettings, readRestartSettingsFlags, restartSettingsFlags } from '../restart-settings.ts';
 import { waitUntilAnswering } from '../wait-until-answering.ts';
-import { wholeNumberFlag } from '../whole-number-flag.ts';
+import { wholeNumberFlag } from '../fault-flags.ts';
 
 /** Loading TypeScript and opening LevelDB take seconds on a small, busy machine. */
 const defaultWaitMs = 30_000;

@@ -1,9 +1,8 @@
 import type { LeaderView } from '../../client/admin-responses.ts';
 import type { NodeAnswer } from '../../client/cluster-client.ts';
 import type { Command } from '../command.ts';
-import { formatMs, noValue } from '../display-values.ts';
+import { formatMs, noValue, jsonFlag } from '../output.ts';
 import { reportEveryNode } from '../every-node-report.ts';
-import { jsonFlag } from '../json-flag.ts';
 
 const header = ['ID', 'HOLDS', 'TERM', 'REMAINING', 'LEADER'];
 

@@ -2,13 +2,11 @@ import type { AdminNode } from '../../client/admin-node.ts';
 import type { MemberInfo, MembersView } from '../../client/admin-responses.ts';
 import type { NodeAnswer } from '../../client/cluster-client.ts';
 import type { Command } from '../command.ts';
-import { formatMs, noValue } from '../display-values.ts';
+import { formatMs, noValue, jsonFlag, printJson } from '../output.ts';
 import { exitCodes } from '../../command-line/exit-codes.ts';
 import { parseNodeId } from '../../command-line/flag-values.ts';
-import { jsonFlag } from '../json-flag.ts';
 import { locateLeader } from '../../client/locate-leader.ts';
 import { formatCpu, formatLoopP99, formatPhi, formatRssMib } from '../member-values.ts';
-import { printJson } from '../print-json.ts';
 import { reportNodeFailure, reportProblem } from '../report.ts';
 import { formatTable } from '../../util/table.ts';
 

@@ -4,9 +4,8 @@ import { describeCallFailure } from '../../client/call-failure.ts';
 import type { NodeAnswer } from '../../client/cluster-client.ts';
 import type { Command } from '../command.ts';
 import { describeLinkFaults } from '../../client/describe-link-faults.ts';
-import { formatMs, noValue } from '../display-values.ts';
+import { formatMs, noValue, jsonFlag } from '../output.ts';
 import { reportEveryNode } from '../every-node-report.ts';
-import { jsonFlag } from '../json-flag.ts';
 
 const header = ['ID', 'ENDPOINT', 'PID', 'ROLE', 'TERM', 'LEADER', 'LEASE', 'HEARD', 'FAULTS'];
 

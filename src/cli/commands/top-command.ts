@@ -1,7 +1,8 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { MemberInfo, MembersView, NodeStatus } from '../../client/admin-responses.ts';
 import type { ClusterClient, NodeAnswer } from '../../client/cluster-client.ts';
 import type { Command } from '../command.ts';
-import { formatMs, noValue } from '../display-values.ts';
+import { formatMs, noValue } from '../output.ts';
 import { exitCodes } from '../../command-line/exit-codes.ts';
 import { parseWholeNumber } from '../../command-line/flag-values.ts';
 import { agreeOnLeader, claimOf } from '../../client/leader-agreement.ts';
@@ -55,7 +56,8 @@ export const topCommand: Command = {
           lines.forEach((line) => io.stdout(line));
         }
         if (count !== undefined && frame + 1 >= count.value) break;
-        await sleep(Math.max(0, intervalMs - (Date.now() - started)), signal);
+        // An abort ends the wait early; the loop then sees the signal and stops.
+        await delay(Math.max(0, intervalMs - (Date.now() - started)), undefined, { signal }).catch(() => undefined);
       }
       return exitCodes.ok;
     });
@@ -100,16 +102,4 @@ function loadCells(member: MemberInfo): string[] {
 function viewOf(views: readonly NodeAnswer<MembersView>[], id: string): MembersView | undefined {
   for (const { result } of views) if (result.ok && result.value.id === id) return result.value;
   return undefined;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -4,7 +4,7 @@ import type { Command } from '../command.ts';
 import { formatEventLine, formatNodeLine } from '../event-line.ts';
 import { exitCodes } from '../../command-line/exit-codes.ts';
 import { parseWholeNumber } from '../../command-line/flag-values.ts';
-import { jsonFlag } from '../json-flag.ts';
+import { jsonFlag } from '../output.ts';
 import { NodeWatcher, type WatchSink } from '../../client/node-watcher.ts';
 import { reportNodeFailure } from '../report.ts';
 
