@@ -58,6 +58,7 @@ export function reconcile(store: StoreContent, record: ReadRecordOutcome, files:
     case 'missing':
       return withoutRecord(store, files);
     case 'ok':
+      if (record.damagedSlot !== null) return withDamagedSlot(store, record.value, record.damagedSlot, files);
       return againstRecord(store, record.value, files);
   }
 }
@@ -76,6 +77,17 @@ function withoutRecord(store: StoreContent, { location, recordFile }: StoreFiles
           'without the record nothing shows whether the store lost writes',
       );
   }
+}
+
+/**
+ * One slot is damaged and the other holds a good write. A crash while a save wrote the record
+ * tears only the slot it wrote, after the store took that write: the store is then exactly one
+ * write ahead of the good slot, and that is accepted like any save cut short. Anything else is
+ * damage no crash explains, refused.
+ */
+function withDamagedSlot(store: StoreContent, good: StoredState, problem: string, files: StoreFiles): Reconciliation {
+  if (store.kind === 'current' && store.value.seq === good.seq + 1) return againstRecord(store, good, files);
+  return refuse('corrupt', `the hard-state record ${files.recordFile} is damaged (${problem})`);
 }
 
 function againstRecord(store: StoreContent, expected: StoredState, { location, recordFile }: StoreFiles): Reconciliation {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Level } from 'level';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { asNodeId } from '../../src/core/ids.ts';
+import { SLOT_BYTES } from '../../src/storage/hard-state-record.ts';
 import { HARD_STATE_SUBDIR, LevelHardStateStore, type OpenHardStateStoreResult } from '../../src/storage/level-hard-state-store.ts';
 
 let dataDir: string;
@@ -214,7 +215,24 @@ describe('LevelHardStateStore', () => {
   describe('the record beside the store catches a store that lost writes or disagrees with it', () => {
     const location = (): string => path.join(dataDir, 'state');
     const recordFile = (): string => path.join(dataDir, 'hard-state.json');
-    const readRecord = async (): Promise<Record<string, unknown>> => JSON.parse(await readFile(recordFile(), 'utf8')) as Record<string, unknown>;
+    /** Both slots of the record, as JSON objects; null for a blank slot. */
+    const readSlots = async (): Promise<(Record<string, unknown> | null)[]> => {
+      const bytes = await readFile(recordFile());
+      return [bytes.subarray(0, SLOT_BYTES), bytes.subarray(SLOT_BYTES)].map((slot) =>
+        slot.toString('utf8').trim() === '' ? null : (JSON.parse(slot.toString('utf8')) as Record<string, unknown>),
+      );
+    };
+    /** The newest write the record holds. */
+    const readRecord = async (): Promise<Record<string, unknown>> => {
+      const slots = (await readSlots()).filter((slot) => slot !== null);
+      return slots.reduce((newest, slot) => (Number(slot.seq) > Number(newest.seq) ? slot : newest));
+    };
+    /** Overwrites one slot in place with `text`, padded as the node pads it. */
+    const writeSlot = async (index: number, text: string): Promise<void> => {
+      const bytes = await readFile(recordFile());
+      Buffer.from(`${text.padEnd(SLOT_BYTES - 1, ' ').slice(0, SLOT_BYTES - 1)}\n`).copy(bytes, index * SLOT_BYTES);
+      await writeFile(recordFile(), bytes);
+    };
     const logFile = async (): Promise<string> => {
       const name = (await readdir(location())).find((entry) => entry.endsWith('.log'));
       if (name === undefined) throw new Error('no LevelDB log file');
@@ -238,6 +256,9 @@ describe('LevelHardStateStore', () => {
       await store.close();
       const record = await readRecord();
       expect(record).toEqual({ format: 1, seq: 3, term: 2, votedFor: 'n1', incarnation: 1, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      // Two slots, written in turn in place: the newest write in slot seq % 2, the one before in the other.
+      expect((await stat(recordFile())).size).toBe(2 * SLOT_BYTES);
+      expect(await readSlots()).toEqual([expect.objectContaining({ seq: 2, term: 2, votedFor: 'n1', incarnation: 0 }), expect.objectContaining({ seq: 3 })]);
       expect(await readRaw('seq')).toBe('3');
       expect(await readdir(dataDir)).toEqual(['hard-state.json', 'state']);
     });
@@ -260,29 +281,67 @@ describe('LevelHardStateStore', () => {
       });
     }
 
-    const tamperings: Array<[string, (record: Record<string, unknown>) => string, RegExp]> = [
-      ['a changed term', (record) => JSON.stringify({ ...record, term: 1 }), /is damaged \(its checksum does not match its contents\)/],
-      ['a changed checksum', (record) => JSON.stringify({ ...record, sha256: '0'.repeat(64) }), /its checksum does not match/],
-      ['a file cut short', (record) => JSON.stringify(record).slice(0, 20), /is damaged \(it is not valid JSON\)/],
+    const tamperings: Array<[string, (slot: Record<string, unknown>) => string, RegExp]> = [
+      ['a changed term', (slot) => JSON.stringify({ ...slot, term: 9 }), /its checksum does not match its contents/],
+      ['a changed checksum', (slot) => JSON.stringify({ ...slot, sha256: '0'.repeat(64) }), /its checksum does not match/],
+      ['its end cut off', (slot) => JSON.stringify(slot).slice(0, 20), /it is not valid JSON/],
       ['a missing field', ({ sha256: _sha256, ...rest }) => JSON.stringify(rest), /field\(s\) "sha256" missing/],
-      ['an extra field', (record) => JSON.stringify({ ...record, note: 'x' }), /unexpected field\(s\) "note"/],
+      ['an extra field', (slot) => JSON.stringify({ ...slot, note: 'x' }), /unexpected field\(s\) "note"/],
       ['an array', () => '[]', /it is not a JSON object/],
     ];
     for (const [what, tamper, problem] of tamperings) {
-      it(`a record with ${what} is refused as corrupt, files untouched`, async () => {
+      // saveTermsInTwoRuns ends at write 3 (slot 1); slot 0 holds write 2, which no crash rewrites.
+      it(`a record whose older slot has ${what} is refused as corrupt, files untouched`, async () => {
         await saveTermsInTwoRuns();
-        await writeFile(recordFile(), tamper(await readRecord()));
+        const [older] = await readSlots();
+        if (!older) throw new Error('slot 0 is blank');
+        await writeSlot(0, tamper(older));
 
         const failure = await expectRefusalLeavesFilesAlone();
         expect(failure.reason).toBe('corrupt');
-        expect(failure.message).toContain(`data dir ${dataDir}: the hard-state record ${recordFile()} is damaged`);
+        expect(failure.message).toContain(`data dir ${dataDir}: the hard-state record ${recordFile()} is damaged (slot 1: `);
         expect(failure.message).toMatch(problem);
       });
     }
 
+    it('a record with both slots damaged, or of the wrong size, is refused as corrupt', async () => {
+      await saveTermsInTwoRuns();
+      await writeSlot(0, '{"torn');
+      await writeSlot(1, '{"torn');
+      expect((await expectRefusalLeavesFilesAlone()).message).toMatch(/is damaged \(slot 1: it is not valid JSON; slot 2: it is not valid JSON\)/);
+      await truncate(recordFile(), SLOT_BYTES + 7);
+      expect((await expectRefusalLeavesFilesAlone()).message).toMatch(/is damaged \(it is 263 bytes long, not 512\)/);
+    });
+
+    it('a record whose newest slot was torn by a crash mid-write is that save cut short: the store keeps it and the slot is rewritten', async () => {
+      await saveTermsInTwoRuns();
+      await writeSlot(1, '{"format":1,"seq":3,"te');
+      const store = await openOk();
+      expect(await store.load()).toEqual({ term: 2, votedFor: 'n1' });
+      await store.close();
+      expect(await readRecord()).toMatchObject({ seq: 3, term: 2, votedFor: 'n1' });
+    });
+
+    it('a torn newest slot beside a store that is not one write ahead is refused: no crash leaves that', async () => {
+      await saveTermsInTwoRuns();
+      await writeSlot(1, '{"format":1,"seq":3,"te');
+      await writeRaw({ seq: '2', term: '1', votedFor: 'null', incarnation: '0' });
+      const failure = await expectRefusalLeavesFilesAlone();
+      expect(failure.reason).toBe('corrupt');
+      expect(failure.message).toMatch(/is damaged \(slot 2: it is not valid JSON\)/);
+    });
+
+    it('a record whose slots do not hold two writes in a row is refused', async () => {
+      await saveTermsInTwoRuns();
+      await writeSlot(0, (await readFile(recordFile(), 'utf8')).slice(SLOT_BYTES, 2 * SLOT_BYTES - 1));
+      const failure = await expectRefusalLeavesFilesAlone();
+      expect(failure.reason).toBe('corrupt');
+      expect(failure.message).toMatch(/its slots hold writes 3 and 3, not two in a row/);
+    });
+
     it('a record of a newer format is refused as unreadable', async () => {
       await saveTermsInTwoRuns();
-      await writeFile(recordFile(), JSON.stringify({ ...(await readRecord()), format: 2 }));
+      await writeSlot(1, JSON.stringify({ ...(await readRecord()), format: 2 }));
       const failure = await expectRefusalLeavesFilesAlone();
       expect(failure.reason).toBe('unreadable');
       expect(failure.message).toMatch(/has format 2, which this version cannot read; it was NOT modified\. Run the heartbeat-cluster version that wrote it/);
@@ -321,12 +380,15 @@ describe('LevelHardStateStore', () => {
     it('a node stopped between the two writes of a save keeps the newer state, and the record is brought up to it', async () => {
       const store = await openOk();
       await store.save({ term: 3, votedFor: null });
-      // The record's temporary file cannot be created, so the save fails after LevelDB took it.
-      await mkdir(`${recordFile()}.tmp`);
+      // The record cannot be opened (a directory is in its place), so the save fails after LevelDB took it.
+      const record = await readFile(recordFile());
+      await rm(recordFile());
+      await mkdir(recordFile());
       await expect(store.save({ term: 4, votedFor: asNodeId('n2') })).rejects.toThrow(/EISDIR/);
       await expect(store.save({ term: 5, votedFor: null })).rejects.toThrow(/takes no more writes after a failed one.*restart the node/);
       await store.close();
-      await rm(`${recordFile()}.tmp`, { recursive: true });
+      await rm(recordFile(), { recursive: true });
+      await writeFile(recordFile(), record);
       expect(await readRecord()).toMatchObject({ seq: 2, term: 3 });
 
       const reopened = await openOk();
