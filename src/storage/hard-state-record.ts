@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { NodeId } from '../core/ids.ts';
 import { hardStateProblem, isNonNegativeInteger, show, type StoredState } from './stored-state.ts';
@@ -34,8 +34,11 @@ export type SlotOutcome =
   | { readonly kind: 'unsupported'; readonly format: number };
 
 export type ReadRecordOutcome =
-  /** `damagedSlot`: the other slot's problem, when it is neither blank nor the write before `value`. */
-  | { readonly kind: 'ok'; readonly value: StoredState; readonly damagedSlot: string | null }
+  /**
+   * `damagedSlot`: the other slot's problem, when it is neither blank nor the write before `value`.
+   * `layout` `single`: one JSON object, as versions before the slots wrote it; rewrite it whole.
+   */
+  | { readonly kind: 'ok'; readonly value: StoredState; readonly damagedSlot: string | null; readonly layout: 'slots' | 'single' }
   | { readonly kind: 'missing' }
   | { readonly kind: 'damaged'; readonly problem: string }
   | { readonly kind: 'unsupported'; readonly format: number }
@@ -57,7 +60,12 @@ export async function readHardStateRecord(dataDir: string): Promise<ReadRecordOu
     if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
     return { kind: 'unreadable', problem: error instanceof Error ? error.message : String(error) };
   }
-  if (bytes.length !== RECORD_BYTES) return { kind: 'damaged', problem: `it is ${bytes.length} bytes long, not ${RECORD_BYTES}` };
+  if (bytes.length !== RECORD_BYTES) {
+    const single = readSlot(bytes);
+    if (single.kind === 'ok') return { kind: 'ok', value: single.value, damagedSlot: null, layout: 'single' };
+    if (single.kind === 'unsupported') return single;
+    return { kind: 'damaged', problem: `it is ${bytes.length} bytes long, not ${RECORD_BYTES}` };
+  }
   return combineSlots(readSlot(bytes.subarray(0, SLOT_BYTES)), readSlot(bytes.subarray(SLOT_BYTES)));
 }
 
@@ -68,11 +76,11 @@ function combineSlots(first: SlotOutcome, second: SlotOutcome): ReadRecordOutcom
   const problems = [first, second].flatMap((slot, index) => (slot.kind === 'damaged' ? [`slot ${index + 1}: ${slot.problem}`] : []));
   const [a, b] = valid;
   if (a === undefined) return problems.length === 0 ? { kind: 'damaged', problem: 'both slots are blank' } : { kind: 'damaged', problem: problems.join('; ') };
-  if (b === undefined) return { kind: 'ok', value: a, damagedSlot: problems[0] ?? null };
+  if (b === undefined) return { kind: 'ok', value: a, damagedSlot: problems[0] ?? null, layout: 'slots' };
   const [older, newer] = a.seq < b.seq ? [a, b] : [b, a];
   // Each write goes over the older slot, so the two always hold consecutive writes.
   if (newer.seq !== older.seq + 1) return { kind: 'damaged', problem: `its slots hold writes ${older.seq} and ${newer.seq}, not two in a row` };
-  return { kind: 'ok', value: newer, damagedSlot: null };
+  return { kind: 'ok', value: newer, damagedSlot: null, layout: 'slots' };
 }
 
 function readSlot(bytes: Buffer): SlotOutcome {
@@ -127,16 +135,15 @@ export function slotBytes(state: StoredState): Buffer {
 /** Writes `state` into its slot and waits until it is on disk; creates the record (durably) on the first write. */
 export async function writeHardStateRecord(dataDir: string, state: StoredState): Promise<void> {
   const target = recordPath(dataDir);
-  const slot = slotBytes(state);
   let file: FileHandle;
   try {
     file = await open(target, 'r+');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    return createRecord(dataDir, state, slot);
+    return replaceHardStateRecord(dataDir, state);
   }
   try {
-    const { bytesWritten } = await file.write(slot, 0, SLOT_BYTES, (state.seq % 2) * SLOT_BYTES);
+    const { bytesWritten } = await file.write(slotBytes(state), 0, SLOT_BYTES, (state.seq % 2) * SLOT_BYTES);
     if (bytesWritten !== SLOT_BYTES) throw new Error(`short write to ${target}: ${bytesWritten} of ${SLOT_BYTES} bytes`);
     await file.datasync();
   } finally {
@@ -144,19 +151,26 @@ export async function writeHardStateRecord(dataDir: string, state: StoredState):
   }
 }
 
-/** The first record: both slots (the other blank) into a new file, then its directory entry synced. */
-async function createRecord(dataDir: string, state: StoredState, slot: Buffer): Promise<void> {
+/**
+ * Writes a whole new record holding `state` (the other slot blank) and makes it durable: the first
+ * record of a data dir, and one written by a version before the slots.
+ */
+export async function replaceHardStateRecord(dataDir: string, state: StoredState): Promise<void> {
   const whole = Buffer.alloc(RECORD_BYTES, ' ');
   whole.write('\n', SLOT_BYTES - 1);
   whole.write('\n', RECORD_BYTES - 1);
-  slot.copy(whole, (state.seq % 2) * SLOT_BYTES);
-  const file = await open(recordPath(dataDir), 'wx');
+  slotBytes(state).copy(whole, (state.seq % 2) * SLOT_BYTES);
+  const target = recordPath(dataDir);
+  const temporary = `${target}.tmp`;
+  const file = await open(temporary, 'w');
   try {
     await file.writeFile(whole);
     await file.sync();
   } finally {
     await file.close();
   }
+  await rename(temporary, target);
+  // The rename is durable only once the directory entry is.
   const directory = await open(dataDir, 'r');
   try {
     await directory.sync();

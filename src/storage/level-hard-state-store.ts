@@ -5,7 +5,7 @@ import { Level } from 'level';
 import type { HardState } from '../core/hard-state.ts';
 import type { NodeId } from '../core/ids.ts';
 import { makeDirectory } from '../util/make-directory.ts';
-import { readHardStateRecord, recordPath, writeHardStateRecord } from './hard-state-record.ts';
+import { readHardStateRecord, recordPath, replaceHardStateRecord, writeHardStateRecord } from './hard-state-record.ts';
 import { reconcile, restoreAdvice, sameState, unsupportedAdvice, type RefusalReason, type StoreContent } from './hard-state-reconciliation.ts';
 import type { HardStateStore } from './hard-state-store.ts';
 import { hardStateProblem, isNonNegativeInteger, show, type StoredState } from './stored-state.ts';
@@ -141,9 +141,10 @@ export class LevelHardStateStore implements HardStateStore {
     } catch (err) {
       return fail(levelFailure(err, dataDir, location, 'read'));
     }
-    if (verdict.kind !== 'in-step') {
+    const rewriteWhole = record.kind === 'ok' && record.layout === 'single';
+    if (verdict.kind !== 'in-step' || rewriteWhole) {
       try {
-        await writeHardStateRecord(dataDir, state);
+        await (rewriteWhole ? replaceHardStateRecord(dataDir, state) : writeHardStateRecord(dataDir, state));
       } catch (err) {
         // The store is ahead of its record now, which the next open accepts once the record can be written.
         return fail({

@@ -339,6 +339,19 @@ describe('LevelHardStateStore', () => {
       expect(failure.message).toMatch(/its slots hold writes 3 and 3, not two in a row/);
     });
 
+    it('a record written as one JSON object, before the slots, is taken over and rewritten in slots', async () => {
+      await saveTermsInTwoRuns();
+      const newest = await readRecord();
+      await writeFile(recordFile(), `${JSON.stringify(newest)}\n`);
+      const store = await openOk();
+      expect(await store.load()).toEqual({ term: 2, votedFor: 'n1' });
+      await store.save({ term: 3, votedFor: null });
+      await store.close();
+      expect((await stat(recordFile())).size).toBe(2 * SLOT_BYTES);
+      expect(await readSlots()).toEqual([expect.objectContaining({ seq: 4, term: 3 }), expect.objectContaining({ seq: 3, term: 2, votedFor: 'n1' })]);
+      expect(await (await openOk()).load()).toEqual({ term: 3, votedFor: null });
+    });
+
     it('a record of a newer format is refused as unreadable', async () => {
       await saveTermsInTwoRuns();
       await writeSlot(1, JSON.stringify({ ...(await readRecord()), format: 2 }));
