@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { agreeOnLeader } from '../../src/client/leader-agreement.ts';
-import { deadAddress, run } from '../cli/cli-fixture.ts';
+import { deadAddress, run } from './cli-fixture.ts';
 import { startFakeAdminServer, type FakeAdminServer } from '../support/fake-admin-server.ts';
 
 let servers: FakeAdminServer[] = [];
