@@ -1,8 +1,7 @@
 import type { Benchmark } from './benchmark.ts';
-import { productTimings } from '../src/harness/timings.ts';
 import { formatVerdict } from '../src/history/verdict-report.ts';
-import { driftEpisodes, driftSettings } from '../src/nemesis/drift-scenario.ts';
-import { runSoak, SoakUnavailable } from '../src/nemesis/soak-run.ts';
+import { driftSettings, runDrift } from '../src/nemesis/drift-scenario.ts';
+import { SoakUnavailable } from '../src/nemesis/soak-run.ts';
 
 export const clockDrift: Benchmark = {
   name: 'clock-drift',
@@ -14,19 +13,8 @@ export const clockDrift: Benchmark = {
     const data: unknown[] = [];
     for (const setting of [driftSettings.within, driftSettings.beyond]) {
       progress(`clock-drift: ${setting.name}, ${rounds} rounds`);
-      const episodes = driftEpisodes(rounds, productTimings);
       try {
-        const report = await runSoak({
-          durationMs: episodes.reduce((sum, episode) => sum + episode.holdMs + episode.quietMs, 0) + 10_000,
-          seed: 0,
-          nodes: 3,
-          episodes,
-          clockRates: setting.rates,
-          maxClockDrift: setting.maxClockDrift,
-          sampleLeasesMs: 10,
-          toleranceMs: 1,
-          print: progress,
-        });
+        const report = await runDrift(setting, rounds, progress);
         const rates = [...setting.rates].map(([id, rate]) => `${id} x${rate}`).join(', ');
         lines.push(
           `${setting.name} (${rates}; --max-clock-drift ${setting.maxClockDrift}):`,

@@ -1,4 +1,5 @@
-import type { Timings } from '../harness/timings.ts';
+import { productTimings, type Timings } from '../harness/timings.ts';
+import { runSoak, type SoakReport } from './soak-run.ts';
 import type { Episode } from './soak-schedule.ts';
 
 /** A drift run: clock rates by node, and how the lease bound compares with them. */
@@ -52,4 +53,23 @@ export function driftEpisodes(rounds: number, timings: Timings): Episode[] {
         { fault: { kind: 'partition', shape: 'isolate-leader', plan: null, cut: 'blackhole' }, holdMs: 4 * t, quietMs: 4 * t },
       ] satisfies Episode[],
   ).flat();
+}
+
+/**
+ * One drift run as the bench and the e2e test make it: 3 nodes at the product's timings under
+ * `setting`'s clock rates, `rounds` episodes, leases sampled every 10 ms from outside.
+ */
+export function runDrift(setting: DriftSetting, rounds: number, print: (line: string) => void): Promise<SoakReport> {
+  const episodes = driftEpisodes(rounds, productTimings);
+  return runSoak({
+    durationMs: episodes.reduce((sum, episode) => sum + episode.holdMs + episode.quietMs, 0) + 10_000,
+    seed: 0,
+    nodes: 3,
+    episodes,
+    clockRates: setting.rates,
+    maxClockDrift: setting.maxClockDrift,
+    sampleLeasesMs: 10,
+    toleranceMs: 1,
+    print,
+  });
 }

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { productTimings } from '../../src/harness/timings.ts';
 import { formatVerdict } from '../../src/history/verdict-report.ts';
 import { ensureFaketime, ensureNetTools } from '../../src/netfault/host-tools.ts';
-import { driftEpisodes, driftSettings, type DriftSetting } from '../../src/nemesis/drift-scenario.ts';
-import { faketimeEnvironment, runSoak } from '../../src/nemesis/soak-run.ts';
+import { driftSettings, runDrift, type DriftSetting } from '../../src/nemesis/drift-scenario.ts';
+import { faketimeEnvironment } from '../../src/nemesis/soak-run.ts';
 
 const tools = await ensureNetTools();
 const faketime = tools.ok ? await ensureFaketime() : tools;
@@ -36,18 +35,7 @@ async function childClockAdvance(environment: Record<string, string>): Promise<{
 }
 
 function drift(setting: DriftSetting, rounds: number) {
-  const episodes = driftEpisodes(rounds, productTimings);
-  return runSoak({
-    durationMs: episodes.reduce((sum, episode) => sum + episode.holdMs + episode.quietMs, 0) + 10_000,
-    seed: 0,
-    nodes: 3,
-    episodes,
-    clockRates: setting.rates,
-    maxClockDrift: setting.maxClockDrift,
-    sampleLeasesMs: 10,
-    toleranceMs: 1,
-    print: () => undefined,
-  });
+  return runDrift(setting, rounds, () => undefined);
 }
 
 describe.skipIf(!faketime.ok)('clock-rate drift with libfaketime', () => {
