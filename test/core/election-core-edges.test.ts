@@ -79,6 +79,17 @@ describe('events a watcher sees', () => {
     expect(core.status(min + 1).role).toBe('follower');
   });
 
+  it('end a real election that meets the winner as a lost vote, not a lost pre-vote', () => {
+    const core = newCore(n1);
+    core.tick(min);
+    core.receive(min + 1, n2, { kind: 'vote-response', term: 1, preVote: true, granted: true });
+    expect(core.receive(min + 2, n3, { kind: 'heartbeat', term: 1, round: 1 }).events).toEqual([
+      { type: 'election-lost', term: 1, preVote: false, reason: 'other-leader' },
+      { type: 'role-changed', term: 1, from: 'candidate', to: 'follower' },
+      { type: 'leader-changed', term: 1, leaderId: n3 },
+    ]);
+  });
+
   it('end a campaign that meets a higher term with election-lost, higher-term, and no lease-lost', () => {
     const core = newCore(n1);
     core.tick(min);
@@ -149,6 +160,15 @@ describe('who may speak', () => {
 });
 
 describe('far-off terms', () => {
+  it('follow a message exactly the lead above the term its vouchers reached', () => {
+    const core = newCore(n1, { hardState: { term: 4, votedFor: null } });
+    const vouched = 4 + maxTermLead + 10;
+    core.receive(2 * min, n2, { kind: 'heartbeat-ack', term: vouched, round: 0 });
+    const ready = core.receive(2 * min, n3, { kind: 'heartbeat', term: vouched + maxTermLead, round: 1 });
+    expect(core.status(2 * min)).toMatchObject({ term: vouched + maxTermLead, leaderId: n3 });
+    expect(onlyMessageTo(ready, n3)).toEqual({ kind: 'heartbeat-ack', term: vouched + maxTermLead, round: 1 });
+  });
+
   it('are adopted at exactly the highest term when enough peers vouch for it', () => {
     const core = newCore(n1, { hardState: { term: 4, votedFor: null } });
     core.receive(2 * min, n2, { kind: 'heartbeat-ack', term: maxTerm, round: 0 });
@@ -208,6 +228,16 @@ describe('far-off terms', () => {
 });
 
 describe('votes', () => {
+  it('refuse a vote in the term of the leader they follow, though they have not voted in it', () => {
+    // n2's heartbeat brought n1 into term 1 without a vote of its own; n3, a candidate of the same
+    // term, must not get one while n1 hears from its leader.
+    const core = followerOfN2(150);
+    const ready = core.receive(151, n3, { kind: 'vote-request', term: 1, preVote: false, transfer: false });
+    expect(onlyMessageTo(ready, n3)).toEqual({ kind: 'vote-response', term: 1, preVote: false, granted: false });
+    expect(types(ready)).not.toContain('vote-granted');
+    expect(core.hardState()).toEqual({ term: 1, votedFor: null });
+  });
+
   it('grant a repeated request from the candidate already voted for, without writing again', () => {
     const core = newCore(n1);
     core.receive(min, n2, { kind: 'vote-request', term: 1, preVote: false, transfer: false });
@@ -253,6 +283,31 @@ describe('votes', () => {
 });
 
 describe('vote responses', () => {
+  it('count a refused pre-vote that names an older term: a majority of them ends the pre-vote', () => {
+    const core = newCore(n1, { hardState: { term: 5, votedFor: null } });
+    core.tick(min);
+    core.receive(min + 1, n2, { kind: 'vote-response', term: 3, preVote: true, granted: false });
+    const ready = core.receive(min + 2, n3, { kind: 'vote-response', term: 4, preVote: true, granted: false });
+    expect(ready.events).toEqual([
+      { type: 'election-lost', term: 5, preVote: true, reason: 'rejected' },
+      { type: 'role-changed', term: 5, from: 'pre-candidate', to: 'follower' },
+    ]);
+    expect(core.hardState().term).toBe(5);
+  });
+
+  it('end a real election refused by a majority at once, as a lost vote, not a lost pre-vote', () => {
+    const core = newCore(n1);
+    core.tick(min);
+    core.receive(min + 1, n2, { kind: 'vote-response', term: 1, preVote: true, granted: true });
+    core.receive(min + 2, n2, { kind: 'vote-response', term: 1, preVote: false, granted: false });
+    expect(core.status(min + 2).role).toBe('candidate');
+    const ready = core.receive(min + 3, n3, { kind: 'vote-response', term: 1, preVote: false, granted: false });
+    expect(ready.events).toEqual([
+      { type: 'election-lost', term: 1, preVote: false, reason: 'rejected' },
+      { type: 'role-changed', term: 1, from: 'candidate', to: 'follower' },
+    ]);
+  });
+
   it('teach a pre-candidate the higher term of a voter that refuses it', () => {
     const core = newCore(n1);
     core.tick(min);
@@ -293,6 +348,14 @@ describe('yielding to a rival', () => {
 });
 
 describe('a transfer candidate', () => {
+  it('holds no lease won at the very instant the lease it counted from its request ends', () => {
+    const target = followerOfN2(150);
+    target.receive(160, n2, { kind: 'timeout-now', term: 1, target: n1 });
+    const ready = target.receive(160 + leaseMs, n3, { kind: 'vote-response', term: 2, preVote: false, granted: true });
+    expect(target.status(160 + leaseMs)).toMatchObject({ role: 'leader', holdsLease: false });
+    expect(types(ready)).not.toContain('lease-acquired');
+  });
+
   it('waits a whole election timeout before trying again, not a split-vote retry', () => {
     const target = followerOfN2(150);
     target.receive(160, n2, { kind: 'timeout-now', term: 1, target: n1 });
@@ -354,6 +417,10 @@ describe('the leader', () => {
     const late = leader.receive(100 + leaseMs + 1, n2, { kind: 'heartbeat-ack', term: 1, round: 1 });
     expect(types(late)).toEqual([]);
     expect(leader.leaseRemainingMs(100 + leaseMs + 1)).toBe(0);
+    // A lease is held up to, not at, its end: an ack arriving at that very instant brings none.
+    const justLate = electedLeader(100);
+    for (let t = 100 + hb; t <= 100 + 9 * hb; t += hb) justLate.tick(t);
+    expect(types(justLate.receive(100 + leaseMs, n2, { kind: 'heartbeat-ack', term: 1, round: 1 }))).toEqual([]);
   });
 
   it('extends its lease from the newest round a majority acked, though an older ack was the first to arrive', () => {
@@ -430,10 +497,15 @@ describe('choosing a transfer target', () => {
     leader.receive(100 + hb + 2, n3, { kind: 'heartbeat-ack', term: 1, round: 1 });
     expect(leader.transferLeadership(100 + hb + 3, null).outcome).toEqual({ ok: true, target: n2 });
 
-    const tie = electedLeader(100);
-    tie.receive(102, n2, { kind: 'heartbeat-ack', term: 1, round: 1 });
-    tie.receive(101, n3, { kind: 'heartbeat-ack', term: 1, round: 1 });
-    expect(tie.transferLeadership(103, null).outcome).toEqual({ ok: true, target: n2 });
+    for (const [first, last] of [
+      [n2, n3],
+      [n3, n2],
+    ] as const) {
+      const tie = electedLeader(100);
+      tie.receive(101, first, { kind: 'heartbeat-ack', term: 1, round: 1 });
+      tie.receive(102, last, { kind: 'heartbeat-ack', term: 1, round: 1 });
+      expect(tie.transferLeadership(103, null).outcome).toEqual({ ok: true, target: last });
+    }
   });
 
   it('refuses a follower whose last ack is a minimum election timeout old, and says when none is left', () => {
@@ -490,7 +562,9 @@ describe('election config', () => {
   it('accepts a heartbeat of exactly a third of the timeout, and says how to fix one above it', () => {
     expect(problems({ heartbeatIntervalMs: 30, electionTimeoutMinMs: 90 })).toEqual([]);
     expect(problems({ heartbeatIntervalMs: 31, electionTimeoutMinMs: 90 })).toEqual([
-      expect.stringMatching(/lower the heartbeat interval to 30 ms or less, or raise the minimum election timeout to 93 ms or more/),
+      expect.stringMatching(
+        /^heartbeat interval \(31 ms\) must be at most a third of the minimum election timeout \(90 ms\), .*lower the heartbeat interval to 30 ms or less, or raise the minimum election timeout to 93 ms or more/,
+      ),
     ]);
   });
 
