@@ -45,6 +45,10 @@ const MAX_VERSION_LENGTH = 64;
 /** Thrown internally while decoding; never escapes `decodeEnvelope`. */
 class MalformedEnvelope extends Error {}
 
+function refuse(code: status, rejection: RejectionReason, reason: string): DecodeResult {
+  return { ok: false, code, rejection, reason };
+}
+
 /** A uint64 (a decimal string on the wire) as a JS number; above Number.MAX_SAFE_INTEGER it would not be exact. */
 function readUint64(value: string, field: string): number {
   const result = Number(value);
@@ -116,7 +120,6 @@ function readMessage(envelope: Envelope__Output, term: number): PeerMessage {
  * opened the stream and `peers` just the peer it called.
  */
 export function decodeEnvelope(envelope: Envelope__Output, expected: EnvelopeExpectation): DecodeResult {
-  const refuse = (code: status, rejection: RejectionReason, reason: string): DecodeResult => ({ ok: false, code, rejection, reason });
   try {
     const clusterId = readId(envelope.clusterId, 'cluster');
     if (clusterId !== expected.clusterId) {
@@ -142,23 +145,13 @@ export function decodeEnvelope(envelope: Envelope__Output, expected: EnvelopeExp
  */
 export function decodeEnvelopeBytes(bytes: Buffer, expected: EnvelopeExpectation): DecodeResult {
   if (bytes.length > MAX_ENVELOPE_BYTES) {
-    return {
-      ok: false,
-      code: status.RESOURCE_EXHAUSTED,
-      rejection: 'oversized',
-      reason: `envelope of ${bytes.length} bytes, at most ${MAX_ENVELOPE_BYTES} accepted`,
-    };
+    return refuse(status.RESOURCE_EXHAUSTED, 'oversized', `envelope of ${bytes.length} bytes, at most ${MAX_ENVELOPE_BYTES} accepted`);
   }
   let envelope: Envelope__Output;
   try {
     envelope = envelopeSerializers().requestDeserialize(bytes);
   } catch (error) {
-    return {
-      ok: false,
-      code: status.INVALID_ARGUMENT,
-      rejection: 'undecodable',
-      reason: `not a protobuf Envelope: ${error instanceof Error ? error.message : String(error)}`,
-    };
+    return refuse(status.INVALID_ARGUMENT, 'undecodable', `not a protobuf Envelope: ${error instanceof Error ? error.message : String(error)}`);
   }
   return decodeEnvelope(envelope, expected);
 }

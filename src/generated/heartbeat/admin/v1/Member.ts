@@ -22,11 +22,11 @@ export interface Member {
   /**
    * ms since this node last heard from it; -1 for the answering node itself.
    */
-  'lastSeenAgeMs'?: (number | string);
+  'lastSeenAgoMs'?: (number | string);
   /**
    * ms since it entered its state; -1 for the answering node itself.
    */
-  'stateAgeMs'?: (number | string);
+  'stateSinceAgoMs'?: (number | string);
   /**
    * Incremented on every restart; 0 if not known yet.
    */
@@ -58,11 +58,11 @@ export interface Member__Output {
   /**
    * ms since this node last heard from it; -1 for the answering node itself.
    */
-  'lastSeenAgeMs': (number);
+  'lastSeenAgoMs': (number);
   /**
    * ms since it entered its state; -1 for the answering node itself.
    */
-  'stateAgeMs': (number);
+  'stateSinceAgoMs': (number);
   /**
    * Incremented on every restart; 0 if not known yet.
    */
