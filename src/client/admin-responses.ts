@@ -5,6 +5,7 @@ import type { GetLeaderResponse__Output } from '../generated/heartbeat/admin/v1/
 import type { LeaseState__Output } from '../generated/heartbeat/admin/v1/LeaseState.ts';
 import type { LinkFaults__Output } from '../generated/heartbeat/admin/v1/LinkFaults.ts';
 import type { Member__Output } from '../generated/heartbeat/admin/v1/Member.ts';
+import type { PeerStatus__Output } from '../generated/heartbeat/admin/v1/PeerStatus.ts';
 import type { MembersResponse__Output } from '../generated/heartbeat/admin/v1/MembersResponse.ts';
 import type { NodeEvent__Output } from '../generated/heartbeat/admin/v1/NodeEvent.ts';
 import type { SafetyAlarm__Output } from '../generated/heartbeat/admin/v1/SafetyAlarm.ts';
@@ -20,49 +21,34 @@ import type { WaitForLeaseResponse__Output } from '../generated/heartbeat/admin/
  * empty strings, zeros and -1s that admin.proto uses for "none" (null here).
  */
 
-export type LinkFault = Readonly<LinkFaults__Output>;
+/**
+ * A response as this client hands it out: readonly, the uint64 fields `U` as exact numbers, and the
+ * fields `N` null where admin.proto says "none" (an empty string, 0 or -1).
+ */
+type View<T, U extends keyof T = never, N extends keyof T = never> = {
+  readonly [K in keyof T]: K extends U ? (K extends N ? number | null : number) : K extends N ? T[K] | null : T[K];
+};
+
+export type LinkFault = View<LinkFaults__Output>;
 
 /** The node's timing settings, which every node of a cluster shares; `maxClockDrift` shortens leases. */
-export type NodeTiming = Readonly<Timing__Output>;
+export type NodeTiming = View<Timing__Output>;
 
-export interface PeerAck {
-  readonly id: string;
-  /** Null if never acknowledged or the node is not the leader. */
-  readonly lastAckAgoMs: number | null;
-}
+/** `lastAckAgoMs` null if never acknowledged or the node is not the leader. */
+export type PeerAck = View<PeerStatus__Output, never, 'lastAckAgoMs'>;
 
-export interface NodeStatus {
-  readonly id: string;
-  readonly clusterId: string;
+/** Ids and durations null when none or unknown; `pid` null when not reported; addresses and data dir empty then. */
+export type NodeStatus = Omit<
+  View<StatusResponse__Output, 'term' | 'incarnation', 'leaderId' | 'votedFor' | 'pid' | 'leaderHeardAgoMs'>,
+  'role' | 'peers' | 'faults'
+> & {
   readonly role: Role;
-  readonly term: number;
-  readonly leaderId: string | null;
-  readonly votedFor: string | null;
-  /** Null when the node does not report one. */
-  readonly pid: number | null;
-  readonly holdsLease: boolean;
-  readonly leaseRemainingMs: number;
-  /** Null when unknown, e.g. on the leader itself. */
-  readonly leaderHeardAgoMs: number | null;
   readonly peers: readonly PeerAck[];
   readonly faults: readonly LinkFault[];
-  /** Null when the node does not report it. */
-  readonly timing: NodeTiming | null;
-  /** Empty when the node does not report them. */
-  readonly peerAddress: string;
-  readonly adminAddress: string;
-  readonly dataDir: string;
-}
+};
 
-export interface LeaderView {
-  readonly id: string;
-  readonly leaderId: string | null;
-  readonly term: number;
-  readonly holdsLease: boolean;
-  readonly leaseRemainingMs: number;
-}
+export type LeaderView = View<Pick<GetLeaderResponse__Output, 'id' | 'leaderId' | 'term' | 'holdsLease' | 'leaseRemainingMs'>, 'term', 'leaderId'>;
 
-/** WaitForLeaseResponse: the fencing token of the node that holds the lease. */
 export interface LeaseToken {
   readonly holder: string;
   /** The fencing token: strictly increasing from one lease holder to the next. */
@@ -72,12 +58,7 @@ export interface LeaseToken {
 }
 
 /** One WatchLease message: whether the node holds the lease now. */
-export interface LeaseState {
-  readonly node: string;
-  readonly holdsLease: boolean;
-  readonly term: number;
-  readonly leaseRemainingMs: number;
-}
+export type LeaseState = View<LeaseState__Output, 'term'>;
 
 export interface NodeEvent {
   readonly node: string;
@@ -88,26 +69,8 @@ export interface NodeEvent {
   readonly detail: Readonly<Record<string, unknown>>;
 }
 
-export interface MemberInfo {
-  readonly id: string;
-  /** The peer address from the cluster membership; empty if not known. */
-  readonly address: string;
-  /** A role, or `unknown` for a peer whose role the answering node does not know. */
-  readonly role: string;
-  /** alive | suspect | dead | unknown, as the answering node's phi-accrual detector sees it. */
-  readonly state: string;
-  readonly phi: number;
-  /** Null for the answering node itself. */
-  readonly lastSeenAgoMs: number | null;
-  readonly stateSinceAgoMs: number | null;
-  /** Null when not known yet. */
-  readonly incarnation: number | null;
-  readonly version: string | null;
-  readonly eventLoopDelayP99Ms: number;
-  readonly cpuPercent: number;
-  readonly rssBytes: number;
-  readonly isSelf: boolean;
-}
+/** `role` and `state` may be `unknown` for a peer; ages null for the answering node itself; incarnation and version null until known. */
+export type MemberInfo = View<Member__Output, 'incarnation' | 'rssBytes', 'lastSeenAgoMs' | 'stateSinceAgoMs' | 'incarnation' | 'version'>;
 
 /** One node's view of the membership (MembersResponse). */
 export interface MembersView {
@@ -151,22 +114,15 @@ const stringOrNull = (value: string): string | null => (value === '' ? null : va
 const msOrNull = (value: number): number | null => (value >= 0 ? value : null);
 
 export const decodeStatus = decoding((raw: StatusResponse__Output): NodeStatus => ({
-  id: raw.id,
-  clusterId: raw.clusterId,
+  ...raw,
   role: role(raw.role),
   term: uint64(raw.term, 'term'),
+  incarnation: uint64(raw.incarnation, 'incarnation'),
   leaderId: stringOrNull(raw.leaderId),
   votedFor: stringOrNull(raw.votedFor),
   pid: raw.pid > 0 ? raw.pid : null,
-  holdsLease: raw.holdsLease,
-  leaseRemainingMs: raw.leaseRemainingMs,
   leaderHeardAgoMs: msOrNull(raw.leaderHeardAgoMs),
-  peers: raw.peers.map((peer) => ({ id: peer.id, lastAckAgoMs: msOrNull(peer.lastAckAgoMs) })),
-  faults: raw.faults,
-  timing: raw.timing,
-  peerAddress: raw.peerAddress,
-  adminAddress: raw.adminAddress,
-  dataDir: raw.dataDir,
+  peers: raw.peers.map((peer) => ({ ...peer, lastAckAgoMs: msOrNull(peer.lastAckAgoMs) })),
 }));
 
 export const decodeLeaseToken = decoding((raw: WaitForLeaseResponse__Output): LeaseToken => {
@@ -174,12 +130,7 @@ export const decodeLeaseToken = decoding((raw: WaitForLeaseResponse__Output): Le
   return { holder: raw.leaderId, term: uint64(raw.term, 'term'), validForMs: raw.validForMs };
 });
 
-export const decodeLeaseState = decoding((raw: LeaseState__Output): LeaseState => ({
-  node: raw.node,
-  holdsLease: raw.holdsLease,
-  term: uint64(raw.term, 'term'),
-  leaseRemainingMs: raw.leaseRemainingMs,
-}));
+export const decodeLeaseState = decoding((raw: LeaseState__Output): LeaseState => ({ ...raw, term: uint64(raw.term, 'term') }));
 
 export const decodeLeaderView = decoding((raw: GetLeaderResponse__Output): LeaderView => ({
   id: raw.id,
