@@ -1,5 +1,5 @@
 /**
- * `npm run gen:proto [-- <outDir>]`: regenerates src/generated/ (TypeScript types of every message
+ * `npm run gen:proto`: regenerates src/generated/ (TypeScript types of every message
  * and service in proto/) with @grpc/proto-loader's generator, using the same options the code loads
  * the protos with (src/transport/proto-loader.ts), so that each `X__Output` type is exactly what
  * proto-loader hands over at run time. Run it after every change under proto/; a unit test fails
@@ -40,5 +40,5 @@ export function generateProtoTypes(outDir: string): void {
 }
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  generateProtoTypes(path.resolve(process.argv[2] ?? generatedDir));
+  generateProtoTypes(generatedDir);
 }
