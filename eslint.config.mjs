@@ -5,7 +5,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'reports/**', '.stryker-tmp/**', 'node_modules/**', 'data/**', 'bench-results/**'] },
+  { ignores: ['dist/**', 'reports/**', '.stryker-tmp/**', 'node_modules/**', 'data/**', 'bench-results/**', 'src/generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -7,7 +7,8 @@
  * argv: <host:port> <inFlight> <seconds> <connections>
  */
 import { RawPeerClient } from '../src/transport/raw-peer-link.ts';
-import { envelopeBytes, MAX_ENVELOPE_BYTES, type WireEnvelope } from '../src/transport/peer-codec.ts';
+import type { Envelope } from '../src/generated/heartbeat/peer/v1/Envelope.ts';
+import { envelopeBytes, MAX_ENVELOPE_BYTES } from '../src/transport/peer-codec.ts';
 
 const [address, inFlightText = '2000', secondsText = '10', connectionsText = '20'] = process.argv.slice(2);
 if (address === undefined) {
@@ -18,10 +19,10 @@ const inFlight = Number(inFlightText);
 const connections = Number(connectionsText);
 const until = performance.now() + Number(secondsText) * 1000;
 const clients = Array.from({ length: connections }, () => new RawPeerClient(address, { separateConnection: true }));
-const heartbeat = { clusterId: 'bench', from: 'n2', to: 'n1', term: '1', body: 'heartbeat', heartbeat: { round: '1' } };
+const heartbeat: Envelope = { clusterId: 'bench', from: 'n2', to: 'n1', term: '1', heartbeat: { round: '1' } };
 const bad: readonly Buffer[] = [
-  envelopeBytes({ ...heartbeat, clusterId: 'intruder' } as WireEnvelope),
-  envelopeBytes({ ...heartbeat, term: '18446744073709551615' } as WireEnvelope),
+  envelopeBytes({ ...heartbeat, clusterId: 'intruder' }),
+  envelopeBytes({ ...heartbeat, term: '18446744073709551615' }),
   Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f, 0x07]),
   Buffer.alloc(MAX_ENVELOPE_BYTES * 4, 0x0a),
 ];

@@ -23,19 +23,11 @@ import {
   type AdminRequestRejection,
   type AdminRequestResult,
 } from './admin-requests.ts';
-import {
-  encodeFaults,
-  encodeGetLeader,
-  encodeMembers,
-  encodeLeaseState,
-  encodeLeaseToken,
-  encodeNodeEvent,
-  encodeStatus,
-  type WireFaultsResponse,
-  type WireLeaseState,
-  type WireLeaseToken,
-  type WireTransferResponse,
-} from './admin-wire.ts';
+import { encodeFaults, encodeGetLeader, encodeMembers, encodeLeaseState, encodeLeaseToken, encodeNodeEvent, encodeStatus } from './admin-wire.ts';
+import type { FaultsResponse__Output as WireFaultsResponse } from '../generated/heartbeat/admin/v1/FaultsResponse.ts';
+import type { LeaseState__Output as WireLeaseState } from '../generated/heartbeat/admin/v1/LeaseState.ts';
+import type { TransferLeadershipResponse__Output as WireTransferResponse } from '../generated/heartbeat/admin/v1/TransferLeadershipResponse.ts';
+import type { WaitForLeaseResponse__Output as WireLeaseToken } from '../generated/heartbeat/admin/v1/WaitForLeaseResponse.ts';
 
 export const ADMIN_SERVICE_NAME = 'heartbeat.admin.v1.Admin';
 /** Health-check service names: the whole node, and "this node holds the leader lease". */

@@ -1,108 +1,26 @@
 /**
- * Admin responses as @grpc/proto-loader encodes them (`keepCase: false`: camelCase fields;
- * `longs: String`: uint64 values such as terms as decimal strings), built from the node's state.
- * Durations that may be unknown are -1 on the wire, as admin.proto documents.
+ * Admin responses built from the node's state, typed by src/generated/. Each encoder returns the
+ * message's `__Output` type: every field present, as a client receives it, so that a field added
+ * to admin.proto and forgotten here does not compile. Durations that may be unknown are -1.
  */
 import { assertNever } from '../core/assert-never.ts';
-import type { CoreEvent } from '../core/core-event.ts';
+import type { SafetyAlarm } from '../core/core-event.ts';
 import type { NodeId } from '../core/ids.ts';
+import type { GetLeaderResponse__Output } from '../generated/heartbeat/admin/v1/GetLeaderResponse.ts';
+import type { LeaseState__Output } from '../generated/heartbeat/admin/v1/LeaseState.ts';
+import type { LinkFaults__Output } from '../generated/heartbeat/admin/v1/LinkFaults.ts';
+import type { MembersResponse__Output } from '../generated/heartbeat/admin/v1/MembersResponse.ts';
+import type { NodeEvent__Output } from '../generated/heartbeat/admin/v1/NodeEvent.ts';
+import type { SafetyAlarm__Output } from '../generated/heartbeat/admin/v1/SafetyAlarm.ts';
+import type { StatusResponse__Output } from '../generated/heartbeat/admin/v1/StatusResponse.ts';
+import type { WaitForLeaseResponse__Output } from '../generated/heartbeat/admin/v1/WaitForLeaseResponse.ts';
 import type { NodeEvent } from '../runtime/node-driver.ts';
 import type { LinkFaults } from '../transport/fault-injecting-transport.ts';
 import type { AdminContext } from './admin-context.ts';
 
-/** uint64 on the wire: a decimal string. */
-export type WireUint64 = string;
-
-export interface WireLinkFaults {
-  peer: string;
-  inboundBlocked: boolean;
-  outboundBlocked: boolean;
-  delayMs: number;
-  jitterMs: number;
-}
-
-export interface WirePeerStatus {
-  id: string;
-  address: string;
-  lastAckAgoMs: number;
-}
-
-export interface WireTiming {
-  heartbeatMs: number;
-  electionTimeoutMs: number;
-  electionJitterMs: number;
-  maxClockDrift: number;
-}
-
-export interface WireStatusResponse {
-  id: string;
-  clusterId: string;
-  role: string;
-  term: WireUint64;
-  leaderId: string;
-  votedFor: string;
-  pid: number;
-  uptimeMs: number;
-  version: string;
-  dataDir: string;
-  leaderHeardAgoMs: number;
-  peers: WirePeerStatus[];
-  timing: WireTiming;
-  holdsLease: boolean;
-  leaseRemainingMs: number;
-  inStartupWait: boolean;
-  faults: WireLinkFaults[];
-  incarnation: WireUint64;
-  peerAddress: string;
-  adminAddress: string;
-}
-
-export interface WireNodeEvent {
-  node: string;
-  wallTimeMs: number;
-  type: string;
-  term: WireUint64;
-  detailJson: string;
-}
-
-/** Both StepDownResponse and TransferLeadershipResponse. */
-export interface WireTransferResponse {
-  /** Empty when the leader simply stepped down. */
-  target: string;
-}
-
-export interface WireFaultsResponse {
-  faults: WireLinkFaults[];
-}
-
-export interface WireGetLeaderResponse {
-  id: string;
-  leaderId: string;
-  term: WireUint64;
-  holdsLease: boolean;
-  leaseRemainingMs: number;
-  authoritative: boolean;
-  leaderHeardAgoMs: number;
-}
-
-/** WaitForLeaseResponse: the fencing token. */
-export interface WireLeaseToken {
-  leaderId: string;
-  term: WireUint64;
-  validForMs: number;
-}
-
-export interface WireLeaseState {
-  node: string;
-  holdsLease: boolean;
-  term: WireUint64;
-  leaseRemainingMs: number;
-  wallTimeMs: number;
-}
-
 const UNKNOWN_MS = -1;
 
-export function encodeStatus(context: AdminContext): WireStatusResponse {
+export function encodeStatus(context: AdminContext): StatusResponse__Output {
   const { driver, info, clock, faults } = context;
   const core = driver.status();
   // The driver reports no lease once stopped, even though its core still remembers one.
@@ -139,75 +57,67 @@ export function encodeStatus(context: AdminContext): WireStatusResponse {
 }
 
 /** Faulty links, ordered by peer id so that repeated calls print alike. */
-export function encodeFaults(faults: ReadonlyMap<NodeId, LinkFaults>): WireLinkFaults[] {
-  return [...faults]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([peer, link]) => ({
-      peer,
-      inboundBlocked: link.inboundBlocked,
-      outboundBlocked: link.outboundBlocked,
-      delayMs: link.delayMs,
-      jitterMs: link.jitterMs,
-    }));
+export function encodeFaults(faults: ReadonlyMap<NodeId, LinkFaults>): LinkFaults__Output[] {
+  return [...faults].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([peer, link]) => ({ peer, ...link }));
 }
 
-/** The term an event belongs to: a term change belongs to the term it enters. */
-function eventTerm(event: CoreEvent): number {
+/** A core event as the Watch stream carries it: the term it belongs to (a term change: the one it enters), its own fields in `detail`. */
+export function encodeNodeEvent({ node, wallTimeMs, event }: NodeEvent): NodeEvent__Output {
+  const header = { node, wallTimeMs, type: event.type, term: String(event.type === 'term-changed' ? event.to : event.term) };
   switch (event.type) {
-    case 'term-changed':
-      return event.to;
     case 'role-changed':
+      return { ...header, detail: 'roleChanged', roleChanged: { from: event.from, to: event.to } };
+    case 'term-changed':
+      return { ...header, detail: 'termChanged', termChanged: { from: String(event.from), to: String(event.to) } };
     case 'leader-changed':
+      return { ...header, detail: 'leaderChanged', leaderChanged: { leaderId: event.leaderId ?? '' } };
     case 'election-started':
+      return { ...header, detail: 'electionStarted', electionStarted: { preVote: event.preVote, transfer: event.transfer } };
     case 'election-won':
+      return { ...header, detail: 'electionWon', electionWon: {} };
     case 'election-lost':
+      return { ...header, detail: 'electionLost', electionLost: { preVote: event.preVote, reason: event.reason } };
     case 'stepped-down':
+      return { ...header, detail: 'steppedDown', steppedDown: { reason: event.reason } };
     case 'vote-granted':
+      return { ...header, detail: 'voteGranted', voteGranted: { candidate: event.candidate, preVote: event.preVote } };
     case 'lease-acquired':
+      return { ...header, detail: 'leaseAcquired', leaseAcquired: { untilMs: event.untilMs } };
     case 'lease-lost':
+      return { ...header, detail: 'leaseLost', leaseLost: { reason: event.reason } };
     case 'safety-alarm':
+      return { ...header, detail: 'safetyAlarm', safetyAlarm: encodeSafetyAlarm(event.alarm) };
     case 'stall-detected':
-      return event.term;
+      return { ...header, detail: 'stallDetected', stallDetected: { lateByMs: event.lateByMs } };
     default:
       return assertNever(event);
   }
 }
 
-export function encodeNodeEvent({ node, wallTimeMs, event }: NodeEvent): WireNodeEvent {
-  const detail = Object.fromEntries(Object.entries(event).filter(([key]) => key !== 'type' && key !== 'term'));
-  return { node, wallTimeMs, type: event.type, term: String(eventTerm(event)), detailJson: JSON.stringify(detail) };
+function encodeSafetyAlarm(alarm: SafetyAlarm): SafetyAlarm__Output {
+  switch (alarm.kind) {
+    case 'second-leader':
+      return { kind: 'secondLeader', secondLeader: { from: alarm.from, leaderId: alarm.leaderId } };
+    case 'timeout-now-refused':
+      return { kind: 'timeoutNowRefused', timeoutNowRefused: { from: alarm.from, leaderId: alarm.leaderId ?? '' } };
+    case 'term-jump-refused':
+      return { kind: 'termJumpRefused', termJumpRefused: { from: alarm.from, claimedTerm: String(alarm.claimedTerm) } };
+    case 'term-exhausted':
+      return { kind: 'termExhausted', termExhausted: {} };
+    default:
+      return assertNever(alarm);
+  }
 }
 
-export interface WireMember {
-  id: string;
-  address: string;
-  role: string;
-  state: string;
-  phi: number;
-  lastSeenAgeMs: number;
-  stateAgeMs: number;
-  incarnation: WireUint64;
-  version: string;
-  eventLoopDelayP99Ms: number;
-  cpuPercent: number;
-  rssBytes: WireUint64;
-  isSelf: boolean;
-}
-
-export interface WireMembersResponse {
-  id: string;
-  members: WireMember[];
-}
-
-export function encodeMembers(context: AdminContext): WireMembersResponse {
+export function encodeMembers(context: AdminContext): MembersResponse__Output {
   const members = context.driver.members().map((member) => ({
     id: member.id,
     address: context.info.members.get(member.id) ?? '',
     role: member.role,
     state: member.state,
     phi: member.phi,
-    lastSeenAgeMs: member.lastSeenAgoMs ?? UNKNOWN_MS,
-    stateAgeMs: member.stateSinceAgoMs ?? UNKNOWN_MS,
+    lastSeenAgoMs: member.lastSeenAgoMs ?? UNKNOWN_MS,
+    stateSinceAgoMs: member.stateSinceAgoMs ?? UNKNOWN_MS,
     incarnation: String(member.incarnation ?? 0),
     version: member.version ?? '',
     eventLoopDelayP99Ms: member.load?.eventLoopDelayP99Ms ?? 0,
@@ -218,7 +128,7 @@ export function encodeMembers(context: AdminContext): WireMembersResponse {
   return { id: context.info.id, members };
 }
 
-export function encodeGetLeader(context: AdminContext): WireGetLeaderResponse {
+export function encodeGetLeader(context: AdminContext): GetLeaderResponse__Output {
   const { driver, info } = context;
   const core = driver.status();
   const leaseRemainingMs = driver.leaseRemainingMs();
@@ -236,13 +146,13 @@ export function encodeGetLeader(context: AdminContext): WireGetLeaderResponse {
 }
 
 /** The fencing token, or null when this node does not hold the lease at this moment. */
-export function encodeLeaseToken(context: AdminContext): WireLeaseToken | null {
+export function encodeLeaseToken(context: AdminContext): WaitForLeaseResponse__Output | null {
   const validForMs = context.driver.leaseRemainingMs();
   if (validForMs <= 0) return null;
   return { leaderId: context.info.id, term: String(context.driver.status().term), validForMs };
 }
 
-export function encodeLeaseState(context: AdminContext): WireLeaseState {
+export function encodeLeaseState(context: AdminContext): LeaseState__Output {
   const leaseRemainingMs = context.driver.leaseRemainingMs();
   return {
     node: context.info.id,

@@ -19,6 +19,8 @@ import {
   type NodeEvent,
   type NodeStatus,
 } from './admin-responses.ts';
+import type { LeaseState__Output } from '../generated/heartbeat/admin/v1/LeaseState.ts';
+import type { NodeEvent__Output } from '../generated/heartbeat/admin/v1/NodeEvent.ts';
 import { failureFromStatus, type CallFailure, type CallResult } from './call-failure.ts';
 
 const ADMIN_SERVICE = 'heartbeat.admin.v1.Admin';
@@ -134,7 +136,7 @@ export class AdminClient {
     const method = this.method('Watch');
     const call = this.client.makeServerStreamRequest(method.path, method.requestSerialize, method.responseDeserialize, {});
     let cancelled = false;
-    call.on('data', (raw: unknown) => {
+    call.on('data', (raw: NodeEvent__Output) => {
       const decoded = decodeNodeEvent(raw);
       if (decoded.ok) listener.event(decoded.value);
       else listener.invalidEvent(decoded.problem);
@@ -165,7 +167,7 @@ export class AdminClient {
       call.cancel();
       listener.ended(failure);
     };
-    call.on('data', (raw: unknown) => {
+    call.on('data', (raw: LeaseState__Output) => {
       if (over) return;
       const decoded = decodeLeaseState(raw);
       if (decoded.ok) listener.state(decoded.value);
@@ -188,10 +190,11 @@ export class AdminClient {
     this.client.close();
   }
 
-  private unary<T>(
+  /** `decode` takes the response's generated `__Output` type: proto-loader's options guarantee its shape. */
+  private unary<Raw, T>(
     name: string,
     request: object,
-    decode: (raw: unknown) => Decoded<T>,
+    decode: (raw: Raw) => Decoded<T>,
     options: CallOptions = {},
     extraDeadlineMs = 0,
   ): Promise<CallResult<T>> {
@@ -210,7 +213,7 @@ export class AdminClient {
             resolve({ ok: false, failure: failureFromStatus(error, timeoutMs) });
             return;
           }
-          const decoded = decode(response);
+          const decoded = decode(response as Raw);
           resolve(decoded.ok ? decoded : { ok: false, failure: { kind: 'invalid-response', problem: `${name}: ${decoded.problem}` } });
         },
       );

@@ -4,16 +4,9 @@ import type { Logger } from 'pino';
 import type { ClusterId, NodeId } from '../core/ids.ts';
 import type { PeerMessage } from '../core/messages.ts';
 import type { NodeMetadata } from '../health/node-metadata.ts';
-import {
-  decodeEnvelopeBytes,
-  encodeEnvelope,
-  encodeMetadata,
-  envelopeBytes,
-  MAX_ENVELOPE_BYTES,
-  type EnvelopeExpectation,
-  type WireEnvelope,
-  type WireNodeMetadata,
-} from './peer-codec.ts';
+import { decodeEnvelopeBytes, encodeEnvelope, encodeMetadata, envelopeBytes, MAX_ENVELOPE_BYTES, type EnvelopeExpectation } from './peer-codec.ts';
+import type { Envelope as WireEnvelope } from '../generated/heartbeat/peer/v1/Envelope.ts';
+import type { NodeMetadata as WireNodeMetadata } from '../generated/heartbeat/peer/v1/NodeMetadata.ts';
 import { PeerRejections, type PeerRejectionReason } from './peer-rejections.ts';
 import { bindPlaintext, shutdownGrpcServer } from './grpc-server-lifecycle.ts';
 import { carriesMetadata, type InboundHandler, type Transport } from './transport.ts';

@@ -7,15 +7,13 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AdminContext } from '../../src/admin/admin-context.ts';
 import { ADMIN_SERVICE_NAME, AdminServer } from '../../src/admin/admin-server.ts';
-import type {
-  WireFaultsResponse,
-  WireGetLeaderResponse,
-  WireLeaseState,
-  WireLeaseToken,
-  WireNodeEvent,
-  WireStatusResponse,
-  WireTransferResponse,
-} from '../../src/admin/admin-wire.ts';
+import type { FaultsResponse__Output as WireFaultsResponse } from '../../src/generated/heartbeat/admin/v1/FaultsResponse.ts';
+import type { GetLeaderResponse__Output as WireGetLeaderResponse } from '../../src/generated/heartbeat/admin/v1/GetLeaderResponse.ts';
+import type { LeaseState__Output as WireLeaseState } from '../../src/generated/heartbeat/admin/v1/LeaseState.ts';
+import type { NodeEvent__Output as WireNodeEvent } from '../../src/generated/heartbeat/admin/v1/NodeEvent.ts';
+import type { StatusResponse__Output as WireStatusResponse } from '../../src/generated/heartbeat/admin/v1/StatusResponse.ts';
+import type { TransferLeadershipResponse__Output as WireTransferResponse } from '../../src/generated/heartbeat/admin/v1/TransferLeadershipResponse.ts';
+import type { WaitForLeaseResponse__Output as WireLeaseToken } from '../../src/generated/heartbeat/admin/v1/WaitForLeaseResponse.ts';
 import type { CoreEvent } from '../../src/core/core-event.ts';
 import { asClusterId, asNodeId, type NodeId } from '../../src/core/ids.ts';
 import { NodeDriver } from '../../src/runtime/node-driver.ts';
@@ -271,7 +269,7 @@ describe('AdminServer', () => {
       adminAddress: '127.0.0.1:0',
     });
     expect(reply.term).toMatch(/^[1-9][0-9]*$/);
-    expect(reply.timing.maxClockDrift).toBeCloseTo(0.05);
+    expect(reply.timing?.maxClockDrift).toBeCloseTo(0.05);
     expect(reply.leaseRemainingMs).toBeGreaterThan(0);
     expect(reply.leaseRemainingMs).toBeLessThanOrEqual(60 * 0.95);
     expect(reply.uptimeMs).toBeGreaterThan(0);
@@ -302,7 +300,7 @@ describe('AdminServer', () => {
       await statusWhen(node, (s) => s.holdsLease, 'n1 to hold the lease');
       await expectOk(call<WireTransferResponse>(node.client, 'StepDown'));
     });
-    const steppedDown = (event: WireNodeEvent): boolean => event.type === 'stepped-down' && event.detailJson === '{"reason":"step-down"}';
+    const steppedDown = (event: WireNodeEvent): boolean => event.type === 'stepped-down' && event.steppedDown?.reason === 'step-down';
     await waitUntil(() => {
       const stepped = events.received.findIndex(steppedDown);
       return stepped !== -1 && events.received.slice(stepped).some((event) => event.type === 'election-won');
@@ -317,18 +315,17 @@ describe('AdminServer', () => {
       expect(event.node).toBe('n1');
       expect(event.term).toMatch(/^[0-9]+$/);
       expect(event.wallTimeMs).toBeGreaterThan(0);
-      const detail = JSON.parse(event.detailJson) as Record<string, unknown>;
-      expect(detail).not.toHaveProperty('type');
-      expect(detail).not.toHaveProperty('term');
+      // The oneof member set is the one the type names.
+      expect(event.detail?.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)).toBe(event.type);
       if (event.type === 'term-changed') {
         // Term changes carry from/to rather than a term; on the wire they belong to the new term.
-        expect(detail).toEqual({ from: Number(event.term) - 1, to: Number(event.term) });
+        expect(event.termChanged).toEqual({ from: String(Number(event.term) - 1), to: event.term });
       }
       if (event.type === 'role-changed') {
-        if (role !== undefined) expect(detail['from']).toBe(role);
-        role = detail['to'];
+        if (role !== undefined) expect(event.roleChanged?.from).toBe(role);
+        role = event.roleChanged?.to;
       }
-      if (event.type === 'leader-changed') expect([null, 'n1']).toContain(detail['leaderId']);
+      if (event.type === 'leader-changed') expect(['', 'n1']).toContain(event.leaderChanged?.leaderId);
     }
     expect(role).toBe('leader');
   });

@@ -16,8 +16,8 @@ function member(id: string, fields: object): object {
     role: 'follower',
     state: 'alive',
     phi: 0.42,
-    lastSeenAgeMs: 12.4,
-    stateAgeMs: 3000,
+    lastSeenAgoMs: 12.4,
+    stateSinceAgoMs: 3000,
     incarnation: '3',
     version: '0.1.0',
     eventLoopDelayP99Ms: 1.25,
@@ -31,14 +31,14 @@ function member(id: string, fields: object): object {
 const leaderMembers = {
   id: 'n1',
   members: [
-    member('n1', { role: 'leader', phi: 0, lastSeenAgeMs: -1, stateAgeMs: -1, isSelf: true, rssBytes: String(64 * mib) }),
+    member('n1', { role: 'leader', phi: 0, lastSeenAgoMs: -1, stateSinceAgoMs: -1, isSelf: true, rssBytes: String(64 * mib) }),
     member('n2', {}),
-    member('n3', { role: 'unknown', state: 'suspect', phi: 9.87, lastSeenAgeMs: 2500, incarnation: '0', version: '', cpuPercent: 0, rssBytes: '0' }),
+    member('n3', { role: 'unknown', state: 'suspect', phi: 9.87, lastSeenAgoMs: 2500, incarnation: '0', version: '', cpuPercent: 0, rssBytes: '0' }),
   ],
 };
 const n2Members = {
   id: 'n2',
-  members: [member('n2', { phi: 0, lastSeenAgeMs: -1, isSelf: true, eventLoopDelayP99Ms: 2.5, cpuPercent: 7, rssBytes: String(90 * mib) })],
+  members: [member('n2', { phi: 0, lastSeenAgoMs: -1, isSelf: true, eventLoopDelayP99Ms: 2.5, cpuPercent: 7, rssBytes: String(90 * mib) })],
 };
 
 beforeEach(async () => {

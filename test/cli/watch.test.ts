@@ -20,9 +20,9 @@ const roleChanged = {
   wallTimeMs,
   type: 'role-changed',
   term: 5,
-  detailJson: JSON.stringify({ from: 'candidate', to: 'leader' }),
+  roleChanged: { from: 'candidate', to: 'leader' },
 };
-const leaderChanged = { node: 'n1', wallTimeMs, type: 'leader-changed', term: 5, detailJson: JSON.stringify({ leaderId: 'n2' }) };
+const leaderChanged = { node: 'n1', wallTimeMs, type: 'leader-changed', term: 5, leaderChanged: { leaderId: 'n2' } };
 
 async function until(condition: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 20_000;

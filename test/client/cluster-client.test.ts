@@ -232,11 +232,11 @@ describe('ClusterClient.observeLeader', () => {
     expect((await first).value).toEqual({ leaderId: 'n2', term: 5 });
 
     for (const event of [
-      { node: 'n3', type: 'election-won', term: '6', detailJson: '{}' },
-      { node: 'n2', type: 'leader-changed', term: '6', detailJson: '{"leaderId":"n3"}' },
-      { node: 'n1', type: 'leader-changed', term: '4', detailJson: '{"leaderId":"n1"}' },
-      { node: 'n2', type: 'leader-changed', term: '7', detailJson: '{"leaderId":null}' },
-      { node: 'n2', type: 'leader-changed', term: '8', detailJson: '{"leaderId":"n2"}' },
+      { node: 'n3', type: 'election-won', term: '6', electionWon: {} },
+      { node: 'n2', type: 'leader-changed', term: '6', leaderChanged: { leaderId: 'n3' } },
+      { node: 'n1', type: 'leader-changed', term: '4', leaderChanged: { leaderId: 'n1' } },
+      { node: 'n2', type: 'leader-changed', term: '7', leaderChanged: { leaderId: '' } },
+      { node: 'n2', type: 'leader-changed', term: '8', leaderChanged: { leaderId: 'n2' } },
     ]) {
       n2.writeEvent(event);
     }

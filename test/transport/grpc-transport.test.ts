@@ -10,7 +10,8 @@ import { loadProtoDefinition } from '../../src/transport/proto-loader.ts';
 import type { PeerMessage } from '../../src/core/messages.ts';
 import { FaultInjectingTransport } from '../../src/transport/fault-injecting-transport.ts';
 import { GrpcTransport } from '../../src/transport/grpc-transport.ts';
-import { envelopeBytes, MAX_ENVELOPE_BYTES, type WireEnvelope } from '../../src/transport/peer-codec.ts';
+import { envelopeBytes, MAX_ENVELOPE_BYTES } from '../../src/transport/peer-codec.ts';
+import type { Envelope, Envelope__Output } from '../../src/generated/heartbeat/peer/v1/Envelope.ts';
 import { RawPeerClient } from '../../src/transport/raw-peer-link.ts';
 import type { InboundHandler } from '../../src/transport/transport.ts';
 
@@ -18,9 +19,9 @@ const logger = pino({ level: 'silent' });
 const cluster = asClusterId('test-cluster');
 const [a, b, c] = [asNodeId('a'), asNodeId('b'), asNodeId('c')];
 
-const envelopeDeserialize = (loadProtoDefinition('peer.proto')['heartbeat.peer.v1.Peer'] as Record<string, { requestDeserialize: (bytes: Buffer) => unknown }>)[
-  'Link'
-]!.requestDeserialize;
+const envelopeDeserialize = (
+  loadProtoDefinition('peer.proto')['heartbeat.peer.v1.Peer'] as Record<string, { requestDeserialize: (bytes: Buffer) => Envelope__Output }>
+)['Link']!.requestDeserialize;
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -99,7 +100,7 @@ function rawClient(address: string): RawPeerClient {
   return client;
 }
 
-const wire = (envelope: Record<string, unknown>): Buffer => envelopeBytes(envelope as unknown as WireEnvelope);
+const wire = (envelope: Envelope): Buffer => envelopeBytes(envelope);
 
 /** A logger that keeps every line it writes, to count them. */
 function capturingLogger(): { logger: Logger; lines: string[] } {

@@ -11,6 +11,7 @@ import {
   type EnvelopeExpectation,
 } from '../../src/transport/peer-codec.ts';
 import { loadProtoDefinition } from '../../src/transport/proto-loader.ts';
+import type { Envelope, Envelope__Output } from '../../src/generated/heartbeat/peer/v1/Envelope.ts';
 
 const cluster = asClusterId('c1');
 const n1 = asNodeId('n1');
@@ -35,18 +36,19 @@ const link = (
   loadProtoDefinition('peer.proto')['heartbeat.peer.v1.Peer'] as Record<
     string,
     {
-      requestSerialize: (value: unknown) => Buffer;
-      requestDeserialize: (bytes: Buffer) => unknown;
+      requestSerialize: (value: Envelope) => Buffer;
+      requestDeserialize: (bytes: Buffer) => Envelope__Output;
     }
   >
 )['Link']!;
-const overTheWire = (wire: unknown): unknown => link.requestDeserialize(link.requestSerialize(wire));
+const overTheWire = (wire: Envelope): Envelope__Output => link.requestDeserialize(link.requestSerialize(wire));
 
-function base(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { clusterId: 'c1', from: 'n1', to: 'n2', term: '3', body: 'heartbeat', heartbeat: { round: '1' }, ...overrides };
+/** A heartbeat from n1 to n2 as proto-loader hands it over, with `overrides`. */
+function base(overrides: Partial<Envelope__Output> = {}): Envelope__Output {
+  return { clusterId: 'c1', from: 'n1', to: 'n2', term: '3', metadata: null, body: 'heartbeat', heartbeat: { round: '1' }, ...overrides };
 }
 
-function expectFailure(raw: unknown, code: status, reason?: RegExp): void {
+function expectFailure(raw: Envelope__Output, code: status, reason?: RegExp): void {
   const result = decodeEnvelope(raw, atN2);
   expect(result.ok).toBe(false);
   if (result.ok) return;
@@ -55,10 +57,9 @@ function expectFailure(raw: unknown, code: status, reason?: RegExp): void {
 }
 
 describe('peer codec', () => {
-  it.each(messages.map((m) => [m.kind, m] as const))('round-trips %s directly and through protobuf', (_kind, message) => {
+  it.each(messages.map((m) => [m.kind, m] as const))('round-trips %s through protobuf', (_kind, message) => {
     const wire = encodeEnvelope(cluster, n1, n2, message);
     expect(typeof wire.term).toBe('string');
-    expect(decodeEnvelope(wire, atN2)).toEqual({ ok: true, from: n1, message, metadata: null });
     expect(decodeEnvelope(overTheWire(wire), atN2)).toEqual({ ok: true, from: n1, message, metadata: null });
   });
 
@@ -101,12 +102,17 @@ describe('peer codec', () => {
     });
   });
 
-  it('rejects malformed metadata with INVALID_ARGUMENT', () => {
-    const wire = {
-      ...encodeEnvelope(cluster, n1, n2, { kind: 'heartbeat', term: 1, round: 1 }),
-      metadata: { incarnation: '-1', version: 'x', eventLoopDelayP99Ms: 0, cpuPercent: 0, rssBytes: '0' },
-    };
-    expect(decodeEnvelope(wire, atN2)).toMatchObject({ ok: false, code: status.INVALID_ARGUMENT });
+  it('rejects metadata out of range with INVALID_ARGUMENT', () => {
+    const heartbeat = encodeEnvelope(cluster, n1, n2, { kind: 'heartbeat', term: 1, round: 1 });
+    const metadata = { incarnation: '1', version: 'x', eventLoopDelayP99Ms: 0, cpuPercent: 0, rssBytes: '0' };
+    for (const [bad, reason] of [
+      [{ cpuPercent: -1 }, /metadata\.cpuPercent must be a non-negative number/],
+      [{ eventLoopDelayP99Ms: Number.NaN }, /metadata\.eventLoopDelayP99Ms/],
+      [{ incarnation: '18446744073709551615' }, /metadata\.incarnation .* out of range/],
+      [{ version: 'v'.repeat(65) }, /metadata\.version/],
+    ] as const) {
+      expectFailure(overTheWire({ ...heartbeat, metadata: { ...metadata, ...bad } }), status.INVALID_ARGUMENT, reason);
+    }
   });
 
   it('rejects another cluster with FAILED_PRECONDITION', () => {
@@ -126,7 +132,7 @@ describe('peer codec', () => {
   it('rejects malformed ids with INVALID_ARGUMENT', () => {
     expectFailure(base({ from: 'bad id!' }), status.INVALID_ARGUMENT, /malformed sender/);
     expectFailure(base({ from: '' }), status.INVALID_ARGUMENT, /malformed sender/);
-    expectFailure(base({ to: 42 }), status.INVALID_ARGUMENT, /malformed receiver/);
+    expectFailure(base({ to: 'x'.repeat(64) }), status.INVALID_ARGUMENT, /malformed receiver/);
     expectFailure(base({ clusterId: '' }), status.INVALID_ARGUMENT, /malformed cluster/);
   });
 
@@ -147,44 +153,13 @@ describe('peer codec', () => {
     expect(decodeEnvelope(base({ heartbeat: { round: '9007199254740991' } }), atN2).ok).toBe(true);
   });
 
-  it('rejects non-decimal and negative terms and rounds with INVALID_ARGUMENT', () => {
-    for (const term of ['-1', 'abc', '', '1.5', '1e3', ' 1', -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, null, undefined, true]) {
-      expectFailure(base({ term }), status.INVALID_ARGUMENT, /term/);
-    }
-    expectFailure(base({ heartbeat: { round: '-1' } }), status.INVALID_ARGUMENT, /heartbeat\.round/);
-    expectFailure(base({ body: 'heartbeatAck', heartbeat: undefined, heartbeatAck: { round: 'abc' } }), status.INVALID_ARGUMENT, /heartbeatAck\.round/);
+  it('rejects an envelope with no body with INVALID_ARGUMENT', () => {
+    const { body: _body, heartbeat: _heartbeat, ...header } = base();
+    expectFailure(header, status.INVALID_ARGUMENT, /no message body/);
+    expectFailure(overTheWire(header), status.INVALID_ARGUMENT, /no message body/);
   });
 
-  it('accepts numbers for uint64 fields when they are safe non-negative integers', () => {
-    expect(decodeEnvelope(base({ term: 7, heartbeat: { round: 0 } }), atN2)).toEqual({
-      ok: true,
-      from: n1,
-      message: { kind: 'heartbeat', term: 7, round: 0 },
-      metadata: null,
-    });
-    expectFailure(base({ term: Number.MAX_SAFE_INTEGER + 1 }), status.INVALID_ARGUMENT, /out of range/);
-  });
-
-  it('rejects a missing, unknown or ambiguous body with INVALID_ARGUMENT', () => {
-    expectFailure(base({ body: undefined, heartbeat: undefined }), status.INVALID_ARGUMENT, /no message body/);
-    expectFailure(overTheWire(base({ body: undefined, heartbeat: undefined })), status.INVALID_ARGUMENT, /no message body/);
-    expectFailure(base({ body: 'gossip' }), status.INVALID_ARGUMENT, /unknown message kind/);
-    expectFailure(base({ body: 'voteRequest' }), status.INVALID_ARGUMENT, /voteRequest must be a message/);
-    expectFailure(base({ body: undefined, timeoutNow: { target: 'n2' } }), status.INVALID_ARGUMENT, /both heartbeat and timeoutNow/);
-    expectFailure(base({ body: 'timeoutNow', timeoutNow: { target: '' } }), status.INVALID_ARGUMENT, /timeoutNow.target/);
-    expectFailure(base({ body: 'voteRequest', voteRequest: { preVote: 'yes', transfer: false } }), status.INVALID_ARGUMENT, /preVote/);
-  });
-
-  it('finds the body without the oneof discriminant', () => {
-    expect(decodeEnvelope(base({ body: undefined, heartbeat: undefined, timeoutNow: { target: 'n2' } }), atN2)).toEqual({
-      ok: true,
-      from: n1,
-      message: { kind: 'timeout-now', term: 3, target: n2 },
-      metadata: null,
-    });
-  });
-
-  it('rejects envelopes that are not objects', () => {
-    for (const raw of [null, undefined, 'x', 5, []]) expectFailure(raw, status.INVALID_ARGUMENT);
+  it('rejects a malformed transfer target with INVALID_ARGUMENT', () => {
+    expectFailure(overTheWire(base({ body: 'timeoutNow', heartbeat: null, timeoutNow: { target: '' } })), status.INVALID_ARGUMENT, /timeoutNow.target/);
   });
 });

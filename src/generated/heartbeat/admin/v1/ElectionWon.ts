@@ -1,0 +1,8 @@
+// Original file: proto/admin.proto
+
+
+export interface ElectionWon {
+}
+
+export interface ElectionWon__Output {
+}

@@ -1,0 +1,8 @@
+// Original file: proto/admin.proto
+
+
+export interface GetLeaderRequest {
+}
+
+export interface GetLeaderRequest__Output {
+}

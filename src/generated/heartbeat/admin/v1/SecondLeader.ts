@@ -1,0 +1,12 @@
+// Original file: proto/admin.proto
+
+
+export interface SecondLeader {
+  'from'?: (string);
+  'leaderId'?: (string);
+}
+
+export interface SecondLeader__Output {
+  'from': (string);
+  'leaderId': (string);
+}

@@ -1,0 +1,8 @@
+// Original file: proto/admin.proto
+
+
+export interface StepDownRequest {
+}
+
+export interface StepDownRequest__Output {
+}

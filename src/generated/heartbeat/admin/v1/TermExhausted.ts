@@ -1,0 +1,8 @@
+// Original file: proto/admin.proto
+
+
+export interface TermExhausted {
+}
+
+export interface TermExhausted__Output {
+}

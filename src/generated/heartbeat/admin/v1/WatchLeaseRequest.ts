@@ -1,0 +1,8 @@
+// Original file: proto/admin.proto
+
+
+export interface WatchLeaseRequest {
+}
+
+export interface WatchLeaseRequest__Output {
+}

@@ -1,0 +1,8 @@
+// Original file: proto/admin.proto
+
+
+export interface WatchRequest {
+}
+
+export interface WatchRequest__Output {
+}
