@@ -38,6 +38,11 @@ export interface Positional<T> {
   readonly parse: ValueParser<T>;
 }
 
+/** A command does not run without it, so reading it always gives a value. */
+export interface RequiredPositional<T> extends Positional<T> {
+  readonly optional: false;
+}
+
 /** What a flag declaration gives; `kind` and `parse` follow from the constructor. */
 type FlagText = Omit<Flag<unknown>, 'kind' | 'parse' | 'placeholder'>;
 
@@ -50,8 +55,12 @@ export function booleanFlag(spec: FlagText): Flag<boolean> {
   return { ...spec, kind: 'boolean', placeholder: '', parse: trueOrFalse };
 }
 
-export function positional<T>(name: string, parse: ValueParser<T>, optional = false): Positional<T> {
-  return { name, optional, parse };
+export function positional<T>(name: string, parse: ValueParser<T>): RequiredPositional<T> {
+  return { name, optional: false, parse };
+}
+
+export function optionalPositional<T>(name: string, parse: ValueParser<T>): Positional<T> {
+  return { name, optional: true, parse };
 }
 
 export const anyText: ValueParser<string> = (text) => ({ ok: true, value: text });

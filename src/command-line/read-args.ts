@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { Flag, Positional } from './flag.ts';
+import type { Flag, Positional, RequiredPositional } from './flag.ts';
 
 /** A command line read against its declarations. A value that was refused reads as not given. */
 export interface Args {
@@ -11,6 +11,7 @@ export interface Args {
   /** False when one of them was given a value its parser refused, so checks across flags can skip them. */
   valid(...flags: readonly Flag<unknown>[]): boolean;
   /** The positional's value; undefined when an optional one is not given. */
+  positional<T>(declared: RequiredPositional<T>): T;
   positional<T>(declared: Positional<T>): T | undefined;
 }
 
@@ -93,9 +94,12 @@ export function readArgs(
     },
     source: (flag) => sources.get(flag),
     valid: (...some) => some.every((flag) => !sources.has(flag) || givenFlags.has(flag)),
-    positional: <T>(declared: Positional<T>): T | undefined => {
+    positional: <T>(declared: Positional<T>): T => {
       if (!declaredPositionals.has(declared)) throw new Error(`<${declared.name}> is read but not declared`);
-      return givenPositionals.get(declared)?.value as T | undefined;
+      const given = givenPositionals.get(declared);
+      // Only a command line without problems reaches a command, so a required one is there.
+      if (given === undefined && !declared.optional) throw new Error(`<${declared.name}> is read but was not given`);
+      return given?.value as T;
     },
   };
   return { ok: true, args, problems };

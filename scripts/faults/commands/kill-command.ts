@@ -25,7 +25,7 @@ export const killCommand: FaultCommand = {
   flags: [forceFlag],
   run: async (args, { io, withCluster, paused }) =>
     withCluster(async (cluster) => {
-      const target = await resolveTarget(cluster, args.positional(targetPositional) ?? leaderWord, io);
+      const target = await resolveTarget(cluster, args.positional(targetPositional), io);
       if (target === undefined) return exitCodes.failed;
       const pid = await findNodePid(target.node);
       if (!pid.ok) {

@@ -29,7 +29,7 @@ export const isolateCommand: FaultCommand = {
   description: ['Cuts every link between <node> and the other nodes, in both directions.', ...addsUp],
   positionals: [nodePositional],
   flags: [],
-  run: async (args, context) => context.withCluster((cluster) => applyShape(cluster, isolate(cluster.ids, args.positional(nodePositional) ?? ''), context)),
+  run: async (args, context) => context.withCluster((cluster) => applyShape(cluster, isolate(cluster.ids, args.positional(nodePositional)), context)),
 };
 
 export const isolateLeaderCommand: FaultCommand = {
@@ -112,9 +112,7 @@ export const oneWayCommand: FaultCommand = {
   positionals: [fromPositional, toPositional],
   flags: [],
   run: async (args, context) =>
-    context.withCluster((cluster) =>
-      applyShape(cluster, oneWay(cluster.ids, args.positional(fromPositional) ?? '', args.positional(toPositional) ?? ''), context),
-    ),
+    context.withCluster((cluster) => applyShape(cluster, oneWay(cluster.ids, args.positional(fromPositional), args.positional(toPositional)), context)),
 };
 
 async function seededShape(args: Args, context: FaultContext, shape: (nodes: readonly string[], random: SeededRandom) => PartitionPlanResult): Promise<number> {

@@ -23,9 +23,9 @@ export const pauseCommand: FaultCommand = {
   positionals: [targetPositional, msPositional],
   flags: [],
   run: async (args, { io, withCluster, paused, signal }) => {
-    const ms = args.positional(msPositional) ?? 0;
+    const ms = args.positional(msPositional);
     return withCluster(async (cluster) => {
-      const target = await resolveTarget(cluster, args.positional(targetPositional) ?? leaderWord, io);
+      const target = await resolveTarget(cluster, args.positional(targetPositional), io);
       if (target === undefined) return exitCodes.failed;
       const node = target.node.name;
       const pid = await findNodePid(target.node);

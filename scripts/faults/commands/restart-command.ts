@@ -28,7 +28,7 @@ export const restartCommand: FaultCommand = {
   positionals: [nodePositional],
   flags: [...restartSettingsFlags, waitFlag],
   run: async (args, { io, withCluster, signal }) => {
-    const id = args.positional(nodePositional) ?? '';
+    const id = args.positional(nodePositional);
     const given = readRestartSettingsFlags(args);
     const waitMs = args.value(waitFlag, defaultWaitMs);
 

@@ -44,7 +44,7 @@ export const delayCommand: Command = {
   runsUntilInterrupted: false,
   run: async (args, { io, withCluster }) =>
     withCluster(async (cluster) => {
-      const node = await findNamedNode(cluster, args.positional(nodePositional) ?? '', io);
+      const node = await findNamedNode(cluster, args.positional(nodePositional), io);
       if (node === undefined) return exitCodes.failed;
       const result = await node.client.setDelay(args.value(peersFlag) ?? [], args.value(msFlag) ?? 0, args.value(jitterFlag, 0));
       if (!result.ok) {

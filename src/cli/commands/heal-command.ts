@@ -3,10 +3,10 @@ import type { Command } from '../command.ts';
 import { faultsLine } from '../../client/describe-link-faults.ts';
 import { exitCodes } from '../../command-line/program.ts';
 import { findNamedNode } from '../find-named-node.ts';
-import { idList, nodeId, positional, stringFlag } from '../../command-line/flag.ts';
+import { idList, nodeId, optionalPositional, stringFlag } from '../../command-line/flag.ts';
 import { reportNodeFailure } from '../report.ts';
 
-const nodePositional = positional('node', nodeId, true);
+const nodePositional = optionalPositional('node', nodeId);
 const peersFlag = stringFlag({
   name: 'peers',
   placeholder: '<id,...>',

@@ -34,7 +34,7 @@ export const partitionCommand: Command = {
   runsUntilInterrupted: false,
   run: async (args, { io, withCluster }) =>
     withCluster(async (cluster) => {
-      const node = await findNamedNode(cluster, args.positional(nodePositional) ?? '', io);
+      const node = await findNamedNode(cluster, args.positional(nodePositional), io);
       if (node === undefined) return exitCodes.failed;
       const result = await node.client.partition(args.value(fromFlag) ?? [], args.value(directionFlag, 'both'));
       if (!result.ok) {
