@@ -1,11 +1,10 @@
 /**
- * `npm run bench -- <name> [options]`: benchmarks on real clusters of real node processes.
+ * `npm run bench -- <name> [flags]`: benchmarks on real clusters of real node processes.
  * Each prints the machine's state first (cores, load, a stall probe), then its tables, and
  * writes everything it measured to bench-results/<name>-<timestamp>.json.
  */
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Benchmark, BenchOptions } from './benchmark.ts';
 import { cleanUpEverything } from '../src/harness/cleanup-registry.ts';
 import { clockDrift } from './clock-drift.ts';
@@ -25,6 +24,10 @@ import { startup } from './startup.ts';
 import { storeWrites } from './store-writes.ts';
 import { versusEtcd } from './versus-etcd.ts';
 import { buildDist } from '../src/cluster/dist-build.ts';
+import { maxClusterNodes } from '../src/cluster/cluster-options.ts';
+import { booleanFlag, stringFlag, wholeNumber, type ValueParser } from '../src/command-line/flag.ts';
+import { processIo, readCommandLine, type CommandLineProgram, type CommandSpec } from '../src/command-line/program.ts';
+import type { Args } from '../src/command-line/read-args.ts';
 
 const benchmarks: readonly Benchmark[] = [
   failoverSim,
@@ -41,78 +44,78 @@ const benchmarks: readonly Benchmark[] = [
   clockDrift,
 ];
 
-const usage = [
-  'Usage: npm run bench -- <benchmark|all> [options]',
-  '',
-  'Benchmarks (each starts its own clusters of real node processes on loopback):',
-  ...benchmarks.map((benchmark) => `  ${benchmark.name.padEnd(12)} ${benchmark.description}`),
-  `  ${'all'.padEnd(12)} every benchmark in turn (use with --quick for a run of a few minutes)`,
-  '',
-  'Options:',
-  '  --quick              fewer trials and shorter windows',
-  '  --trials <n>         trials per configuration (failover, handoff, pause: default 30, quick 5;',
-  '                       failover-sim: default 2000, quick 300; crash-torture: kills, default 1000,',
-  '                       quick 100; clock-drift: rounds, default 10, quick 3)',
-  '  --nodes <n,n,...>    cluster sizes (default 3,5; idle-cost 3,5,7,9, quick 3,5)',
-  '  --seconds <s>        measurement window (idle-cost 30, stability 300, quick 10 and 30;',
-  '                       with --find-min-timeout: per timeout tried, default 60, quick 8)',
-  '  --find-min-timeout   stability: also find the smallest election timeout with no spurious election',
-  '  --tls                versus-etcd: run this product with mutual TLS and client certificates too, beside plaintext',
-  '  -h, --help           print this help',
-  '',
-  `Results: ${path.relative(process.cwd(), resultsDir) || '.'}/<name>-<timestamp>.json. Progress goes to stderr, reports to stdout.`,
-  '',
-].join('\n');
-
-type Parsed = { readonly ok: true; readonly names: readonly string[]; readonly options: BenchOptions } | { readonly ok: false; readonly problem: string };
-
-function parseCommandLine(argv: readonly string[]): Parsed | 'help' {
-  let values;
-  let positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        quick: { type: 'boolean' },
-        'find-min-timeout': { type: 'boolean' },
-        tls: { type: 'boolean' },
-        trials: { type: 'string' },
-        nodes: { type: 'string' },
-        seconds: { type: 'string' },
-      },
-    }));
-  } catch (error) {
-    return { ok: false, problem: error instanceof Error ? error.message : String(error) };
+const nodeCounts: ValueParser<readonly number[]> = (text, source) => {
+  const counts: number[] = [];
+  for (const part of text.split(',')) {
+    const count = wholeNumber(1, maxClusterNodes)(part.trim(), source);
+    if (!count.ok) return count;
+    counts.push(count.value);
   }
-  if (values.help === true) return 'help';
-  const [name, ...extra] = positionals;
-  if (name === undefined) return { ok: false, problem: 'name a benchmark' };
-  if (extra.length > 0) return { ok: false, problem: `one benchmark at a time (got ${positionals.join(', ')}); use "all" for every one` };
-  const names = name === 'all' ? benchmarks.map((benchmark) => benchmark.name) : [name];
-  if (!benchmarks.some((benchmark) => benchmark.name === name) && name !== 'all') return { ok: false, problem: `no benchmark named ${name}` };
-  const whole = (flag: string, raw: string | undefined, min: number): number | null | string => {
-    if (raw === undefined) return null;
-    const value = Number(raw);
-    return Number.isInteger(value) && value >= min ? value : `--${flag} must be a whole number of at least ${min} (got ${raw})`;
-  };
-  const trials = whole('trials', values.trials, 1);
-  const seconds = whole('seconds', values.seconds, 1);
-  const nodeCounts = values.nodes?.split(',').map((raw) => whole('nodes', raw.trim(), 1)) ?? null;
-  const problem = [trials, seconds, ...(nodeCounts ?? [])].find((value) => typeof value === 'string');
-  if (typeof problem === 'string') return { ok: false, problem };
-  return {
-    ok: true,
-    names,
-    options: {
-      quick: values.quick === true,
-      trials: trials as number | null,
-      seconds: seconds as number | null,
-      nodes: nodeCounts as number[] | null,
-      findMinTimeout: values['find-min-timeout'] === true,
-      tls: values.tls === true,
+  return { ok: true, value: counts };
+};
+
+/** Every benchmark reads the same flags, each using those that apply to it. */
+const sharedFlags = {
+  quick: booleanFlag({ name: 'quick', description: 'fewer trials and shorter windows' }),
+  trials: stringFlag({
+    name: 'trials',
+    placeholder: '<n>',
+    description:
+      'trials per configuration (failover, handoff, pause: default 30, quick 5; failover-sim: default 2000, quick 300; ' +
+      'crash-torture: kills, default 1000, quick 100; clock-drift: rounds, default 10, quick 3)',
+    parse: wholeNumber(1, 1_000_000),
+  }),
+  nodes: stringFlag({ name: 'nodes', placeholder: '<n,n,...>', description: 'cluster sizes (default 3,5; idle-cost 3,5,7,9, quick 3,5)', parse: nodeCounts }),
+  seconds: stringFlag({
+    name: 'seconds',
+    placeholder: '<s>',
+    description: 'measurement window (idle-cost 30, stability 300, quick 10 and 30; with --find-min-timeout: per timeout tried, default 60, quick 8)',
+    parse: wholeNumber(1, 86_400),
+  }),
+  findMinTimeout: booleanFlag({ name: 'find-min-timeout', description: 'stability: also find the smallest election timeout with no spurious election' }),
+  tls: booleanFlag({ name: 'tls', description: 'versus-etcd: run this product with mutual TLS and client certificates too, beside plaintext' }),
+};
+
+const allName = 'all';
+
+const benchProgram: CommandLineProgram<CommandSpec> = {
+  invocation: 'npm run bench --',
+  usageLineNote: '',
+  about: [
+    'Benchmarks, each on its own clusters of real node processes on loopback. Progress goes to stderr, reports to stdout;',
+    `everything measured to ${path.relative(process.cwd(), resultsDir) || '.'}/<name>-<timestamp>.json.`,
+  ],
+  notes: ['Exit status: 0 done, 1 a benchmark failed, 2 wrong command line, 130 Ctrl-C.'],
+  commands: [
+    ...benchmarks.map((benchmark) => ({
+      name: benchmark.name,
+      summary: benchmark.description,
+      synopsis: '',
+      description: [benchmark.description],
+      positionals: [],
+      flags: [],
+    })),
+    {
+      name: allName,
+      summary: 'every benchmark in turn (use with --quick for a run of a few minutes)',
+      synopsis: '',
+      description: ['Runs every benchmark in turn; with --quick, in a few minutes.'],
+      positionals: [],
+      flags: [],
     },
+  ],
+  globalFlags: Object.values(sharedFlags),
+  problemPrefix: 'error: ',
+};
+
+function benchOptions(args: Args): BenchOptions {
+  return {
+    quick: args.value(sharedFlags.quick, false),
+    trials: args.value(sharedFlags.trials) ?? null,
+    seconds: args.value(sharedFlags.seconds) ?? null,
+    nodes: args.value(sharedFlags.nodes) ?? null,
+    findMinTimeout: args.value(sharedFlags.findMinTimeout, false),
+    tls: args.value(sharedFlags.tls, false),
   };
 }
 
@@ -156,15 +159,10 @@ async function runBenchmark(benchmark: Benchmark, options: BenchOptions): Promis
 }
 
 async function main(): Promise<number> {
-  const parsed = parseCommandLine(process.argv.slice(2));
-  if (parsed === 'help') {
-    process.stdout.write(usage);
-    return 0;
-  }
-  if (!parsed.ok) {
-    process.stderr.write(`error: ${parsed.problem}\n\n${usage}`);
-    return 2;
-  }
+  const read = readCommandLine(process.argv.slice(2), processIo(), benchProgram, process.env);
+  if (!read.ok) return read.exitCode;
+  const chosen = read.command.name === allName ? benchmarks : benchmarks.filter((benchmark) => benchmark.name === read.command.name);
+  const options = benchOptions(read.args);
   process.once('unhandledRejection', (error) => {
     process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     void cleanUpEverything().finally(() => process.exit(1));
@@ -178,10 +176,7 @@ async function main(): Promise<number> {
   try {
     const built = await buildDist();
     if (!built.ok) throw new Error(built.message);
-    for (const name of parsed.names) {
-      const benchmark = benchmarks.find((candidate) => candidate.name === name);
-      if (benchmark !== undefined) await runBenchmark(benchmark, parsed.options);
-    }
+    for (const benchmark of chosen) await runBenchmark(benchmark, options);
     return 0;
   } catch (error) {
     process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

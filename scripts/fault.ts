@@ -2,15 +2,9 @@
  * `npm run fault -- <command>`: fault injection for the local cluster (see faults/run-fault.ts).
  * Only the process is dealt with here: its arguments, output, Ctrl-C and exit.
  */
-import type { CliIo } from '../src/command-line/cli-io.ts';
-import { exitCodes } from '../src/command-line/exit-codes.ts';
+import { exitCodes, processIo } from '../src/command-line/program.ts';
 import { PausedProcesses } from './faults/paused-processes.ts';
 import { runFault } from './faults/run-fault.ts';
-
-const io: CliIo = {
-  stdout: (line) => process.stdout.write(`${line}\n`),
-  stderr: (line) => process.stderr.write(`${line}\n`),
-};
 
 const paused = new PausedProcesses();
 // A node must never stay stopped because this script went away: 'exit' runs on every exit that
@@ -28,4 +22,4 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   });
 }
 
-process.exit(await runFault(process.argv.slice(2), io, { signal: interrupt.signal, paused }));
+process.exit(await runFault(process.argv.slice(2), processIo(), { signal: interrupt.signal, paused }));

@@ -10,43 +10,55 @@ import { buildDist } from '../src/cluster/dist-build.ts';
 import { formatVerdict } from '../src/history/verdict-report.ts';
 import { notRootReason } from '../src/netfault/host-tools.ts';
 import { runSoak, SoakUnavailable } from '../src/nemesis/soak-run.ts';
-import { parseNumberInRange, parseStringFlags, wantsHelp } from '../src/util/command-line.ts';
+import { anyText, booleanFlag, choice, numberIn, stringFlag, wholeNumber } from '../src/command-line/flag.ts';
+import { processIo, readSingleCommand, type ReadOptionsResult, type SingleCommandProgram } from '../src/command-line/program.ts';
+import { readArgs, type Args } from '../src/command-line/read-args.ts';
 
-const usage = `Usage: npm run soak -- --minutes <m> [--seed <n>] [--nodes 3|5] [--keep] [--json <file>]
+const flags = {
+  minutes: stringFlag({
+    name: 'minutes',
+    placeholder: '<m>',
+    description: 'how long the nemesis runs (fractions allowed)',
+    required: 'how long the nemesis runs, e.g. --minutes 30',
+    parse: numberIn({ min: 0.1, max: 24 * 60, integer: false, unit: 'minutes' }),
+  }),
+  seed: stringFlag({
+    name: 'seed',
+    placeholder: '<n>',
+    description: "the nemesis's seed",
+    defaultText: 'random, printed',
+    parse: wholeNumber(0, 2 ** 32 - 1),
+  }),
+  nodes: stringFlag({ name: 'nodes', placeholder: '<3|5>', description: 'cluster size', defaultText: '5', parse: choice(['3', '5']) }),
+  keep: booleanFlag({ name: 'keep', description: 'keep the node logs and data dirs (their paths are printed)' }),
+  json: stringFlag({ name: 'json', placeholder: '<file>', description: 'also write the report as JSON', parse: anyText }),
+};
 
-Starts a cluster of real nodes, each in its own network namespace, and for <m> minutes lets a
-seeded nemesis kill, restart and pause them, cut the named partition shapes with kernel rules,
-delay and drop packets, and transfer leadership, one fault at a time, while a client keeps
-asking for the lease. Then prints a verdict from the history checker: the nodes' logs, the
-client's tokens and the stores must show at most one leader per term, no two leases at once,
-fencing tokens that only grow, and no vote taken back; with availability figures.
+const soakProgram: SingleCommandProgram = {
+  invocation: 'npm run soak --',
+  synopsis: '--minutes <m> [--seed <n>] [--nodes 3|5] [--keep] [--json <file>]',
+  about: [
+    'Starts a cluster of real nodes, each in its own network namespace, and for <m> minutes lets a',
+    'seeded nemesis kill, restart and pause them, cut the named partition shapes with kernel rules,',
+    'delay and drop packets, and transfer leadership, one fault at a time, while a client keeps',
+    "asking for the lease. Then prints a verdict from the history checker: the nodes' logs, the",
+    "client's tokens and the stores must show at most one leader per term, no two leases at once,",
+    'fencing tokens that only grow, and no vote taken back; with availability figures.',
+  ],
+  flags: Object.values(flags),
+  notes: ['Needs root. Exit: 0 clean, 1 violated or failed, 2 usage, 3 no root or tools, 130 interrupted.'],
+};
 
-  --minutes <m>   how long the nemesis runs (fractions allowed)
-  --seed <n>      the nemesis's seed (default: random, printed)
-  --nodes 3|5     cluster size (default 5)
-  --keep          keep the node logs and data dirs (their paths are printed)
-  --json <file>   also write the report as JSON
-Needs root. Exit: 0 clean, 1 violated or failed, 2 usage, 3 no root or tools, 130 interrupted.
-`;
-
-const argv = process.argv.slice(2);
-if (wantsHelp(argv)) {
-  process.stdout.write(usage);
-  process.exit(0);
-}
-const keep = argv.includes('--keep');
-const parsed = parseStringFlags(
-  argv.filter((arg) => arg !== '--keep'),
-  ['minutes', 'seed', 'nodes', 'json'],
-);
-if (!parsed.ok) fail(parsed.problem);
-const minutes = parseNumberInRange(parsed.values.get('minutes') ?? '', { min: 0.1, max: 24 * 60, integer: false, unit: 'minutes' });
-if (minutes === undefined) fail('--minutes must be a number of minutes from 0.1 to 1440, e.g. --minutes 30');
-const seedText = parsed.values.get('seed');
-const seed = seedText === undefined ? Math.floor(Math.random() * 2 ** 32) : parseNumberInRange(seedText, { min: 0, max: 2 ** 32 - 1, integer: true });
-if (seed === undefined) fail('--seed must be a whole number from 0 to 4294967295');
-const nodes = Number(parsed.values.get('nodes') ?? '5');
-if (nodes !== 3 && nodes !== 5) fail('--nodes must be 3 or 5');
+const read = readSingleCommand(process.argv.slice(2), processIo(), soakProgram, (argv): ReadOptionsResult<Args> => {
+  const args = readArgs(argv, {}, soakProgram.flags);
+  return args.ok && args.problems.length === 0 ? { ok: true, options: args.args } : { ok: false, problems: args.problems };
+});
+if (!read.ok) process.exit(read.exitCode);
+const args = read.options;
+const minutes = args.value(flags.minutes, 0);
+const seed = args.value(flags.seed) ?? Math.floor(Math.random() * 2 ** 32);
+const nodes = Number(args.value(flags.nodes, '5'));
+const keep = args.value(flags.keep, false);
 
 const interrupt = new AbortController();
 let interrupts = 0;
@@ -87,7 +99,7 @@ try {
   );
   for (const problem of report.problems) console.log(`! ${problem}`);
   for (const line of formatVerdict(report.verdict)) console.log(line);
-  const json = parsed.values.get('json');
+  const json = args.value(flags.json);
   if (json !== undefined) await writeFile(json, JSON.stringify({ ...report, verdict: { ...report.verdict, leases: report.verdict.leases.length } }, null, 2));
   process.exit(!report.verdict.ok || report.problems.length > 0 ? 1 : interrupt.signal.aborted ? 130 : 0);
 } catch (error) {
@@ -96,9 +108,4 @@ try {
     process.exit(3);
   }
   throw error;
-}
-
-function fail(problem: string): never {
-  process.stderr.write(`error: ${problem}\n(run with --help to see every flag)\n`);
-  process.exit(2);
 }

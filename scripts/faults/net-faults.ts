@@ -1,10 +1,9 @@
-import type { CliIo } from '../../src/command-line/cli-io.ts';
-import { exitCodes } from '../../src/command-line/exit-codes.ts';
+import { exitCodes, type CliIo } from '../../src/command-line/program.ts';
 import { describeLinkFault, linksOfCuts } from '../../src/netfault/link-faults.ts';
 import { NodeNetwork } from '../../src/netfault/node-network.ts';
 import type { PartitionPlan } from '../../src/nemesis/partition-shapes.ts';
 import type { FaultCluster } from './fault-cluster.ts';
-import { reportProblem } from './fault-report.ts';
+import { reportProblem } from './fault-command.ts';
 
 /** The namespaces `npm run cluster -- --net` put the cluster's nodes in, found by a node's address. */
 export async function clusterNetwork(cluster: FaultCluster, io: CliIo): Promise<NodeNetwork | null> {

@@ -1,11 +1,18 @@
 import type { AdminNode } from '../../src/client/admin-node.ts';
-import type { CliIo } from '../../src/command-line/cli-io.ts';
+import type { CliIo } from '../../src/command-line/program.ts';
+import { nodeId, positional } from '../../src/command-line/flag.ts';
 import { locateLeader, type LocateLeaderResult } from '../../src/client/locate-leader.ts';
 import type { FaultCluster } from './fault-cluster.ts';
-import { reportNodeFailure, reportProblem } from './fault-report.ts';
+import { reportNodeFailure, reportProblem } from './fault-command.ts';
 
 /** What `leader` stands for where a command takes `<node|leader>`. */
 export const leaderWord = 'leader';
+
+/**
+ * The first positional of the commands that act on a node's process. Only its spelling is
+ * checked: whether the node exists is known once the cluster file is read.
+ */
+export const targetPositional = positional(`node|${leaderWord}`, (text, source) => (text === leaderWord ? { ok: true, value: text } : nodeId(text, source)));
 
 export interface Target {
   readonly node: AdminNode;

@@ -1,8 +1,7 @@
 import { describeCallFailure } from '../../src/client/call-failure.ts';
-import type { FlagValue } from '../../src/command-line/flag-values.ts';
-import type { FlagSpec, ParsedArgs } from '../../src/command-line/parse-command-args.ts';
+import { choice, numberIn, stringFlag, type Flag, type FlagValue } from '../../src/command-line/flag.ts';
+import type { Args } from '../../src/command-line/read-args.ts';
 import { logLevels, nodeDefaults, timingRanges, type LogLevel } from '../../src/node/node-options.ts';
-import { describeRange, parseNumberInRange } from '../../src/util/command-line.ts';
 import type { FaultCluster } from './fault-cluster.ts';
 import { readNodeSettings, type NodeTiming } from './node-settings.ts';
 import type { RestartSettings } from './restart-node.ts';
@@ -12,42 +11,46 @@ import type { RestartSettings } from './restart-node.ts';
  * copied from a running node's Status (all nodes of a cluster share it); these flags override it,
  * and are needed when no node answers. The log level is not reported at all, hence its default.
  */
-const timingFlags = [
-  { name: 'heartbeat-ms', key: 'heartbeatMs' },
-  { name: 'election-timeout-ms', key: 'electionTimeoutMs' },
-  { name: 'election-jitter-ms', key: 'electionJitterMs' },
-  { name: 'max-clock-drift', key: 'maxClockDrift' },
-] as const satisfies readonly { name: string; key: keyof NodeTiming & keyof typeof timingRanges }[];
-
-export const restartSettingsFlags: readonly FlagSpec[] = [
-  ...timingFlags.map(({ name }) => ({
+const timingFlags = (
+  [
+    ['heartbeat-ms', 'heartbeatMs'],
+    ['election-timeout-ms', 'electionTimeoutMs'],
+    ['election-jitter-ms', 'electionJitterMs'],
+    ['max-clock-drift', 'maxClockDrift'],
+  ] as const satisfies readonly (readonly [string, keyof NodeTiming & keyof typeof timingRanges])[]
+).map(([name, key]) => ({
+  key,
+  flag: stringFlag({
     name,
-    type: 'string' as const,
     placeholder: name === 'max-clock-drift' ? '<fraction>' : '<ms>',
     description: 'instead of the value copied from a running node',
-  })),
-  { name: 'log-level', type: 'string', placeholder: `<${logLevels.join('|')}>`, description: `(default ${nodeDefaults.logLevel}; nodes do not report theirs)` },
-];
+    parse: numberIn(timingRanges[key]),
+  }),
+}));
+
+const logLevelFlag = stringFlag({
+  name: 'log-level',
+  placeholder: `<${logLevels.join('|')}>`,
+  description: 'nodes do not report theirs',
+  defaultText: nodeDefaults.logLevel,
+  parse: choice(logLevels),
+});
+
+export const restartSettingsFlags: readonly Flag<unknown>[] = [...timingFlags.map(({ flag }) => flag), logLevelFlag];
 
 export interface GivenRestartSettings {
   readonly timing: Partial<NodeTiming>;
   readonly logLevel: LogLevel;
 }
 
-/** The flags' values, checked; copying the rest needs the cluster (see `completeRestartSettings`). */
-export function readRestartSettingsFlags(args: ParsedArgs): FlagValue<GivenRestartSettings> {
+/** The flags' values; copying the rest needs the cluster (see `completeRestartSettings`). */
+export function readRestartSettingsFlags(args: Args): GivenRestartSettings {
   const timing: Partial<Record<keyof NodeTiming, number>> = {};
-  for (const { name, key } of timingFlags) {
-    const text = args.strings.get(name);
-    if (text === undefined) continue;
-    const value = parseNumberInRange(text, timingRanges[key]);
-    if (value === undefined) return { ok: false, problem: `--${name} must be ${describeRange(timingRanges[key])} (got ${JSON.stringify(text)})` };
-    timing[key] = value;
+  for (const { key, flag } of timingFlags) {
+    const value = args.value(flag);
+    if (value !== undefined) timing[key] = value;
   }
-  const logLevelText = args.strings.get('log-level') ?? nodeDefaults.logLevel;
-  const logLevel = logLevels.find((level) => level === logLevelText);
-  if (logLevel === undefined) return { ok: false, problem: `--log-level must be one of ${logLevels.join(', ')} (got ${JSON.stringify(logLevelText)})` };
-  return { ok: true, value: { timing, logLevel } };
+  return { timing, logLevel: args.value(logLevelFlag, nodeDefaults.logLevel) };
 }
 
 export interface CompletedRestartSettings {
@@ -76,7 +79,7 @@ export async function completeRestartSettings(
     if (answer.ok) return { ok: true, value: { settings: { timing: { ...answer.value.timing, ...timing }, logLevel }, copiedFrom: node.id } };
     reasons.push(`${node.id}: ${describeCallFailure(answer.failure)}`);
   }
-  const missing = timingFlags.filter(({ key }) => timing[key] === undefined).map(({ name }) => `--${name}`);
+  const missing = timingFlags.filter(({ key }) => timing[key] === undefined).map(({ flag }) => `--${flag.name}`);
   return {
     ok: false,
     problem: `no other node answers to copy the timing from (${reasons.join('; ') || 'there is no other node'}); pass ${missing.join(', ')}`,

@@ -1,6 +1,5 @@
 import { describeCallFailure } from '../../src/client/call-failure.ts';
-import type { CliIo } from '../../src/command-line/cli-io.ts';
-import { exitCodes } from '../../src/command-line/exit-codes.ts';
+import { exitCodes, type CliIo } from '../../src/command-line/program.ts';
 import type { ChaosAction, ChaosStep } from './chaos-schedule.ts';
 import type { FaultCluster } from './fault-cluster.ts';
 import { killProcess } from './node-process-signals.ts';

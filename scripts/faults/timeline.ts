@@ -1,4 +1,4 @@
-import type { CliIo } from '../../src/command-line/cli-io.ts';
+import type { CliIo } from '../../src/command-line/program.ts';
 
 /** Lines stamped with the time since the timeline began, e.g. `  +1.234s  isolate n2`. */
 export class Timeline {

@@ -1,6 +1,5 @@
-import type { CliIo } from '../command-line/cli-io.ts';
 import type { NodeAnswer } from '../client/cluster-client.ts';
-import { exitCodes } from '../command-line/exit-codes.ts';
+import { exitCodes, type CliIo } from '../command-line/program.ts';
 import { printJson } from './output.ts';
 import { reportNodeFailure } from './report.ts';
 import { formatTable } from '../util/table.ts';

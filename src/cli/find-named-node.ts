@@ -1,5 +1,5 @@
 import type { AdminNode } from '../client/admin-node.ts';
-import type { CliIo } from '../command-line/cli-io.ts';
+import type { CliIo } from '../command-line/program.ts';
 import type { ClusterClient } from '../client/cluster-client.ts';
 import { reportProblem } from './report.ts';
 

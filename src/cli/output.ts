@@ -1,6 +1,6 @@
 /** What commands print: placeholder cells, durations, and JSON instead of a table. */
-import type { FlagSpec } from '../command-line/parse-command-args.ts';
-import type { CliIo } from '../command-line/cli-io.ts';
+import { booleanFlag, type Flag } from '../command-line/flag.ts';
+import type { CliIo } from '../command-line/program.ts';
 
 /** Table cells for values a node did not report. */
 export const noValue = '-';
@@ -10,8 +10,8 @@ export function formatMs(ms: number | null): string {
 }
 
 /** The `--json` flag of a command; `output` says what it prints instead of the table. */
-export function jsonFlag(output: string): FlagSpec {
-  return { name: 'json', type: 'boolean', placeholder: '', description: output };
+export function jsonFlag(output: string): Flag<boolean> {
+  return booleanFlag({ name: 'json', description: output });
 }
 
 /** Indented JSON, one `stdout` call per line. */

@@ -1,6 +1,6 @@
 import type { AdminNode } from '../client/admin-node.ts';
 import { describeCallFailure, type CallFailure } from '../client/call-failure.ts';
-import type { CliIo } from '../command-line/cli-io.ts';
+import type { CliIo } from '../command-line/program.ts';
 import type { LocateLeaderResult } from '../client/locate-leader.ts';
 
 /** Every expected failure is one `hbctl: ...` line on stderr, never a stack trace. */

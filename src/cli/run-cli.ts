@@ -1,14 +1,22 @@
-import type { CliIo } from '../command-line/cli-io.ts';
 import { chooseClientTls, loadClientTls, resolveClientTlsFiles } from '../tls/client-tls.ts';
 import { ClusterClient } from '../client/cluster-client.ts';
-import { readCommandLine, type CommandLineProgram } from '../command-line/command-line-program.ts';
+import { exitCodes, readCommandLine, type CliIo, type CommandLineProgram } from '../command-line/program.ts';
+import type { Args } from '../command-line/read-args.ts';
 import type { Command, CommandContext } from './command.ts';
-import { commands } from './commands.ts';
 import { resolveTargets } from '../client/endpoints.ts';
-import { exitCodes } from '../command-line/exit-codes.ts';
 import { globalFlags, readGlobalOptions, type GlobalOptions } from './global-options.ts';
-import type { ParsedArgs } from '../command-line/parse-command-args.ts';
 import { reportProblem } from './report.ts';
+import { delayCommand } from './commands/delay-command.ts';
+import { healCommand } from './commands/heal-command.ts';
+import { leaderCommand } from './commands/leader-command.ts';
+import { leaseCommand } from './commands/lease-command.ts';
+import { membersCommand } from './commands/members-command.ts';
+import { partitionCommand } from './commands/partition-command.ts';
+import { statusCommand } from './commands/status-command.ts';
+import { stepDownCommand } from './commands/step-down-command.ts';
+import { topCommand } from './commands/top-command.ts';
+import { transferCommand } from './commands/transfer-command.ts';
+import { watchCommand } from './commands/watch-command.ts';
 
 const hbctlProgram: CommandLineProgram<Command> = {
   invocation: 'hbctl',
@@ -19,9 +27,22 @@ const hbctlProgram: CommandLineProgram<Command> = {
     'Over TLS with --cacert (and --cert/--key where the nodes require client certificates), or a TLS cluster file.',
     'Exit status: 0 done, 1 a node refused or could not be reached, 2 wrong command line, 130 Ctrl-C.',
   ],
-  commands,
+  // In the order the usage lists them.
+  commands: [
+    statusCommand,
+    leaderCommand,
+    leaseCommand,
+    membersCommand,
+    watchCommand,
+    topCommand,
+    stepDownCommand,
+    transferCommand,
+    partitionCommand,
+    healCommand,
+    delayCommand,
+  ],
   globalFlags,
-  reportProblem,
+  problemPrefix: 'hbctl: ',
 };
 
 export interface RunCliOptions {
@@ -35,17 +56,16 @@ export interface RunCliOptions {
 
 /** Runs one hbctl command line (without `node hbctl`) and answers its exit code. */
 export async function runCli(argv: readonly string[], io: CliIo, options: RunCliOptions = {}): Promise<number> {
-  const read = readCommandLine(argv, io, hbctlProgram);
+  const read = readCommandLine(argv, io, hbctlProgram, options.env ?? process.env);
   if (!read.ok) return read.exitCode;
   const { command, args, usageErrors } = read;
-  const globals = readGlobalOptions(args, options.env ?? process.env);
-  if (!globals.ok) return usageErrors(globals.problems);
+  const globals = readGlobalOptions(args);
+  if (!globals.ok) return usageErrors([globals.problem]);
 
   const signal = options.signal ?? new AbortController().signal;
   const context: CommandContext = {
     io,
     signal,
-    usageError: (problem) => usageErrors([problem]),
     withCluster: (use) => withCluster(globals.options, options.cwd ?? process.cwd(), io, use),
   };
   return command.runsUntilInterrupted ? command.run(args, context) : untilInterrupted(command, args, context);
@@ -80,7 +100,7 @@ async function withCluster(globals: GlobalOptions, cwd: string, io: CliIo, use: 
 }
 
 /** A one-shot command has nothing to clean up on Ctrl-C, so it is not waited for. */
-async function untilInterrupted(command: Command, args: ParsedArgs, context: CommandContext): Promise<number> {
+async function untilInterrupted(command: Command, args: Args, context: CommandContext): Promise<number> {
   const { signal } = context;
   if (signal.aborted) return exitCodes.interrupted;
   let onAbort: (() => void) | undefined;

@@ -3,7 +3,9 @@ import { checkElectionConfig } from '../core/election-config.ts';
 import { asNodeId, isValidId, type ClusterId } from '../core/ids.ts';
 import { nodeIdRules } from '../node/member-list.ts';
 import { logLevels, nodeDefaults, timingRanges, type LogLevel } from '../node/node-options.ts';
-import { describeRange, formatColumns, parseNumberInRange, parseStringFlags, rangeText, type NumberRange } from '../util/command-line.ts';
+import { booleanFlag, choice, numberIn, rangeText, stringFlag, type NumberRange, type ValueParser } from '../command-line/flag.ts';
+import { singleCommandUsage, type ReadOptionsResult, type SingleCommandProgram } from '../command-line/program.ts';
+import { readArgs } from '../command-line/read-args.ts';
 
 export const maxClusterNodes = 9;
 
@@ -11,11 +13,8 @@ const defaults = { nodes: 3, dataDir: './data', basePort: 7400 } as const;
 const nodesRange: NumberRange = { min: 1, max: maxClusterNodes, integer: true };
 const portRange: NumberRange = { min: 1, max: 65535, integer: true };
 
-// ---- TLS (issue 12) ----
 /** Where `--tls` keeps the cluster's certificates, under the data dir. */
 export const tlsDirName = 'tls';
-const booleanFlags: readonly string[] = ['tls', 'net'];
-// ---- end TLS ----
 
 export interface ClusterOptions {
   readonly nodeCount: number;
@@ -35,64 +34,107 @@ export interface ClusterOptions {
   readonly net: boolean;
 }
 
-export type ParseClusterOptionsResult = { readonly ok: true; readonly options: ClusterOptions } | { readonly ok: false; readonly problems: readonly string[] };
+export type ParseClusterOptionsResult = ReadOptionsResult<ClusterOptions>;
 
-const flags = [
-  ['nodes', `<${rangeText(nodesRange)}>`, `how many nodes to start, n1..nN (default ${defaults.nodes})`],
-  ['data-dir', '<dir>', `holds cluster.json and each node's directory <dir>/<id> (default ${defaults.dataDir})`],
-  [
-    'base-port',
-    '<port>',
-    `node i gets peer port <port>+i-1 and admin port <port>+${nodeDefaults.adminPortOffset}+i-1, ${rangeText(portRange)} (default ${defaults.basePort})`,
+const clusterIdParser: ValueParser<string> = (text, source) =>
+  isValidId(text) ? { ok: true, value: text } : { ok: false, problem: `${source} ${JSON.stringify(text)} is not a valid cluster id (${nodeIdRules})` };
+
+const dataDirParser: ValueParser<string> = (text, source) =>
+  text === '' ? { ok: false, problem: `${source} is empty: give a directory, e.g. --data-dir ./data` } : { ok: true, value: text };
+
+const flags = {
+  nodes: stringFlag({
+    name: 'nodes',
+    placeholder: `<${rangeText(nodesRange)}>`,
+    description: 'how many nodes to start, n1..nN',
+    defaultText: String(defaults.nodes),
+    parse: numberIn(nodesRange),
+  }),
+  dataDir: stringFlag({
+    name: 'data-dir',
+    placeholder: '<dir>',
+    description: "holds cluster.json and each node's directory <dir>/<id>",
+    defaultText: defaults.dataDir,
+    parse: dataDirParser,
+  }),
+  basePort: stringFlag({
+    name: 'base-port',
+    placeholder: '<port>',
+    description: `node i gets peer port <port>+i-1 and admin port <port>+${nodeDefaults.adminPortOffset}+i-1, ${rangeText(portRange)}`,
+    defaultText: String(defaults.basePort),
+    parse: numberIn(portRange),
+  }),
+  clusterId: stringFlag({ name: 'cluster-id', placeholder: '<id>', description: '', defaultText: nodeDefaults.clusterId, parse: clusterIdParser }),
+  heartbeatMs: stringFlag({
+    name: 'heartbeat-ms',
+    placeholder: '<ms>',
+    description: rangeText(timingRanges.heartbeatMs),
+    defaultText: String(nodeDefaults.heartbeatMs),
+    parse: numberIn(timingRanges.heartbeatMs),
+  }),
+  electionTimeoutMs: stringFlag({
+    name: 'election-timeout-ms',
+    placeholder: '<ms>',
+    description: `minimum election timeout, ${rangeText(timingRanges.electionTimeoutMs)}`,
+    defaultText: String(nodeDefaults.electionTimeoutMs),
+    parse: numberIn(timingRanges.electionTimeoutMs),
+  }),
+  electionJitterMs: stringFlag({
+    name: 'election-jitter-ms',
+    placeholder: '<ms>',
+    description: rangeText(timingRanges.electionJitterMs),
+    defaultText: String(nodeDefaults.electionJitterMs),
+    parse: numberIn(timingRanges.electionJitterMs),
+  }),
+  maxClockDrift: stringFlag({
+    name: 'max-clock-drift',
+    placeholder: '<fraction>',
+    description: rangeText(timingRanges.maxClockDrift),
+    defaultText: String(nodeDefaults.maxClockDrift),
+    parse: numberIn(timingRanges.maxClockDrift),
+  }),
+  logLevel: stringFlag({
+    name: 'log-level',
+    placeholder: `<${logLevels.join('|')}>`,
+    description: '',
+    defaultText: nodeDefaults.logLevel,
+    parse: choice(logLevels),
+  }),
+  tls: booleanFlag({
+    name: 'tls',
+    description: `mutual TLS between nodes, TLS and client certificates for admin and metrics, from <data-dir>/${tlsDirName} (minted there if absent)`,
+  }),
+  net: booleanFlag({
+    name: 'net',
+    description: 'each node in its own network namespace (198.18.x.0/24), so `npm run fault -- --net ...` can cut links with kernel rules; root',
+  }),
+};
+
+export const clusterProgram: SingleCommandProgram = {
+  invocation: 'npm run cluster --',
+  synopsis: '[--nodes 3] [flags]',
+  about: [
+    'Starts a local cluster: nodes n1..nN on 127.0.0.1, each its own process logging to',
+    '<data-dir>/<id>/node.log, and prints each change of leader. Ctrl-C stops every node (twice: at once).',
+    "Starting again with the same --data-dir keeps the nodes' persisted terms and votes.",
+    'The timing and log settings are passed to every node.',
   ],
-  ['cluster-id', '<id>', `(default ${nodeDefaults.clusterId})`],
-  ['heartbeat-ms', '<ms>', `${rangeText(timingRanges.heartbeatMs)} (default ${nodeDefaults.heartbeatMs})`],
-  ['election-timeout-ms', '<ms>', `minimum election timeout, ${rangeText(timingRanges.electionTimeoutMs)} (default ${nodeDefaults.electionTimeoutMs})`],
-  ['election-jitter-ms', '<ms>', `${rangeText(timingRanges.electionJitterMs)} (default ${nodeDefaults.electionJitterMs})`],
-  ['max-clock-drift', '<fraction>', `${rangeText(timingRanges.maxClockDrift)} (default ${nodeDefaults.maxClockDrift})`],
-  ['log-level', `<${logLevels.join('|')}>`, `(default ${nodeDefaults.logLevel})`],
-  ['tls', '', `mutual TLS between nodes, TLS and client certificates for admin and metrics, from <data-dir>/${tlsDirName} (minted there if absent)`],
-  ['net', '', 'each node in its own network namespace (198.18.x.0/24), so `npm run fault -- --net ...` can cut links with kernel rules; root'],
-] as const;
+  flags: Object.values(flags),
+  notes: [],
+};
 
-type FlagName = (typeof flags)[number][0];
-
-export const clusterUsage = [
-  'Usage: npm run cluster -- [--nodes 3] [flags]',
-  '',
-  'Starts a local cluster: nodes n1..nN on 127.0.0.1, each its own process logging to',
-  '<data-dir>/<id>/node.log, and prints each change of leader. Ctrl-C stops every node (twice: at once).',
-  "Starting again with the same --data-dir keeps the nodes' persisted terms and votes.",
-  'The timing and log settings are passed to every node.',
-  '',
-  formatColumns([
-    ...flags.map(([name, placeholder, description]) => [placeholder === '' ? `--${name}` : `--${name} ${placeholder}`, description]),
-    ['-h, --help', 'print this help'],
-  ]),
-  '',
-].join('\n');
+export const clusterUsage = singleCommandUsage(clusterProgram).join('\n');
 
 /** Reads the launcher's command line, reporting every problem found. `--help` is accepted and ignored: check `wantsHelp` first. */
 export function parseClusterOptions(argv: readonly string[]): ParseClusterOptionsResult {
-  const parsed = parseStringFlags(
-    argv,
-    flags.map(([name]) => name).filter((name) => !booleanFlags.includes(name)),
-    booleanFlags,
-  );
-  if (!parsed.ok) return { ok: false, problems: [parsed.problem] };
-  const problems: string[] = [];
-  const raw = (name: FlagName): string | undefined => parsed.values.get(name);
-  const number = (name: FlagName, fallback: number, range: NumberRange): number | undefined => {
-    const text = raw(name);
-    if (text === undefined) return fallback;
-    const value = parseNumberInRange(text, range);
-    if (value === undefined) problems.push(`--${name} must be ${describeRange(range)} (got ${JSON.stringify(text)})`);
-    return value;
-  };
+  const read = readArgs(argv, {}, clusterProgram.flags);
+  if (!read.ok) return read;
+  const { args } = read;
+  const problems = [...read.problems];
 
-  const nodeCount = number('nodes', defaults.nodes, nodesRange);
-  const basePort = number('base-port', defaults.basePort, portRange);
-  if (nodeCount !== undefined && basePort !== undefined) {
+  const nodeCount = args.value(flags.nodes, defaults.nodes);
+  const basePort = args.value(flags.basePort, defaults.basePort);
+  if (args.valid(flags.nodes, flags.basePort)) {
     const highest = basePort + nodeDefaults.adminPortOffset + nodeCount - 1;
     if (highest > 65535) {
       problems.push(
@@ -102,17 +144,11 @@ export function parseClusterOptions(argv: readonly string[]): ParseClusterOption
     }
   }
 
-  const dataDir = raw('data-dir') ?? defaults.dataDir;
-  if (dataDir === '') problems.push('--data-dir is empty: give a directory, e.g. --data-dir ./data');
-
-  const clusterId = raw('cluster-id') ?? nodeDefaults.clusterId;
-  if (!isValidId(clusterId)) problems.push(`--cluster-id ${JSON.stringify(clusterId)} is not a valid cluster id (${nodeIdRules})`);
-
-  const heartbeatMs = number('heartbeat-ms', nodeDefaults.heartbeatMs, timingRanges.heartbeatMs);
-  const electionTimeoutMs = number('election-timeout-ms', nodeDefaults.electionTimeoutMs, timingRanges.electionTimeoutMs);
-  const electionJitterMs = number('election-jitter-ms', nodeDefaults.electionJitterMs, timingRanges.electionJitterMs);
-  const maxClockDrift = number('max-clock-drift', nodeDefaults.maxClockDrift, timingRanges.maxClockDrift);
-  if (heartbeatMs !== undefined && electionTimeoutMs !== undefined && electionJitterMs !== undefined && maxClockDrift !== undefined) {
+  const heartbeatMs = args.value(flags.heartbeatMs, nodeDefaults.heartbeatMs);
+  const electionTimeoutMs = args.value(flags.electionTimeoutMs, nodeDefaults.electionTimeoutMs);
+  const electionJitterMs = args.value(flags.electionJitterMs, nodeDefaults.electionJitterMs);
+  const maxClockDrift = args.value(flags.maxClockDrift, nodeDefaults.maxClockDrift);
+  if (args.valid(flags.heartbeatMs, flags.electionTimeoutMs, flags.electionJitterMs, flags.maxClockDrift)) {
     // Checked here too so that a bad setting is reported once, not by every node as it exits.
     // Only timing is checked: the node ids are fixed and valid, so `self` is a placeholder.
     const timing = checkElectionConfig({
@@ -126,37 +162,21 @@ export function parseClusterOptions(argv: readonly string[]): ParseClusterOption
     if (!timing.ok) problems.push(...timing.problems);
   }
 
-  const logLevelText = raw('log-level') ?? nodeDefaults.logLevel;
-  const logLevel = logLevels.find((level) => level === logLevelText);
-  if (logLevel === undefined) problems.push(`--log-level must be one of ${logLevels.join(', ')} (got ${JSON.stringify(logLevelText)})`);
-
-  if (
-    problems.length > 0 ||
-    nodeCount === undefined ||
-    basePort === undefined ||
-    heartbeatMs === undefined ||
-    electionTimeoutMs === undefined ||
-    electionJitterMs === undefined ||
-    maxClockDrift === undefined ||
-    logLevel === undefined
-  ) {
-    if (problems.length === 0) throw new Error('parseClusterOptions: a setting is missing but no problem was reported');
-    return { ok: false, problems };
-  }
+  if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
     options: {
       nodeCount,
-      dataDir: path.resolve(dataDir),
+      dataDir: path.resolve(args.value(flags.dataDir, defaults.dataDir)),
       basePort,
-      clusterId: clusterId as ClusterId,
+      clusterId: args.value(flags.clusterId, nodeDefaults.clusterId) as ClusterId,
       heartbeatMs,
       electionTimeoutMs,
       electionJitterMs,
       maxClockDrift,
-      logLevel,
-      tls: raw('tls') === 'true',
-      net: raw('net') === 'true',
+      logLevel: args.value(flags.logLevel, nodeDefaults.logLevel),
+      tls: args.value(flags.tls, false),
+      net: args.value(flags.net, false),
     },
   };
 }

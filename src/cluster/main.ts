@@ -6,7 +6,8 @@
  */
 import path from 'node:path';
 import { nodeDefaults } from '../node/node-options.ts';
-import { formatColumns, wantsHelp } from '../util/command-line.ts';
+import { processIo, readSingleCommand } from '../command-line/program.ts';
+import { formatColumns } from '../util/table.ts';
 import { makeDirectory } from '../util/make-directory.ts';
 import {
   CLUSTER_FILE_NAME,
@@ -17,7 +18,7 @@ import {
   updateClusterFile,
   type UpdateClusterFileResult,
 } from './cluster-file.ts';
-import { clusterUsage, parseClusterOptions, tlsDirName, type ClusterOptions } from './cluster-options.ts';
+import { clusterProgram, parseClusterOptions, tlsDirName, type ClusterOptions } from './cluster-options.ts';
 import { planCluster, type PlannedNode } from './cluster-plan.ts';
 import { LeaderChangeTracker } from './leader-change-tracker.ts';
 import { spawnNode, type NodeProcess } from './node-process.ts';
@@ -33,15 +34,8 @@ const stopGraceMs = 5_000;
 process.exit(await main(process.argv.slice(2)));
 
 async function main(argv: readonly string[]): Promise<number> {
-  if (wantsHelp(argv)) {
-    process.stdout.write(clusterUsage);
-    return 0;
-  }
-  const parsed = parseClusterOptions(argv);
-  if (!parsed.ok) {
-    for (const problem of parsed.problems) console.error(`error: ${problem}`);
-    return 2;
-  }
+  const parsed = readSingleCommand(argv, processIo(), clusterProgram, parseClusterOptions);
+  if (!parsed.ok) return parsed.exitCode;
   const { options } = parsed;
   const clusterFilePath = path.join(options.dataDir, CLUSTER_FILE_NAME);
   const made = await makeDirectory(options.dataDir);

@@ -4,23 +4,15 @@
  * around run-node.ts, which wires the concrete parts (also for startNode, inside an application).
  */
 import type { Logger } from 'pino';
-import { wantsHelp } from '../util/command-line.ts';
+import { processIo, readSingleCommand } from '../command-line/program.ts';
 import { exitCodes } from './exit-codes.ts';
-import { nodeUsage, parseNodeOptions, type NodeOptions } from './node-options.ts';
+import { nodeProgram, parseNodeOptions, type NodeOptions } from './node-options.ts';
 import { runNode } from './run-node.ts';
 import { createNodeLogger } from './node-logger.ts';
 
-const argv = process.argv.slice(2);
-if (wantsHelp(argv)) {
-  process.stdout.write(nodeUsage);
-  process.exit(exitCodes.ok);
-}
-const parsed = parseNodeOptions(argv, process.env, process.stdout.isTTY === true);
-if (!parsed.ok) {
-  for (const problem of parsed.problems) process.stderr.write(`error: ${problem}\n`);
-  process.stderr.write('run with --help to see every flag\n');
-  process.exit(exitCodes.badConfiguration);
-}
+// --help exits 0; a bad command line exits 2, which is also exitCodes.badConfiguration.
+const parsed = readSingleCommand(process.argv.slice(2), processIo(), nodeProgram, (argv) => parseNodeOptions(argv, process.env, process.stdout.isTTY === true));
+if (!parsed.ok) process.exit(parsed.exitCode);
 
 const options: NodeOptions = parsed.options;
 const logger: Logger = await createNodeLogger(options);

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { CliIo } from '../../src/command-line/cli-io.ts';
+import type { CliIo } from '../../src/command-line/program.ts';
 import { runCli, type RunCliOptions } from '../../src/cli/run-cli.ts';
 
 export interface CliRun {

@@ -70,7 +70,7 @@ describe('parseClusterOptions', () => {
   });
 
   it('reports an unknown flag', () => {
-    expect(problemsOf(['--peers', 'n1=127.0.0.1:1'])).toEqual([expect.stringMatching(/--peers.*--help/)]);
+    expect(problemsOf(['--peers', 'n1=127.0.0.1:1'])).toEqual(['unknown flag --peers']);
   });
 
   it('reports every bad value, saying what is expected', () => {

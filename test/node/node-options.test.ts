@@ -127,7 +127,7 @@ describe('parseNodeOptions', () => {
   });
 
   it('reports an unknown flag, a flag without a value and a stray argument', () => {
-    expect(problemsOf([...minimal, '--nodes', '3'])).toEqual([expect.stringMatching(/--nodes.*--help/)]);
+    expect(problemsOf([...minimal, '--nodes', '3'])).toEqual(['unknown flag --nodes']);
     expect(problemsOf([...minimal, '--heartbeat-ms'])).toEqual([expect.stringMatching(/--heartbeat-ms.*missing/)]);
     expect(problemsOf([...minimal, 'extra'])).toEqual([expect.stringMatching(/extra/)]);
   });

@@ -1,14 +1,16 @@
 import { describeCallFailure } from '../../../src/client/call-failure.ts';
-import { exitCodes } from '../../../src/command-line/exit-codes.ts';
+import { exitCodes } from '../../../src/command-line/program.ts';
 import { planChaos } from '../chaos-schedule.ts';
 import { launcherChildren } from '../launcher-children.ts';
-import type { FaultCommand } from '../fault-command.ts';
-import { reportProblem } from '../fault-report.ts';
+import { msFlag, readSeed, reportProblem, seedFlag, type FaultCommand } from '../fault-command.ts';
 import { completeRestartSettings, readRestartSettingsFlags, restartSettingsFlags } from '../restart-settings.ts';
 import { runChaos } from '../run-chaos.ts';
-import { readSeed, seedFlag, wholeNumberFlag } from '../fault-flags.ts';
 
 const defaults = { durationMs: 30_000, intervalMs: 2_000, recoverTimeoutMs: 30_000 } as const;
+
+const durationFlag = msFlag('duration-ms', 'how long to inject faults', defaults.durationMs);
+const intervalFlag = msFlag('interval-ms', 'mean time between faults, at least 100', defaults.intervalMs, 100);
+const recoverTimeoutFlag = msFlag('recover-timeout-ms', 'how long the nodes get to agree on a leader at the end', defaults.recoverTimeoutMs);
 
 export const chaosCommand: FaultCommand = {
   name: 'chaos',
@@ -27,29 +29,13 @@ export const chaosCommand: FaultCommand = {
     'Restarted nodes get the timing read from a node at the start (see `restart --help`).',
   ],
   positionals: [],
-  flags: [
-    { name: 'duration-ms', type: 'string', placeholder: '<ms>', description: `how long to inject faults (default ${defaults.durationMs})` },
-    seedFlag,
-    { name: 'interval-ms', type: 'string', placeholder: '<ms>', description: `mean time between faults, at least 100 (default ${defaults.intervalMs})` },
-    {
-      name: 'recover-timeout-ms',
-      type: 'string',
-      placeholder: '<ms>',
-      description: `how long the nodes get to agree on a leader at the end (default ${defaults.recoverTimeoutMs})`,
-    },
-    ...restartSettingsFlags,
-  ],
-  run: async (args, { io, usageError, withCluster, signal, paused }) => {
-    const durationMs = wholeNumberFlag(args, 'duration-ms', defaults.durationMs, 1);
-    if (!durationMs.ok) return usageError(durationMs.problem);
-    const intervalMs = wholeNumberFlag(args, 'interval-ms', defaults.intervalMs, 100);
-    if (!intervalMs.ok) return usageError(intervalMs.problem);
-    const recoverTimeoutMs = wholeNumberFlag(args, 'recover-timeout-ms', defaults.recoverTimeoutMs, 1);
-    if (!recoverTimeoutMs.ok) return usageError(recoverTimeoutMs.problem);
+  flags: [durationFlag, seedFlag, intervalFlag, recoverTimeoutFlag, ...restartSettingsFlags],
+  run: async (args, { io, withCluster, signal, paused }) => {
+    const durationMs = args.value(durationFlag, defaults.durationMs);
+    const intervalMs = args.value(intervalFlag, defaults.intervalMs);
+    const recoverTimeoutMs = args.value(recoverTimeoutFlag, defaults.recoverTimeoutMs);
     const seed = readSeed(args);
-    if (!seed.ok) return usageError(seed.problem);
     const given = readRestartSettingsFlags(args);
-    if (!given.ok) return usageError(given.problem);
 
     return withCluster(async (cluster) => {
       if (cluster.ids.length < 2) {
@@ -67,7 +53,7 @@ export const chaosCommand: FaultCommand = {
         reportProblem(io, 'chaos starts from a cluster whose every node runs and answers');
         return exitCodes.failed;
       }
-      const restartSettings = await completeRestartSettings(cluster, '', given.value);
+      const restartSettings = await completeRestartSettings(cluster, '', given);
       if (!restartSettings.ok) {
         reportProblem(io, restartSettings.problem);
         return exitCodes.failed;
@@ -78,22 +64,22 @@ export const chaosCommand: FaultCommand = {
       const steps = planChaos({
         nodes: cluster.ids,
         launcherNodes,
-        durationMs: durationMs.value,
-        intervalMs: intervalMs.value,
-        seed: seed.value,
+        durationMs,
+        intervalMs,
+        seed,
       });
       io.stdout(
-        `chaos on ${cluster.ids.join(', ')} for ${(durationMs.value / 1000).toFixed(1)} s, a fault every ~${(intervalMs.value / 1000).toFixed(1)} s, ` +
-          `seed ${seed.value} (Ctrl-C ends it early and restores the cluster)`,
+        `chaos on ${cluster.ids.join(', ')} for ${(durationMs / 1000).toFixed(1)} s, a fault every ~${(intervalMs / 1000).toFixed(1)} s, ` +
+          `seed ${seed} (Ctrl-C ends it early and restores the cluster)`,
       );
       return runChaos({
         cluster,
         steps,
-        durationMs: durationMs.value,
-        seed: seed.value,
+        durationMs,
+        seed,
         pids,
         restartSettings: restartSettings.value.settings,
-        recoverTimeoutMs: recoverTimeoutMs.value,
+        recoverTimeoutMs,
         io,
         signal,
         paused,

@@ -1,7 +1,6 @@
 import { faultsLine } from '../../../src/client/describe-link-faults.ts';
-import { exitCodes } from '../../../src/command-line/exit-codes.ts';
-import type { FaultCommand } from '../fault-command.ts';
-import { reportNodeFailure, reportProblem } from '../fault-report.ts';
+import { exitCodes } from '../../../src/command-line/program.ts';
+import { reportNodeFailure, reportProblem, type FaultCommand } from '../fault-command.ts';
 import { healLinks } from '../link-faults.ts';
 import { healKernelCuts } from '../net-faults.ts';
 

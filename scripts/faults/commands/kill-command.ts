@@ -1,12 +1,13 @@
 import type { AdminNode } from '../../../src/client/admin-node.ts';
-import { exitCodes } from '../../../src/command-line/exit-codes.ts';
+import { booleanFlag } from '../../../src/command-line/flag.ts';
+import { exitCodes } from '../../../src/command-line/program.ts';
 import type { FaultCluster } from '../fault-cluster.ts';
-import type { FaultCommand } from '../fault-command.ts';
-import { reportProblem } from '../fault-report.ts';
+import { reportProblem, type FaultCommand } from '../fault-command.ts';
 import { killProcess, findNodePid } from '../node-process-signals.ts';
 import { launcherChildren } from '../launcher-children.ts';
-import { leaderWord, resolveTarget } from '../resolve-target.ts';
-import { targetPositional, validTargetName } from '../fault-flags.ts';
+import { leaderWord, resolveTarget, targetPositional } from '../resolve-target.ts';
+
+const forceFlag = booleanFlag({ name: 'force', description: 'kill even the last node the launcher runs itself' });
 
 export const killCommand: FaultCommand = {
   name: 'kill',
@@ -21,19 +22,17 @@ export const killCommand: FaultCommand = {
     'it, so the last such node is only killed with --force (told apart on Linux, from /proc).',
   ],
   positionals: [targetPositional],
-  flags: [{ name: 'force', type: 'boolean', placeholder: '', description: 'kill even the last node the launcher runs itself' }],
-  run: async (args, { io, usageError, withCluster, paused }) => {
-    const name = validTargetName(args);
-    if (!name.ok) return usageError(name.problem);
-    return withCluster(async (cluster) => {
-      const target = await resolveTarget(cluster, name.value, io);
+  flags: [forceFlag],
+  run: async (args, { io, withCluster, paused }) =>
+    withCluster(async (cluster) => {
+      const target = await resolveTarget(cluster, args.positional(targetPositional), io);
       if (target === undefined) return exitCodes.failed;
       const pid = await findNodePid(target.node);
       if (!pid.ok) {
         reportProblem(io, pid.problem);
         return exitCodes.failed;
       }
-      if (!args.booleans.has('force') && (await isLastLauncherNode(cluster, target.node, pid.value))) {
+      if (!args.value(forceFlag, false) && (await isLastLauncherNode(cluster, target.node, pid.value))) {
         reportProblem(
           io,
           `${target.node.name} is the last node the launcher (pid ${cluster.file.launcherPid}) runs itself: killing it stops the launcher, ` +
@@ -50,8 +49,7 @@ export const killCommand: FaultCommand = {
       const leader = target.leaderTerm === null ? '' : `, the leader in term ${target.leaderTerm}`;
       io.stdout(`killed ${target.node.name} (pid ${pid.value}${leader}) with SIGKILL`);
       return exitCodes.ok;
-    });
-  },
+    }),
 };
 
 async function isLastLauncherNode(cluster: FaultCluster, target: AdminNode, targetPid: number): Promise<boolean> {

@@ -1,16 +1,18 @@
 import { faultsLine } from '../../../src/client/describe-link-faults.ts';
-import { exitCodes } from '../../../src/command-line/exit-codes.ts';
-import { parseNodeId } from '../../../src/command-line/flag-values.ts';
-import type { ParsedArgs } from '../../../src/command-line/parse-command-args.ts';
+import { exitCodes } from '../../../src/command-line/program.ts';
+import { nodeId, positional } from '../../../src/command-line/flag.ts';
+import type { Args } from '../../../src/command-line/read-args.ts';
 import { SeededRandom } from '../../../src/util/seeded-random.ts';
 import type { FaultCluster } from '../fault-cluster.ts';
-import type { FaultCommand, FaultContext } from '../fault-command.ts';
-import { reportNodeFailure, reportProblem } from '../fault-report.ts';
+import { readSeed, reportNodeFailure, reportProblem, seedFlag, type FaultCommand, type FaultContext } from '../fault-command.ts';
 import { applyPartition } from '../link-faults.ts';
 import { applyKernelCuts } from '../net-faults.ts';
 import { bridge, halves, isolate, majoritiesRing, oneWay, type PartitionPlanResult } from '../../../src/nemesis/partition-shapes.ts';
 import { resolveTarget } from '../resolve-target.ts';
-import { readSeed, seedFlag } from '../fault-flags.ts';
+
+const nodePositional = positional('node', nodeId);
+const fromPositional = positional('from', nodeId);
+const toPositional = positional('to', nodeId);
 
 /** Said by every partition command's help. */
 const addsUp = [
@@ -25,13 +27,9 @@ export const isolateCommand: FaultCommand = {
   summary: 'cut every link of one node, both ways',
   synopsis: '<node>',
   description: ['Cuts every link between <node> and the other nodes, in both directions.', ...addsUp],
-  positionals: [{ name: 'node', optional: false }],
+  positionals: [nodePositional],
   flags: [],
-  run: async (args, context) => {
-    const node = parseNodeId(args.positionals[0] ?? '', '<node>');
-    if (!node.ok) return context.usageError(node.problem);
-    return context.withCluster((cluster) => applyShape(cluster, isolate(cluster.ids, node.value), context));
-  },
+  run: async (args, context) => context.withCluster((cluster) => applyShape(cluster, isolate(cluster.ids, args.positional(nodePositional)), context)),
 };
 
 export const isolateLeaderCommand: FaultCommand = {
@@ -111,28 +109,15 @@ export const oneWayCommand: FaultCommand = {
     '(either would do; both keep the cut in place should one of them restart).',
     ...addsUp,
   ],
-  positionals: [
-    { name: 'from', optional: false },
-    { name: 'to', optional: false },
-  ],
+  positionals: [fromPositional, toPositional],
   flags: [],
-  run: async (args, context) => {
-    const from = parseNodeId(args.positionals[0] ?? '', '<from>');
-    if (!from.ok) return context.usageError(from.problem);
-    const to = parseNodeId(args.positionals[1] ?? '', '<to>');
-    if (!to.ok) return context.usageError(to.problem);
-    return context.withCluster((cluster) => applyShape(cluster, oneWay(cluster.ids, from.value, to.value), context));
-  },
+  run: async (args, context) =>
+    context.withCluster((cluster) => applyShape(cluster, oneWay(cluster.ids, args.positional(fromPositional), args.positional(toPositional)), context)),
 };
 
-async function seededShape(
-  args: ParsedArgs,
-  context: FaultContext,
-  shape: (nodes: readonly string[], random: SeededRandom) => PartitionPlanResult,
-): Promise<number> {
+async function seededShape(args: Args, context: FaultContext, shape: (nodes: readonly string[], random: SeededRandom) => PartitionPlanResult): Promise<number> {
   const seed = readSeed(args);
-  if (!seed.ok) return context.usageError(seed.problem);
-  return context.withCluster((cluster) => applyShape(cluster, shape(cluster.ids, new SeededRandom(seed.value)), context, seed.value));
+  return context.withCluster((cluster) => applyShape(cluster, shape(cluster.ids, new SeededRandom(seed)), context, seed));
 }
 
 /** Applies the plan and prints it, then the faults each node now has; exit 1 if any node failed. */

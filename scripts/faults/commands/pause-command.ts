@@ -1,13 +1,12 @@
-import { exitCodes } from '../../../src/command-line/exit-codes.ts';
-import { parseWholeNumber } from '../../../src/command-line/flag-values.ts';
-import type { FaultCommand } from '../fault-command.ts';
-import { reportProblem } from '../fault-report.ts';
+import { exitCodes } from '../../../src/command-line/program.ts';
+import { positional, wholeNumber } from '../../../src/command-line/flag.ts';
+import { reportProblem, type FaultCommand } from '../fault-command.ts';
 import { findNodePid } from '../node-process-signals.ts';
-import { leaderWord, resolveTarget } from '../resolve-target.ts';
+import { leaderWord, resolveTarget, targetPositional } from '../resolve-target.ts';
 import { setTimeout as delay } from 'node:timers/promises';
-import { targetPositional, validTargetName } from '../fault-flags.ts';
 
 const maxPauseMs = 3_600_000;
+const msPositional = positional('ms', wholeNumber(1, maxPauseMs));
 
 export const pauseCommand: FaultCommand = {
   name: 'pause',
@@ -21,15 +20,12 @@ export const pauseCommand: FaultCommand = {
     'Ctrl-C continues the node at once. Should this script be killed outright, continue the node',
     'with `kill -CONT <pid>` (the pid is printed).',
   ],
-  positionals: [targetPositional, { name: 'ms', optional: false }],
+  positionals: [targetPositional, msPositional],
   flags: [],
-  run: async (args, { io, usageError, withCluster, paused, signal }) => {
-    const name = validTargetName(args);
-    if (!name.ok) return usageError(name.problem);
-    const ms = parseWholeNumber(args.positionals[1] ?? '', '<ms>', 1, maxPauseMs);
-    if (!ms.ok) return usageError(ms.problem);
+  run: async (args, { io, withCluster, paused, signal }) => {
+    const ms = args.positional(msPositional);
     return withCluster(async (cluster) => {
-      const target = await resolveTarget(cluster, name.value, io);
+      const target = await resolveTarget(cluster, args.positional(targetPositional), io);
       if (target === undefined) return exitCodes.failed;
       const node = target.node.name;
       const pid = await findNodePid(target.node);
@@ -43,9 +39,9 @@ export const pauseCommand: FaultCommand = {
         return exitCodes.failed;
       }
       const leader = target.leaderTerm === null ? '' : `, the leader in term ${target.leaderTerm}`;
-      io.stdout(`paused ${node} (pid ${pid.value}${leader}) with SIGSTOP for ${ms.value} ms (Ctrl-C resumes it now)`);
+      io.stdout(`paused ${node} (pid ${pid.value}${leader}) with SIGSTOP for ${ms} ms (Ctrl-C resumes it now)`);
       const startedAt = performance.now();
-      const fullPause = await delay(Math.max(0, ms.value), true, { signal }).catch(() => false);
+      const fullPause = await delay(Math.max(0, ms), true, { signal }).catch(() => false);
       const resumed = paused.resume(pid.value);
       const after = `${((performance.now() - startedAt) / 1000).toFixed(3)} s`;
       if (!resumed.ok) {

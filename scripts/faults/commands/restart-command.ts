@@ -1,15 +1,16 @@
-import { exitCodes } from '../../../src/command-line/exit-codes.ts';
-import { parseNodeId } from '../../../src/command-line/flag-values.ts';
+import { exitCodes } from '../../../src/command-line/program.ts';
+import { nodeId, positional } from '../../../src/command-line/flag.ts';
 import { isProcessAlive } from '../../../src/cluster/process-alive.ts';
-import type { FaultCommand } from '../fault-command.ts';
-import { reportProblem } from '../fault-report.ts';
+import { msFlag, reportProblem, type FaultCommand } from '../fault-command.ts';
 import { restartNode } from '../restart-node.ts';
 import { completeRestartSettings, readRestartSettingsFlags, restartSettingsFlags } from '../restart-settings.ts';
 import { waitUntilAnswering } from '../wait-until-answering.ts';
-import { wholeNumberFlag } from '../fault-flags.ts';
 
 /** Loading TypeScript and opening LevelDB take seconds on a small, busy machine. */
 const defaultWaitMs = 30_000;
+
+const nodePositional = positional('node', nodeId);
+const waitFlag = msFlag('wait-ms', 'how long to wait for the node to answer', defaultWaitMs);
 
 export const restartCommand: FaultCommand = {
   name: 'restart',
@@ -24,23 +25,17 @@ export const restartCommand: FaultCommand = {
     'node by asking it). A restarted node stops when the launcher does: a small watchdog process',
     'sends it SIGTERM once the launcher has gone.',
   ],
-  positionals: [{ name: 'node', optional: false }],
-  flags: [
-    ...restartSettingsFlags,
-    { name: 'wait-ms', type: 'string', placeholder: '<ms>', description: `how long to wait for the node to answer (default ${defaultWaitMs})` },
-  ],
-  run: async (args, { io, usageError, withCluster, signal }) => {
-    const id = parseNodeId(args.positionals[0] ?? '', '<node>');
-    if (!id.ok) return usageError(id.problem);
+  positionals: [nodePositional],
+  flags: [...restartSettingsFlags, waitFlag],
+  run: async (args, { io, withCluster, signal }) => {
+    const id = args.positional(nodePositional);
     const given = readRestartSettingsFlags(args);
-    if (!given.ok) return usageError(given.problem);
-    const waitMs = wholeNumberFlag(args, 'wait-ms', defaultWaitMs, 1);
-    if (!waitMs.ok) return usageError(waitMs.problem);
+    const waitMs = args.value(waitFlag, defaultWaitMs);
 
     return withCluster(async (cluster) => {
-      const node = cluster.admin(id.value);
+      const node = cluster.admin(id);
       if (node === undefined) {
-        reportProblem(io, `no node ${id.value} among ${cluster.ids.join(', ')}`);
+        reportProblem(io, `no node ${id} among ${cluster.ids.join(', ')}`);
         return exitCodes.failed;
       }
       const status = await node.client.status();
@@ -52,7 +47,7 @@ export const restartCommand: FaultCommand = {
         reportProblem(io, `${node.name}'s process ${node.filePid} still exists but does not answer (paused?); stop it first, e.g. with \`kill ${node.name}\``);
         return exitCodes.failed;
       }
-      const completed = await completeRestartSettings(cluster, node.name, given.value);
+      const completed = await completeRestartSettings(cluster, node.name, given);
       if (!completed.ok) {
         reportProblem(io, completed.problem);
         return exitCodes.failed;
@@ -72,7 +67,7 @@ export const restartCommand: FaultCommand = {
       for (const warning of warnings) reportProblem(io, `warning: ${warning}`);
 
       const logFile = cluster.entry(node.name)?.logFile ?? 'its log file';
-      const answered = await waitUntilAnswering(node, exited, waitMs.value, signal);
+      const answered = await waitUntilAnswering(node, exited, waitMs, signal);
       if (!answered.ok) {
         reportProblem(io, `${answered.problem}; see ${logFile}`);
         return answered.reason === 'interrupted' ? exitCodes.interrupted : exitCodes.failed;

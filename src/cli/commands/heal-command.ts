@@ -1,10 +1,18 @@
 import type { AdminNode } from '../../client/admin-node.ts';
 import type { Command } from '../command.ts';
 import { faultsLine } from '../../client/describe-link-faults.ts';
-import { exitCodes } from '../../command-line/exit-codes.ts';
+import { exitCodes } from '../../command-line/program.ts';
 import { findNamedNode } from '../find-named-node.ts';
-import { parseIdList, parseNodeId } from '../../command-line/flag-values.ts';
+import { idList, nodeId, optionalPositional, stringFlag } from '../../command-line/flag.ts';
 import { reportNodeFailure } from '../report.ts';
+
+const nodePositional = optionalPositional('node', nodeId);
+const peersFlag = stringFlag({
+  name: 'peers',
+  placeholder: '<id,...>',
+  description: 'heal only the links to these peers (default: every link)',
+  parse: idList,
+});
 
 export const healCommand: Command = {
   name: 'heal',
@@ -14,22 +22,17 @@ export const healCommand: Command = {
     'Removes the faults on the links of <node>, or of every node when no node is given, then prints',
     'the faults left on each. Exits 1 if any node could not be healed.',
   ],
-  positionals: [{ name: 'node', optional: true }],
-  flags: [{ name: 'peers', type: 'string', placeholder: '<id,...>', description: 'heal only the links to these peers (default: every link)' }],
+  positionals: [nodePositional],
+  flags: [peersFlag],
   runsUntilInterrupted: false,
-  run: async (args, { io, usageError, withCluster }) => {
-    const nodeText = args.positionals[0];
-    const nodeId = nodeText === undefined ? undefined : parseNodeId(nodeText, '<node>');
-    if (nodeId !== undefined && !nodeId.ok) return usageError(nodeId.problem);
-    const peersText = args.strings.get('peers');
-    const peers = peersText === undefined ? undefined : parseIdList(peersText, '--peers');
-    if (peers !== undefined && !peers.ok) return usageError(peers.problem);
-    const links = peers?.value ?? [];
+  run: async (args, { io, withCluster }) => {
+    const nodeName = args.positional(nodePositional);
+    const links = args.value(peersFlag, []);
 
     return withCluster(async (cluster) => {
       let nodes: readonly AdminNode[] = cluster.nodes;
-      if (nodeId !== undefined) {
-        const node = await findNamedNode(cluster, nodeId.value, io);
+      if (nodeName !== undefined) {
+        const node = await findNamedNode(cluster, nodeName, io);
         if (node === undefined) return exitCodes.failed;
         nodes = [node];
       }

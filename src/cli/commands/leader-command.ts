@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts';
-import { exitCodes } from '../../command-line/exit-codes.ts';
+import { exitCodes } from '../../command-line/program.ts';
 import { agreeOnLeader, claimOf } from '../../client/leader-agreement.ts';
 import { reportNodeFailure, reportProblem } from '../report.ts';
 

@@ -6,6 +6,11 @@ import { reportEveryNode } from '../every-node-report.ts';
 
 const header = ['ID', 'HOLDS', 'TERM', 'REMAINING', 'LEADER'];
 
+const json = jsonFlag(
+  'print a JSON array of {"id","holdsLease","term","leaseRemainingMs","leaderId"} ' +
+    '(holdsLease false, term null, leaseRemainingMs 0 and leaderId null for a node that does not answer)',
+);
+
 export const leaseCommand: Command = {
   name: 'lease',
   summary: 'which node holds the leader lease, as each node sees it',
@@ -15,15 +20,10 @@ export const leaseCommand: Command = {
     'At most one node holds a valid lease at any time. Exits 0 if at least one node answered.',
   ],
   positionals: [],
-  flags: [
-    jsonFlag(
-      'print a JSON array of {"id","holdsLease","term","leaseRemainingMs","leaderId"} ' +
-        '(holdsLease false, term null, leaseRemainingMs 0 and leaderId null for a node that does not answer)',
-    ),
-  ],
+  flags: [json],
   runsUntilInterrupted: false,
   run: (args, { io, withCluster }) =>
-    withCluster(async (cluster) => reportEveryNode(io, await cluster.getLeaderAll(), args.booleans.has('json'), { header, row: leaseRow, json: leaseJson })),
+    withCluster(async (cluster) => reportEveryNode(io, await cluster.getLeaderAll(), args.value(json, false), { header, row: leaseRow, json: leaseJson })),
 };
 
 /** Exactly these keys, in this order: part of hbctl's interface for scripts. */

@@ -3,14 +3,20 @@ import type { MemberInfo, MembersView } from '../../client/admin-responses.ts';
 import type { NodeAnswer } from '../../client/cluster-client.ts';
 import type { Command } from '../command.ts';
 import { formatMs, noValue, jsonFlag, printJson } from '../output.ts';
-import { exitCodes } from '../../command-line/exit-codes.ts';
-import { parseNodeId } from '../../command-line/flag-values.ts';
+import { exitCodes } from '../../command-line/program.ts';
+import { nodeId, stringFlag } from '../../command-line/flag.ts';
 import { locateLeader } from '../../client/locate-leader.ts';
 import { formatCpu, formatLoopP99, formatPhi, formatRssMib } from '../member-values.ts';
 import { reportNodeFailure, reportProblem } from '../report.ts';
 import { formatTable } from '../../util/table.ts';
 
 const header = ['ID', 'ADDRESS', 'ROLE', 'STATE', 'PHI', 'SEEN', 'INCARNATION', 'VERSION', 'LOOP-P99', 'CPU%', 'RSS(MiB)'];
+
+const json = jsonFlag(
+  'print a JSON array, one object per member with id, address, role, state, phi, lastSeenAgoMs, incarnation, ' +
+    'version, eventLoopDelayP99Ms, cpuPercent, rssBytes, isSelf and observer (the node whose view it is)',
+);
+const fromFlag = stringFlag({ name: 'from', placeholder: '<id>', description: 'ask this node instead of the leader', parse: nodeId });
 
 export const membersCommand: Command = {
   name: 'members',
@@ -25,28 +31,20 @@ export const membersCommand: Command = {
     'Exits 0 if at least one view was printed, 1 if none was.',
   ],
   positionals: [],
-  flags: [
-    jsonFlag(
-      'print a JSON array, one object per member with id, address, role, state, phi, lastSeenAgoMs, incarnation, ' +
-        'version, eventLoopDelayP99Ms, cpuPercent, rssBytes, isSelf and observer (the node whose view it is)',
-    ),
-    { name: 'from', type: 'string', placeholder: '<id>', description: 'ask this node instead of the leader' },
-  ],
+  flags: [json, fromFlag],
   runsUntilInterrupted: false,
-  run: async (args, { io, usageError, withCluster }) => {
-    const fromText = args.strings.get('from');
-    const from = fromText === undefined ? undefined : parseNodeId(fromText, '--from');
-    if (from !== undefined && !from.ok) return usageError(from.problem);
-    const json = args.booleans.has('json');
+  run: async (args, { io, withCluster }) => {
+    const from = args.value(fromFlag);
+    const asJson = args.value(json, false);
 
     return withCluster(async (cluster) => {
       let answers: readonly NodeAnswer<MembersView>[];
       /** Without a leader, every node's view is shown, each under a heading naming it. */
       let everyView = false;
       if (from !== undefined) {
-        const node = await cluster.findNode(from.value);
+        const node = await cluster.findNode(from);
         if (node === undefined) {
-          reportProblem(io, `--from: no node ${from.value} among ${cluster.names()}`);
+          reportProblem(io, `--from: no node ${from} among ${cluster.names()}`);
           return exitCodes.failed;
         }
         answers = [{ node, result: await node.client.members() }];
@@ -62,7 +60,7 @@ export const membersCommand: Command = {
       }
 
       const views = answers.flatMap(({ node, result }) => (result.ok ? [{ node, view: result.value }] : []));
-      if (json) {
+      if (asJson) {
         printJson(
           io,
           views.flatMap(({ node, view }) => view.members.map((member) => memberJson(member, observerOf(node, view)))),

@@ -9,6 +9,11 @@ import { reportEveryNode } from '../every-node-report.ts';
 
 const header = ['ID', 'ENDPOINT', 'PID', 'ROLE', 'TERM', 'LEADER', 'LEASE', 'HEARD', 'FAULTS'];
 
+const json = jsonFlag(
+  'print a JSON array, one object per node, with at least id, endpoint, pid, role, term and leaderId ' +
+    '(role "unreachable", term and leaderId null for a node that does not answer)',
+);
+
 export const statusCommand: Command = {
   name: 'status',
   summary: "every node's role, term, leader, lease and link faults",
@@ -21,15 +26,10 @@ export const statusCommand: Command = {
     'Exits 0 if at least one node answered, 1 if none did.',
   ],
   positionals: [],
-  flags: [
-    jsonFlag(
-      'print a JSON array, one object per node, with at least id, endpoint, pid, role, term and leaderId ' +
-        '(role "unreachable", term and leaderId null for a node that does not answer)',
-    ),
-  ],
+  flags: [json],
   runsUntilInterrupted: false,
   run: (args, { io, withCluster }) =>
-    withCluster(async (cluster) => reportEveryNode(io, await cluster.status(), args.booleans.has('json'), { header, row: statusRow, json: statusJson })),
+    withCluster(async (cluster) => reportEveryNode(io, await cluster.status(), args.value(json, false), { header, row: statusRow, json: statusJson })),
 };
 
 /** The keys and their order are part of hbctl's interface for scripts: add keys, never change these. */

@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts';
-import { exitCodes } from '../../command-line/exit-codes.ts';
+import { exitCodes } from '../../command-line/program.ts';
 import { locateLeader } from '../../client/locate-leader.ts';
 import { reportNodeFailure, reportNoLeader } from '../report.ts';
 

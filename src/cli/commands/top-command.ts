@@ -3,8 +3,8 @@ import type { MemberInfo, MembersView, NodeStatus } from '../../client/admin-res
 import type { ClusterClient, NodeAnswer } from '../../client/cluster-client.ts';
 import type { Command } from '../command.ts';
 import { formatMs, noValue } from '../output.ts';
-import { exitCodes } from '../../command-line/exit-codes.ts';
-import { parseWholeNumber } from '../../command-line/flag-values.ts';
+import { exitCodes } from '../../command-line/program.ts';
+import { stringFlag, wholeNumber } from '../../command-line/flag.ts';
 import { agreeOnLeader, claimOf } from '../../client/leader-agreement.ts';
 import { formatCpu, formatLoopP99, formatPhi, formatRssMib } from '../member-values.ts';
 import { formatTable } from '../../util/table.ts';
@@ -14,6 +14,20 @@ export const clearScreen = '\x1b[H\x1b[2J';
 
 const header = ['ID', 'ROLE', 'TERM', 'LEADER', 'LEASE(ms)', 'PHI', 'STATE', 'LOOP-P99', 'CPU%', 'RSS(MiB)'];
 const defaultIntervalMs = 500;
+
+const intervalFlag = stringFlag({
+  name: 'interval-ms',
+  placeholder: '<ms>',
+  description: 'time between frames',
+  defaultText: String(defaultIntervalMs),
+  parse: wholeNumber(10, 3_600_000),
+});
+const countFlag = stringFlag({
+  name: 'count',
+  placeholder: '<n>',
+  description: 'exit after <n> frames; useful in scripts',
+  parse: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+});
 
 export const topCommand: Command = {
   name: 'top',
@@ -27,23 +41,15 @@ export const topCommand: Command = {
     'by a blank line. Runs until Ctrl-C (exit 0), or until --count frames were printed.',
   ],
   positionals: [],
-  flags: [
-    { name: 'interval-ms', type: 'string', placeholder: '<ms>', description: `time between frames (default ${defaultIntervalMs})` },
-    { name: 'count', type: 'string', placeholder: '<n>', description: 'exit after <n> frames; useful in scripts' },
-  ],
+  flags: [intervalFlag, countFlag],
   runsUntilInterrupted: true,
-  run: async (args, { io, signal, usageError, withCluster }) => {
-    const intervalText = args.strings.get('interval-ms');
-    const interval = intervalText === undefined ? undefined : parseWholeNumber(intervalText, '--interval-ms', 10, 3_600_000);
-    if (interval !== undefined && !interval.ok) return usageError(interval.problem);
-    const countText = args.strings.get('count');
-    const count = countText === undefined ? undefined : parseWholeNumber(countText, '--count', 1, Number.MAX_SAFE_INTEGER);
-    if (count !== undefined && !count.ok) return usageError(count.problem);
-    const intervalMs = interval?.value ?? defaultIntervalMs;
+  run: async (args, { io, signal, withCluster }) => {
+    const intervalMs = args.value(intervalFlag, defaultIntervalMs);
+    const count = args.value(countFlag);
     const tty = io.stdoutIsTty === true;
 
     return withCluster(async (cluster) => {
-      for (let frame = 0; count === undefined || frame < count.value; frame += 1) {
+      for (let frame = 0; count === undefined || frame < count; frame += 1) {
         if (signal.aborted) return exitCodes.ok;
         const started = Date.now();
         const lines = await renderFrame(cluster, new Date());
@@ -55,7 +61,7 @@ export const topCommand: Command = {
           if (frame > 0) io.stdout('');
           lines.forEach((line) => io.stdout(line));
         }
-        if (count !== undefined && frame + 1 >= count.value) break;
+        if (count !== undefined && frame + 1 >= count) break;
         // An abort ends the wait early; the loop then sees the signal and stops.
         await delay(Math.max(0, intervalMs - (Date.now() - started)), undefined, { signal }).catch(() => undefined);
       }

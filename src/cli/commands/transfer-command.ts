@@ -1,8 +1,15 @@
 import type { Command } from '../command.ts';
-import { exitCodes } from '../../command-line/exit-codes.ts';
-import { parseNodeId } from '../../command-line/flag-values.ts';
+import { exitCodes } from '../../command-line/program.ts';
+import { nodeId, stringFlag } from '../../command-line/flag.ts';
 import { locateLeader } from '../../client/locate-leader.ts';
 import { reportNodeFailure, reportNoLeader } from '../report.ts';
+
+const toFlag = stringFlag({
+  name: 'to',
+  placeholder: '<id>',
+  description: 'the node to hand leadership to (default: the most responsive follower)',
+  parse: nodeId,
+});
 
 export const transferCommand: Command = {
   name: 'transfer',
@@ -10,13 +17,10 @@ export const transferCommand: Command = {
   synopsis: '[--to <id>]',
   description: ["Finds the leader (from every node's Status) and asks it to transfer leadership."],
   positionals: [],
-  flags: [{ name: 'to', type: 'string', placeholder: '<id>', description: 'the node to hand leadership to (default: the most responsive follower)' }],
+  flags: [toFlag],
   runsUntilInterrupted: false,
-  run: async (args, { io, usageError, withCluster }) => {
-    const toText = args.strings.get('to');
-    const to = toText === undefined ? undefined : parseNodeId(toText, '--to');
-    if (to !== undefined && !to.ok) return usageError(to.problem);
-    const target = to?.value ?? null;
+  run: async (args, { io, withCluster }) => {
+    const target = args.value(toFlag) ?? null;
     return withCluster(async (cluster) => {
       const leader = await locateLeader(cluster);
       if (!leader.ok) {

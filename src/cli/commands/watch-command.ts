@@ -2,13 +2,24 @@ import type { AdminNode } from '../../client/admin-node.ts';
 import { describeCallFailure } from '../../client/call-failure.ts';
 import type { Command } from '../command.ts';
 import { formatEventLine, formatNodeLine } from '../event-line.ts';
-import { exitCodes } from '../../command-line/exit-codes.ts';
-import { parseWholeNumber } from '../../command-line/flag-values.ts';
+import { exitCodes } from '../../command-line/program.ts';
+import { stringFlag, wholeNumber } from '../../command-line/flag.ts';
 import { jsonFlag } from '../output.ts';
 import { NodeWatcher, type WatchSink } from '../../client/node-watcher.ts';
 import { reportNodeFailure } from '../report.ts';
 
 const retryMs = 500;
+
+const json = jsonFlag(
+  'print NDJSON: one {"wallTimeMs","node","endpoint","type","term","detail"} object per line; ' +
+    'reachability changes have type "node-unreachable" or "node-reachable" and term null',
+);
+const countFlag = stringFlag({
+  name: 'count',
+  placeholder: '<n>',
+  description: 'exit after <n> node events (not counting reachability lines); useful in scripts, e.g. --count 1 waits for the next event',
+  parse: wholeNumber(1, Number.MAX_SAFE_INTEGER),
+});
 
 export const watchCommand: Command = {
   name: 'watch',
@@ -21,24 +32,10 @@ export const watchCommand: Command = {
     'printed once each time that changes. Runs until Ctrl-C, or until --count events were printed.',
   ],
   positionals: [],
-  flags: [
-    jsonFlag(
-      'print NDJSON: one {"wallTimeMs","node","endpoint","type","term","detail"} object per line; ' +
-        'reachability changes have type "node-unreachable" or "node-reachable" and term null',
-    ),
-    {
-      name: 'count',
-      type: 'string',
-      placeholder: '<n>',
-      description: 'exit after <n> node events (not counting reachability lines); useful in scripts, e.g. --count 1 waits for the next event',
-    },
-  ],
+  flags: [json, countFlag],
   runsUntilInterrupted: true,
-  run: async (args, { io, signal, usageError, withCluster }) => {
-    const countText = args.strings.get('count');
-    const count = countText === undefined ? undefined : parseWholeNumber(countText, '--count', 1, Number.MAX_SAFE_INTEGER);
-    if (count !== undefined && !count.ok) return usageError(count.problem);
-    const json = args.booleans.has('json');
+  run: async (args, { io, signal, withCluster }) => {
+    const count = args.value(countFlag);
 
     return withCluster(
       (cluster) =>
@@ -49,12 +46,12 @@ export const watchCommand: Command = {
             for (const watcher of watchers) watcher.stop();
             resolve(exitCodes.ok);
           };
-          const print = json ? jsonPrinter(io.stdout) : textPrinter(io.stdout);
+          const print = args.value(json, false) ? jsonPrinter(io.stdout) : textPrinter(io.stdout);
           const sink: WatchSink = {
             event: (node, event) => {
               print.event(node, event);
               printed += 1;
-              if (count !== undefined && printed >= count.value) finish();
+              if (count !== undefined && printed >= count) finish();
             },
             invalidEvent: (node, problem) => reportNodeFailure(io, node, { kind: 'invalid-response', problem: `Watch: ${problem}` }),
             unreachable: (node, failure) => print.unreachable(node, failure),
