@@ -24,7 +24,7 @@ import { stability } from './stability.ts';
 import { startup } from './startup.ts';
 import { storeWrites } from './store-writes.ts';
 import { versusEtcd } from './versus-etcd.ts';
-import { buildDist } from '../src/cluster/dist-build.ts';
+import { buildDist } from '../src/harness/node-command.ts';
 
 const benchmarks: readonly Benchmark[] = [
   failoverSim,

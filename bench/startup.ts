@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { AdminClient } from '../src/client/admin-client.ts';
-import { nodeCommand, repoRoot } from '../src/cluster/node-command.ts';
+import { nodeCommand, repoRoot } from '../src/harness/node-command.ts';
 import { asClusterId, asNodeId } from '../src/core/ids.ts';
 import { freePorts } from '../src/util/free-ports.ts';
 import { formatTable } from '../src/util/table.ts';

@@ -1,5 +1,6 @@
 import { AdminClient } from '../../src/client/admin-client.ts';
 import type { NodeStatus } from '../../src/client/admin-responses.ts';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /** Who leads as far as the latest answers show: the leader claim in the highest term, if any. */
 export interface LeaderSighting {
@@ -102,7 +103,7 @@ export class LeaderObserver {
       }
       if (result.ok) this.highestTerm = Math.max(this.highestTerm, result.value.term);
       this.look();
-      await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
+      await delay(pollIntervalMs);
     }
   }
 

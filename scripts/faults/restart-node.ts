@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { open } from 'node:fs/promises';
-import { setNodePid, type ClusterFile } from '../../src/cluster/cluster-file.ts';
-import type { NodeExit } from '../../src/cluster/leader-change-tracker.ts';
-import { buildDist } from '../../src/cluster/dist-build.ts';
-import { nodeCommand } from '../../src/cluster/node-command.ts';
-import { isProcessAlive } from '../../src/cluster/process-alive.ts';
+import { setNodePid, type ClusterFile } from '../../src/client/cluster-file.ts';
+import type { NodeExit } from '../../src/harness/leader-change-tracker.ts';
+import { buildDist } from '../../src/harness/node-command.ts';
+import { nodeCommand } from '../../src/harness/node-command.ts';
+import { isProcessAlive } from '../../src/util/process-signals.ts';
 import { asClusterId, asNodeId } from '../../src/core/ids.ts';
 import { NodeNetwork } from '../../src/netfault/node-network.ts';
 import { makeDirectory } from '../../src/util/make-directory.ts';

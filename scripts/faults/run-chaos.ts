@@ -3,7 +3,7 @@ import type { CliIo } from '../../src/command-line/cli-io.ts';
 import { exitCodes } from '../../src/command-line/exit-codes.ts';
 import type { ChaosAction, ChaosStep } from './chaos-schedule.ts';
 import type { FaultCluster } from './fault-cluster.ts';
-import { killProcess } from './node-process-signals.ts';
+import { killProcess } from '../../src/util/process-signals.ts';
 import { LeaderObserver, type AgreedLeader, type LeaderSighting } from './leader-observer.ts';
 import { applyPartition, healLinks, type LinkFaultsOutcome } from './link-faults.ts';
 import type { PartitionPlan } from '../../src/nemesis/partition-shapes.ts';
@@ -198,7 +198,7 @@ class ChaosRun {
     const healedAtClock = performance.now();
     let agreed = this.observer.agreedLeader(healedAtClock);
     while (agreed === null && this.timeline.elapsedMs() - healedAt < recoverTimeoutMs) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await delay(100);
       agreed = this.observer.agreedLeader(healedAtClock);
     }
     const after = `${((this.timeline.elapsedMs() - healedAt) / 1000).toFixed(1)} s after healing`;

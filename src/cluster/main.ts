@@ -16,13 +16,13 @@ import {
   setNodePid,
   updateClusterFile,
   type UpdateClusterFileResult,
-} from './cluster-file.ts';
+} from '../client/cluster-file.ts';
 import { clusterUsage, parseClusterOptions, tlsDirName, type ClusterOptions } from './cluster-options.ts';
 import { planCluster, type PlannedNode } from './cluster-plan.ts';
-import { LeaderChangeTracker } from './leader-change-tracker.ts';
-import { spawnNode, type NodeProcess } from './node-process.ts';
-import { checkPort } from './port-check.ts';
-import { isProcessAlive } from './process-alive.ts';
+import { LeaderChangeTracker } from '../harness/leader-change-tracker.ts';
+import { spawnNode, type NodeProcess } from '../harness/node-process.ts';
+import { checkPort } from '../util/port-check.ts';
+import { isProcessAlive } from '../util/process-signals.ts';
 import { caName, certificatePaths, mintClusterCertificates } from '../tls/mint-certificates.ts';
 import { ensureNetTools } from '../netfault/host-tools.ts';
 import { NodeNetwork } from '../netfault/node-network.ts';

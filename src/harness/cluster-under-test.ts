@@ -9,7 +9,7 @@ import { AdminClient } from '../client/admin-client.ts';
 import { loadClientTls } from '../tls/client-tls.ts';
 import { caName, certificatePaths, mintClusterCertificates } from '../tls/mint-certificates.ts';
 import type { ClientTlsMaterial } from '../tls/tls-channel.ts';
-import { nodeCommand, type NodeCommand } from '../cluster/node-command.ts';
+import { nodeCommand, type NodeCommand } from './node-command.ts';
 import { asClusterId, asNodeId, type NodeId } from '../core/ids.ts';
 import { registerCleanup } from './cleanup-registry.ts';
 import { freePorts } from '../util/free-ports.ts';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readNodeSettings } from '../../scripts/faults/node-settings.ts';
 import { runFault } from '../../scripts/faults/run-fault.ts';
-import { writeClusterFile } from '../../src/cluster/cluster-file.ts';
+import { writeClusterFile } from '../../src/client/cluster-file.ts';
 import { asClusterId, asNodeId } from '../../src/core/ids.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { RealCluster } from './real-cluster.ts';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { AdminClient } from '../../src/client/admin-client.ts';
 import type { LeaderView, NodeStatus } from '../../src/client/admin-responses.ts';
 import type { LeaseObservation } from '../../src/client/lease-observations.ts';
-import { nodeCommand } from '../../src/cluster/node-command.ts';
+import { nodeCommand } from '../../src/harness/node-command.ts';
 import type { ClientTlsMaterial } from '../../src/tls/tls-channel.ts';
 import { asClusterId, asNodeId, type NodeId } from '../../src/core/ids.ts';
 import { freePorts } from '../../src/util/free-ports.ts';

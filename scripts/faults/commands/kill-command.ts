@@ -3,9 +3,9 @@ import { exitCodes } from '../../../src/command-line/exit-codes.ts';
 import type { FaultCluster } from '../fault-cluster.ts';
 import type { FaultCommand } from '../fault-command.ts';
 import { reportProblem } from '../fault-report.ts';
-import { killProcess, findNodePid } from '../node-process-signals.ts';
+import { killProcess } from '../../../src/util/process-signals.ts';
 import { launcherChildren } from '../launcher-children.ts';
-import { leaderWord, resolveTarget } from '../resolve-target.ts';
+import { findNodePid, leaderWord, resolveTarget } from '../resolve-target.ts';
 import { targetPositional, validTargetName } from '../fault-flags.ts';
 
 export const killCommand: FaultCommand = {

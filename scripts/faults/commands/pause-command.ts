@@ -2,8 +2,7 @@ import { exitCodes } from '../../../src/command-line/exit-codes.ts';
 import { parseWholeNumber } from '../../../src/command-line/flag-values.ts';
 import type { FaultCommand } from '../fault-command.ts';
 import { reportProblem } from '../fault-report.ts';
-import { findNodePid } from '../node-process-signals.ts';
-import { leaderWord, resolveTarget } from '../resolve-target.ts';
+import { findNodePid, leaderWord, resolveTarget } from '../resolve-target.ts';
 import { setTimeout as delay } from 'node:timers/promises';
 import { targetPositional, validTargetName } from '../fault-flags.ts';
 

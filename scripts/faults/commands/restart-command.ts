@@ -1,6 +1,6 @@
 import { exitCodes } from '../../../src/command-line/exit-codes.ts';
 import { parseNodeId } from '../../../src/command-line/flag-values.ts';
-import { isProcessAlive } from '../../../src/cluster/process-alive.ts';
+import { isProcessAlive } from '../../../src/util/process-signals.ts';
 import type { FaultCommand } from '../fault-command.ts';
 import { reportProblem } from '../fault-report.ts';
 import { restartNode } from '../restart-node.ts';

@@ -4,7 +4,7 @@ import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { NodeId } from '../core/ids.ts';
 import { makeDirectory } from '../util/make-directory.ts';
-import type { PlannedNode } from './cluster-plan.ts';
+import type { PlannedNode } from '../cluster/cluster-plan.ts';
 import type { NodeExit } from './leader-change-tracker.ts';
 import { nodeCommand, type NodeCommand } from './node-command.ts';
 

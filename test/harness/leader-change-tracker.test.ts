@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LeaderChangeTracker } from '../../src/cluster/leader-change-tracker.ts';
+import { LeaderChangeTracker } from '../../src/harness/leader-change-tracker.ts';
 
 /** Local time, so the expected `HH:MM:SS.mmm` does not depend on the machine's time zone. */
 const at = (seconds: number, ms = 0): number => new Date(2024, 4, 1, 19, 42, seconds, ms).getTime();
