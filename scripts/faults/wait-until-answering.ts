@@ -1,5 +1,5 @@
 import type { AdminNode } from '../../src/client/admin-node.ts';
-import type { NodeExit } from '../../src/harness/leader-change-tracker.ts';
+import type { NodeExit } from '../../src/harness/node-process.ts';
 import { setTimeout as delay } from 'node:timers/promises';
 
 export type WaitUntilAnsweringResult =

@@ -1,81 +1,59 @@
-/** How a node's process ended, as reported by the child process 'exit' event. */
-export interface NodeExit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-}
-
-interface LeaderClaim {
-  readonly node: string;
-  readonly term: number;
-}
+import type { AgreedLeader } from '../client/leader-agreement.ts';
+import type { NodeId } from '../core/ids.ts';
+import { formatClock } from '../util/clock-time.ts';
+import type { NodeLogEvent } from './node-log-event.ts';
+import type { NodeExit } from './node-process.ts';
 
 /**
- * Follows who leads the cluster from the nodes' JSON log lines and says, in lines for a human,
- * when that changes. Each node's output arrives through its own pipe, so lines from different
- * nodes may arrive out of order: a claim for an older term than the newest one seen is stale
- * and ignored.
- *
- * Lines it reads (other lines are ignored):
- *   {"event":"role-changed","node":"n2","term":4,"from":"candidate","to":"leader","time":<epoch ms>}
- *   {"event":"leader-changed","node":"n1","term":4,"leaderId":"n2","time":<epoch ms>}
+ * Follows who leads the cluster from the nodes' log lines and says, in lines for a human, when
+ * that changes. Each node's output arrives through its own pipe, so lines from different nodes
+ * may arrive out of order: a claim for an older term than the newest one seen is stale and
+ * ignored. It reads a node's `role-changed` to or from leader, and a follower's `leader-changed`.
  */
 export class LeaderChangeTracker {
   /** The newest leader seen; kept after it steps down, to recognise late lines about its term. */
-  private latest: LeaderClaim | undefined;
+  private latest: AgreedLeader | undefined;
   /** Whether `latest` is still leading, as far as has been observed. */
   private leading = false;
 
-  /** `receivedAtMs` stamps lines that carry no `time` of their own. */
-  observe(entry: unknown, receivedAtMs: number): string[] {
-    if (!isRecord(entry) || typeof entry.node !== 'string' || !isTerm(entry.term)) return [];
-    const at = clockTime(typeof entry.time === 'number' ? entry.time : receivedAtMs);
-    const { node, term } = entry;
-    if (entry.event === 'role-changed') {
-      if (entry.to === 'leader') return this.claim({ node, term }, at);
-      if (entry.from === 'leader' && this.leading && this.latest?.node === node) {
-        this.leading = false;
-        return [`${at}  ${node} is no longer leader (now ${String(entry.to)}, term ${term})`];
-      }
+  observe(entry: NodeLogEvent): string[] {
+    const at = formatClock(entry.wallMs);
+    const line = entry.line;
+    switch (line.type) {
+      case 'role-changed':
+        if (line.to === 'leader') return this.claim({ leader: entry.node, term: line.term }, at);
+        if (line.from === 'leader' && this.leading && this.latest?.leader === entry.node) {
+          this.leading = false;
+          return [`${at}  ${entry.node} is no longer leader (now ${line.to}, term ${line.term})`];
+        }
+        return [];
+      case 'leader-changed':
+        // A follower learning of a leader may be printed before the leader's own line arrives.
+        return line.leaderId === null ? [] : this.claim({ leader: line.leaderId, term: line.term }, at);
+      default:
+        return [];
     }
-    // A follower learning of a leader may be printed before the leader's own line arrives.
-    if (entry.event === 'leader-changed' && typeof entry.leaderId === 'string') return this.claim({ node: entry.leaderId, term }, at);
-    return [];
   }
 
-  nodeExited(node: string, exit: NodeExit, atMs: number): string[] {
+  nodeExited(node: NodeId, exit: NodeExit, atMs: number): string[] {
     const how = exit.signal !== null ? `signal ${exit.signal}` : `code ${exit.code}`;
-    let line = `${clockTime(atMs)}  ${node} exited (${how})`;
-    if (this.leading && this.latest?.node === node) {
+    let line = `${formatClock(atMs)}  ${node} exited (${how})`;
+    if (this.leading && this.latest?.leader === node) {
       this.leading = false;
       line += `; it was the leader (term ${this.latest.term})`;
     }
     return [line];
   }
 
-  private claim(claim: LeaderClaim, at: string): string[] {
+  private claim(claim: AgreedLeader, at: string): string[] {
     const latest = this.latest;
     if (latest !== undefined && claim.term < latest.term) return [];
     if (latest !== undefined && claim.term === latest.term) {
-      if (claim.node === latest.node) return [];
-      return [`${at}  WARNING: both ${latest.node} and ${claim.node} claim to lead term ${claim.term}; at most one leader per term is allowed`];
+      if (claim.leader === latest.leader) return [];
+      return [`${at}  WARNING: both ${latest.leader} and ${claim.leader} claim to lead term ${claim.term}; at most one leader per term is allowed`];
     }
     this.latest = claim;
     this.leading = true;
-    return [`${at}  leader is now ${claim.node} (term ${claim.term})`];
+    return [`${at}  leader is now ${claim.leader} (term ${claim.term})`];
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-function isTerm(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-
-/** Local wall-clock time as `HH:MM:SS.mmm`. */
-function clockTime(epochMs: number): string {
-  const time = new Date(epochMs);
-  const two = (value: number): string => String(value).padStart(2, '0');
-  return `${two(time.getHours())}:${two(time.getMinutes())}:${two(time.getSeconds())}.${String(time.getMilliseconds()).padStart(3, '0')}`;
 }
