@@ -102,7 +102,7 @@ describe('the leader lease on a real cluster', () => {
     const second = await cluster.waitForLeaseHolder(undefined, cluster.othersThan(first.holder));
     const observations = await sampling.stop();
     const handOff = await waitFor(
-      async () => cluster!.nodeEvents(first.holder).find((e) => e.event === 'handed-off'),
+      () => cluster!.nodeEvents(first.holder).find((e) => e.event === 'handed-off')?.fields,
       5000,
       `the hand-off in ${first.holder}'s log`,
     );
