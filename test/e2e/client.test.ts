@@ -76,8 +76,8 @@ describe('the client library on a real 3-node cluster', () => {
     const second = await real.waitForAgreedLeader(undefined, real.othersThan(first.leader));
     await real.restart(first.leader);
     // A transfer needs its target to have acknowledged a heartbeat: the restarted node may be it.
-    await real.waitForAgreedLeader();
-    const target = real.othersThan(second.leader)[0] as NodeId;
+    const settled = await real.waitForAgreedLeader();
+    const target = real.othersThan(settled.leader)[0] as NodeId;
     expect(await client.transfer({ to: target })).toMatchObject({ ok: true, value: { to: target } });
     const third = await real.waitForAgreedLeader();
     await real.disconnect([third.leader], real.othersThan(third.leader));
