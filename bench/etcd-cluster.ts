@@ -250,7 +250,7 @@ export class EtcdCluster extends ProcessGroup<EtcdSlot> implements NodeProcesses
   private async launch(id: NodeId): Promise<void> {
     const slot = this.slot(id);
     await mkdir(slot.dataDir, { recursive: true });
-    const child = this.spawn(id, 'etcd', this.args(slot), { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = await this.spawn(id, 'etcd', this.args(slot), { stdio: ['ignore', 'ignore', 'pipe'] });
     slot.stderrTail = [];
     if (child.stderr) createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', (line) => this.record(slot, line));
     const deadline = performance.now() + startTimeoutMs;

@@ -3,7 +3,7 @@ import type { NodeId } from '../src/core/ids.ts';
 import type { Benchmark, BenchOptions, BenchmarkOutcome, RunContext } from './benchmark.ts';
 import { ClusterUnderTest, convergenceTimeoutMs } from '../src/harness/cluster-under-test.ts';
 import { waitRandomHeartbeatPhase } from './heartbeat-phase.ts';
-import { LeaseSampler, medianRoundTripMs, medianSampleIntervalMs, type LeaseSample } from '../src/harness/lease-sampler.ts';
+import { medianRoundTripMs, medianSampleIntervalMs, type LeaseSample } from '../src/harness/lease-sampler.ts';
 import { overlappingLeaseClaims } from '../src/client/lease-observations.ts';
 import { numberField, timeline, type NodeLogEvent } from '../src/harness/node-log-event.ts';
 import { ms, summaryCells, summaryHeader } from './report-format.ts';
@@ -74,7 +74,7 @@ async function runHandoff(nodes: number, timings: Timings, trialCount: number, c
     for (let trial = 1; trial <= trialCount; trial++) {
       const stopped = stable.leader;
       const oldTerm = stable.term;
-      const sampler = new LeaseSampler(cluster, sampleIntervalMs);
+      const sampler = cluster.sampleLeases(sampleIntervalMs);
       await sleep(leadInMs);
       const phaseDelayMs = await waitRandomHeartbeatPhase(timings);
       const termAtPerf = performance.now();

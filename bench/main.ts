@@ -23,7 +23,7 @@ import { stability } from './stability.ts';
 import { startup } from './startup.ts';
 import { storeWrites } from './store-writes.ts';
 import { versusEtcd } from './versus-etcd.ts';
-import { buildDist } from '../src/cluster/dist-build.ts';
+import { buildDist } from '../src/harness/node-command.ts';
 import { maxClusterNodes } from '../src/cluster/cluster-options.ts';
 import { booleanFlag, stringFlag, wholeNumber, type ValueParser } from '../src/command-line/flag.ts';
 import { processIo, readCommandLine, type CommandLineProgram, type CommandSpec } from '../src/command-line/program.ts';

@@ -4,7 +4,7 @@ import type { Benchmark, BenchOptions, BenchmarkOutcome, RunContext } from './be
 import { ClusterUnderTest, convergenceTimeoutMs } from '../src/harness/cluster-under-test.ts';
 import { analyzeElections } from './election-analysis.ts';
 import { waitRandomHeartbeatPhase } from './heartbeat-phase.ts';
-import { LeaseSampler, medianSampleIntervalMs, type LeaseSample } from '../src/harness/lease-sampler.ts';
+import { medianSampleIntervalMs, type LeaseSample } from '../src/harness/lease-sampler.ts';
 import { overlappingLeaseClaims } from '../src/client/lease-observations.ts';
 import { numberField, timeline, type NodeLogEvent } from '../src/harness/node-log-event.ts';
 import { ms, summaryCells, summaryHeader } from './report-format.ts';
@@ -101,7 +101,7 @@ async function runPause(nodes: number, timings: Timings, trialCount: number, con
     for (let trial = 1; trial <= trialCount; trial++) {
       const paused = stable.leader;
       const oldTerm = stable.term;
-      const sampler = new LeaseSampler(cluster, sampleIntervalMs);
+      const sampler = cluster.sampleLeases(sampleIntervalMs);
       await sleep(leadInMs);
       const phaseDelayMs = await waitRandomHeartbeatPhase(timings);
       const stoppedAtPerf = performance.now();

@@ -5,7 +5,7 @@
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { repoRoot } from '../src/cluster/node-command.ts';
+import { repoRoot } from '../src/harness/node-command.ts';
 import { resultsDir } from './results-file.ts';
 import { comparisonRows, type SystemRun } from './versus-etcd.ts';
 

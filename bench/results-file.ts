@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { repoRoot } from '../src/cluster/node-command.ts';
+import { repoRoot } from '../src/harness/node-command.ts';
 
 /** Git-ignored. */
 export const resultsDir = path.join(repoRoot, 'bench-results');

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { repoRoot } from '../src/cluster/node-command.ts';
+import { repoRoot } from '../src/harness/node-command.ts';
 
 /** Which code the nodes ran: others edit the working tree while benchmarks run. */
 export interface SourceVersion {

@@ -2,9 +2,11 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
+import { setTimeout as delay } from 'node:timers/promises';
 import { AdminClient } from '../src/client/admin-client.ts';
-import { nodeCommand, repoRoot } from '../src/cluster/node-command.ts';
+import { nodeCommand, repoRoot } from '../src/harness/node-command.ts';
+import { parseNodeLogLine } from '../src/harness/node-log-event.ts';
+import { spawnNode } from '../src/harness/node-process.ts';
 import { asClusterId, asNodeId } from '../src/core/ids.ts';
 import { freePorts } from '../src/util/free-ports.ts';
 import { formatTable } from '../src/util/table.ts';
@@ -46,25 +48,35 @@ async function timeNodeStart(): Promise<{ listeningMs: number; answersMs: number
     dataDir: path.join(root, 'n1'),
   });
   const started = performance.now();
-  const child = spawn(command.command, [...command.args, '--metrics-listen', 'off'], { cwd: command.cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+  let heard: (listeningMs: number) => void = () => undefined;
+  const listening = new Promise<number>((resolve) => (heard = resolve));
+  const spawned = await spawnNode({
+    id,
+    command: { ...command, args: [...command.args, '--metrics-listen', 'off'] },
+    dataDir: path.join(root, 'n1'),
+    output: {
+      kind: 'lines',
+      onStdout: (line) => {
+        if (parseNodeLogLine(id, line)?.line.type === 'listening') heard(performance.now() - started);
+      },
+      onStderr: () => undefined,
+    },
+  });
+  if (!spawned.ok) throw new Error(spawned.problem);
+  const node = spawned.node;
   try {
-    const listening = new Promise<number>((resolve) => {
-      createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-        if (line.includes('"event":"listening"')) resolve(performance.now() - started);
-      });
-    });
     // A fresh channel each time: one that was refused waits its reconnect backoff before trying again.
     let answersMs: number | null = null;
     while (answersMs === null) {
       const client = new AdminClient(`127.0.0.1:${adminPort}`, 1_000);
       if ((await client.status()).ok) answersMs = performance.now() - started;
-      else await new Promise((resolve) => setTimeout(resolve, 2));
+      else await delay(2);
       client.close();
     }
     return { listeningMs: await listening, answersMs };
   } finally {
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    node.signal('SIGKILL');
+    await node.exited;
     await rm(root, { recursive: true, force: true });
   }
 }

@@ -6,7 +6,7 @@
  * 3 not possible here (no root), 130 interrupted (still judged).
  */
 import { writeFile } from 'node:fs/promises';
-import { buildDist } from '../src/cluster/dist-build.ts';
+import { buildDist } from '../src/harness/node-command.ts';
 import { formatVerdict } from '../src/history/verdict-report.ts';
 import { notRootReason } from '../src/netfault/host-tools.ts';
 import { runSoak, SoakUnavailable } from '../src/nemesis/soak-run.ts';

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AdminNode } from '../../src/client/admin-node.ts';
 import { ClusterClient } from '../../src/client/cluster-client.ts';
-import { CLUSTER_FILE_NAME, readClusterFile, type ClusterFile, type ClusterFileNode } from '../../src/cluster/cluster-file.ts';
+import { CLUSTER_FILE_NAME, readClusterFile, type ClusterFile, type ClusterFileNode } from '../../src/client/cluster-file.ts';
 import { chooseClientTls, loadClientTls, resolveClientTlsFiles, type GivenClientTls } from '../../src/tls/client-tls.ts';
 import type { ClientTlsMaterial } from '../../src/tls/tls-channel.ts';
 

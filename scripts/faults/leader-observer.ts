@@ -1,14 +1,11 @@
 import { AdminClient } from '../../src/client/admin-client.ts';
 import type { NodeStatus } from '../../src/client/admin-responses.ts';
+import { claimOf, unanimousLeader, type AgreedLeader } from '../../src/client/leader-agreement.ts';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /** Who leads as far as the latest answers show: the leader claim in the highest term, if any. */
 export interface LeaderSighting {
   readonly leader: string | null;
-  readonly term: number;
-}
-
-export interface AgreedLeader {
-  readonly leader: string;
   readonly term: number;
 }
 
@@ -82,11 +79,7 @@ export class LeaderObserver {
    */
   agreedLeader(since: number): AgreedLeader | null {
     const statuses = [...this.clients.keys()].map((id) => ((this.askedAt.get(id) ?? -Infinity) >= since ? (this.latest.get(id) ?? null) : null));
-    const leaders = statuses.filter((status) => status?.role === 'leader');
-    const leader = leaders[0];
-    if (leaders.length !== 1 || leader === undefined || leader === null) return null;
-    const agreed = statuses.every((status) => status !== null && status.term === leader.term && status.leaderId === leader.id);
-    return agreed ? { leader: leader.id, term: leader.term } : null;
+    return unanimousLeader(statuses.map((status) => status && claimOf(status.id, status)));
   }
 
   private async poll(id: string, client: AdminClient): Promise<void> {
@@ -102,7 +95,7 @@ export class LeaderObserver {
       }
       if (result.ok) this.highestTerm = Math.max(this.highestTerm, result.value.term);
       this.look();
-      await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
+      await delay(pollIntervalMs);
     }
   }
 

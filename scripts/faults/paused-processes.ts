@@ -1,4 +1,4 @@
-import { sendSignal, type SendSignalResult } from './node-process-signals.ts';
+import { sendSignal, type SendSignalResult } from '../../src/util/process-signals.ts';
 
 /**
  * The processes this script has stopped with SIGSTOP and not yet continued. A node left stopped

@@ -1,13 +1,9 @@
-import { spawn } from 'node:child_process';
-import { open } from 'node:fs/promises';
-import { setNodePid, type ClusterFile } from '../../src/cluster/cluster-file.ts';
-import type { NodeExit } from '../../src/cluster/leader-change-tracker.ts';
-import { buildDist } from '../../src/cluster/dist-build.ts';
-import { nodeCommand } from '../../src/cluster/node-command.ts';
-import { isProcessAlive } from '../../src/cluster/process-alive.ts';
+import { setNodePid, type ClusterFile } from '../../src/client/cluster-file.ts';
+import { buildDist, nodeCommand } from '../../src/harness/node-command.ts';
+import { spawnNode, startProcess, type NodeExit } from '../../src/harness/node-process.ts';
+import { isProcessAlive } from '../../src/util/process-signals.ts';
 import { asClusterId, asNodeId } from '../../src/core/ids.ts';
 import { NodeNetwork } from '../../src/netfault/node-network.ts';
-import { makeDirectory } from '../../src/util/make-directory.ts';
 import type { LogLevel } from '../../src/node/node-options.ts';
 import type { NodeTiming } from './node-settings.ts';
 
@@ -67,36 +63,24 @@ export async function restartNode(filePath: string, file: ClusterFile, id: strin
     ...(file.tls === undefined ? {} : { tlsDir: file.tls.dir }),
   });
 
-  const made = await makeDirectory(entry.dataDir);
-  if (!made.ok) return { ok: false, problem: `cannot use ${entry.dataDir}: ${made.problem}` };
-  let log;
-  try {
-    log = await open(entry.logFile, 'a');
-  } catch (error) {
-    return { ok: false, problem: `cannot open ${entry.logFile}: ${error instanceof Error ? error.message : String(error)}` };
-  }
   // A node of a `--net` cluster goes back into its own network namespace.
   const host = entry.peerAddress.slice(0, entry.peerAddress.lastIndexOf(':'));
   const network = await NodeNetwork.attach(host);
-  const run = network === null ? command : network.wrap(id, command.command, command.args);
-  const child = spawn(run.command, [...run.args], { cwd: command.cwd, stdio: ['ignore', log.fd, log.fd], detached: true });
-  // Listening at once: an 'error' event nobody listens to would crash the script.
-  const firstError = new Promise<Error>((resolve) => child.on('error', resolve));
-  // The child holds its own copy of the descriptor.
-  await log.close();
-  const pid = child.pid;
-  if (pid === undefined) return { ok: false, problem: `cannot start ${id} (${command.command}): ${(await firstError).message}` };
-  const exited = new Promise<NodeExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const spawned = await spawnNode({
+    id: asNodeId(id),
+    command: network === null ? command : { ...command, ...network.wrap(id, command.command, command.args) },
+    dataDir: entry.dataDir,
+    output: { kind: 'file', logFile: entry.logFile },
+  });
+  if (!spawned.ok) return { ok: false, problem: spawned.problem };
+  const { pid, exited, child } = spawned.node;
   // The node outlives this script.
   child.unref();
 
   const warnings: string[] = [];
-  const watchdog = spawn(process.execPath, ['-e', followLauncherSource, String(pid), String(file.launcherPid)], { detached: true, stdio: 'ignore' });
-  // A failed spawn has no pid at once, which is reported below; its 'error' event comes later and
-  // would crash the script if nobody listened.
-  watchdog.on('error', () => {});
-  if (watchdog.pid === undefined) warnings.push(`${id} will not stop with the launcher (no watchdog could be started); stop it with kill ${pid}`);
-  watchdog.unref();
+  const watchdog = await startProcess(process.execPath, ['-e', followLauncherSource, String(pid), String(file.launcherPid)], { stdio: 'ignore' });
+  if (watchdog.ok) watchdog.process.child.unref();
+  else warnings.push(`${id} will not stop with the launcher (no watchdog could be started); stop it with kill ${pid}`);
 
   const recorded = await setNodePid(filePath, id, pid);
   if (!recorded.ok) warnings.push(`cluster.json does not show ${id}'s new pid ${pid}: ${recorded.problem}`);

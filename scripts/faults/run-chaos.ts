@@ -2,8 +2,9 @@ import { describeCallFailure } from '../../src/client/call-failure.ts';
 import { exitCodes, type CliIo } from '../../src/command-line/program.ts';
 import type { ChaosAction, ChaosStep } from './chaos-schedule.ts';
 import type { FaultCluster } from './fault-cluster.ts';
-import { killProcess } from './node-process-signals.ts';
-import { LeaderObserver, type AgreedLeader, type LeaderSighting } from './leader-observer.ts';
+import { killProcess } from '../../src/util/process-signals.ts';
+import type { AgreedLeader } from '../../src/client/leader-agreement.ts';
+import { LeaderObserver, type LeaderSighting } from './leader-observer.ts';
 import { applyPartition, healLinks, type LinkFaultsOutcome } from './link-faults.ts';
 import type { PartitionPlan } from '../../src/nemesis/partition-shapes.ts';
 import type { PausedProcesses } from './paused-processes.ts';
@@ -197,7 +198,7 @@ class ChaosRun {
     const healedAtClock = performance.now();
     let agreed = this.observer.agreedLeader(healedAtClock);
     while (agreed === null && this.timeline.elapsedMs() - healedAt < recoverTimeoutMs) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await delay(100);
       agreed = this.observer.agreedLeader(healedAtClock);
     }
     const after = `${((this.timeline.elapsedMs() - healedAt) / 1000).toFixed(1)} s after healing`;

@@ -1,5 +1,6 @@
 import type { AdminNode } from '../../src/client/admin-node.ts';
-import type { NodeExit } from '../../src/cluster/leader-change-tracker.ts';
+import type { NodeExit } from '../../src/harness/node-process.ts';
+import { setTimeout as delay } from 'node:timers/promises';
 
 export type WaitUntilAnsweringResult =
   { readonly ok: true; readonly afterMs: number } | { readonly ok: false; readonly reason: 'exited' | 'timeout' | 'interrupted'; readonly problem: string };
@@ -27,6 +28,6 @@ export async function waitUntilAnswering(
     const afterMs = performance.now() - startedAt;
     if (status.ok) return { ok: true, afterMs };
     if (afterMs > timeoutMs) return { ok: false, reason: 'timeout', problem: `${node.label} does not answer ${Math.round(timeoutMs / 1000)} s after starting` };
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    await delay(pollMs);
   }
 }

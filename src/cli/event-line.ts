@@ -1,11 +1,5 @@
 import type { NodeEvent } from '../client/admin-responses.ts';
-
-/** `HH:MM:SS.mmm` in local time: watch output is read next to the nodes' logs on the same machine. */
-export function formatClock(wallTimeMs: number): string {
-  const time = new Date(wallTimeMs);
-  const two = (value: number): string => String(value).padStart(2, '0');
-  return `${two(time.getHours())}:${two(time.getMinutes())}:${two(time.getSeconds())}.${String(time.getMilliseconds()).padStart(3, '0')}`;
-}
+import { formatClock } from '../util/clock-time.ts';
 
 /** e.g. `12:00:01.234  n2  term 5  role-changed follower -> leader`. */
 export function formatEventLine(event: NodeEvent, nodeName: string): string {

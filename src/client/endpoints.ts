@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { CLUSTER_FILE_NAME, readClusterFile } from '../cluster/cluster-file.ts';
+import { CLUSTER_FILE_NAME, readClusterFile } from './cluster-file.ts';
 
 /** Where the nodes' admin addresses come from, in order of precedence. */
 export type EndpointSource =

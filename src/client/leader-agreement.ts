@@ -1,6 +1,7 @@
+import { asNodeId, type NodeId } from '../core/ids.ts';
 import type { NodeStatus } from './admin-responses.ts';
 
-/** What one node says about leadership, from its Status. */
+/** What one node says about leadership: from its Status, or as followed from its log. */
 export interface LeaderClaim {
   readonly node: string;
   readonly role: string;
@@ -35,4 +36,24 @@ export function agreeOnLeader(claims: readonly LeaderClaim[]): LeaderAgreement {
     };
   }
   return { ok: true, leaderId, term };
+}
+
+/** One leader in one term, as every node asked agrees. */
+export interface AgreedLeader {
+  readonly leader: NodeId;
+  readonly term: number;
+}
+
+/**
+ * The leader every node follows, itself included, in one term: the strict agreement a test or a
+ * fault script waits for after a change. Null while any node is missing (null: it did not
+ * answer), in another term, follows another leader or none, or while the leader is not among them.
+ * Each claim's `node` is the node's id here, for the leader's claim to name itself.
+ */
+export function unanimousLeader(claims: readonly (LeaderClaim | null)[]): AgreedLeader | null {
+  const leaders = claims.filter((claim) => claim?.role === 'leader');
+  const leader = leaders[0];
+  if (leaders.length !== 1 || leader === undefined || leader === null) return null;
+  const agreed = claims.every((claim) => claim !== null && claim.term === leader.term && claim.leaderId === leader.node);
+  return agreed ? { leader: asNodeId(leader.node), term: leader.term } : null;
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { asNodeId } from '../core/ids.ts';
 import { nodeDefaults } from '../node/node-options.ts';
 import { tlsDirName, type ClusterOptions } from './cluster-options.ts';
-import type { NodeLaunch } from './node-command.ts';
+import type { NodeLaunch } from '../harness/node-command.ts';
 
 export interface PlannedNode extends NodeLaunch {
   readonly peerPort: number;

@@ -17,13 +17,14 @@ import {
   setNodePid,
   updateClusterFile,
   type UpdateClusterFileResult,
-} from './cluster-file.ts';
+} from '../client/cluster-file.ts';
 import { clusterProgram, parseClusterOptions, tlsDirName, type ClusterOptions } from './cluster-options.ts';
 import { planCluster, type PlannedNode } from './cluster-plan.ts';
-import { LeaderChangeTracker } from './leader-change-tracker.ts';
-import { spawnNode, type NodeProcess } from './node-process.ts';
-import { checkPort } from './port-check.ts';
-import { isProcessAlive } from './process-alive.ts';
+import { LeaderChangeTracker } from '../harness/leader-change-tracker.ts';
+import { nodeCommand } from '../harness/node-command.ts';
+import { spawnNode, type NodeProcess } from '../harness/node-process.ts';
+import { checkPort } from '../util/port-check.ts';
+import { isProcessAlive } from '../util/process-signals.ts';
 import { caName, certificatePaths, mintClusterCertificates } from '../tls/mint-certificates.ts';
 import { ensureNetTools } from '../netfault/host-tools.ts';
 import { NodeNetwork } from '../netfault/node-network.ts';
@@ -217,13 +218,15 @@ async function runCluster(options: ClusterOptions, plan: readonly PlannedNode[],
   spawning = (async () => {
     for (const planned of plan) {
       if (stopRequested) return;
-      const result = await spawnNode(
-        planned,
-        (entry) => print(tracker.observe(entry, Date.now())),
-        (command) => (network === null ? command : { ...command, ...network.wrap(planned.id, command.command, command.args) }),
-      );
+      const command = nodeCommand(planned);
+      const result = await spawnNode({
+        id: planned.id,
+        command: network === null ? command : { ...command, ...network.wrap(planned.id, command.command, command.args) },
+        dataDir: planned.dataDir,
+        output: { kind: 'file-and-events', logFile: planned.logFile, onLogEvent: (entry) => print(tracker.observe(entry)) },
+      });
       if (!result.ok) {
-        console.error(`error: ${result.message}`);
+        console.error(`error: ${result.problem}`);
         stop(1);
         return;
       }

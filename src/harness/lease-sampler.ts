@@ -1,17 +1,25 @@
+import type { LeaderView } from '../client/admin-responses.ts';
 import type { LeaseObservation } from '../client/lease-observations.ts';
 import type { NodeId } from '../core/ids.ts';
-import type { ClusterUnderTest } from './cluster-under-test.ts';
 import { setTimeout as delay } from 'node:timers/promises';
 import { percentile } from '../util/stats.ts';
 
 /** One GetLeader answer, bracketed by when the question left and the answer came back (bench `performance.now()`). */
 export type LeaseSample = LeaseObservation;
 
+/** What a sampler asks: GetLeader of each node while it runs (`ClusterUnderTest`). */
+interface SampledCluster {
+  readonly ids: readonly NodeId[];
+  isRunning(id: NodeId): boolean;
+  /** Null when the node does not answer. */
+  getLeader(id: NodeId): Promise<LeaderView | null>;
+}
+
 /**
  * Asks each running node GetLeader again `intervalMs` after its previous question left (or as
  * soon as it is answered, if that took longer). Each node has its own loop, so a paused node
  * does not hold up the others. Sampling costs the nodes an admin call each time: start it just
- * before the moment of interest and stop it soon after.
+ * before the moment of interest and stop it soon after. Made by `ClusterUnderTest.sampleLeases`.
  */
 export class LeaseSampler {
   private readonly samples: LeaseSample[] = [];
@@ -19,14 +27,22 @@ export class LeaseSampler {
   private readonly loops: Promise<void>[];
 
   constructor(
-    private readonly cluster: ClusterUnderTest,
+    private readonly cluster: SampledCluster,
     private readonly intervalMs: number,
+    private readonly onStop: () => void = () => undefined,
   ) {
     this.loops = cluster.ids.map((id) => this.sample(id));
   }
 
+  /** What has been observed so far, in the order the answers came. */
+  get observations(): readonly LeaseSample[] {
+    return this.samples;
+  }
+
+  /** Waits for the questions still out; answers everything observed, in the order the questions left. */
   async stop(): Promise<LeaseSample[]> {
     this.sampling = false;
+    this.onStop();
     await Promise.all(this.loops);
     return [...this.samples].sort((a, b) => a.sentAt - b.sentAt);
   }
@@ -35,14 +51,7 @@ export class LeaseSampler {
     while (this.sampling) {
       const sentAt = performance.now();
       if (this.cluster.isRunning(id)) {
-        const view = await this.cluster
-          .client(id)
-          .getLeader()
-          .then(
-            (result) => (result.ok ? result.value : null),
-            // The channel was closed under us: the cluster is being stopped after a failure.
-            () => null,
-          );
+        const view = await this.cluster.getLeader(id);
         this.samples.push({ node: id, sentAt, answeredAt: performance.now(), view });
       }
       await delay(Math.max(0, this.intervalMs - (performance.now() - sentAt)));

@@ -1,16 +1,6 @@
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import type { NodeId } from '../core/ids.ts';
-import { hostMonotonicMs } from '../util/host-monotonic.ts';
-
-export interface NodeExit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  /** When the bench saw the process end. */
-  readonly wallMs: number;
-  /** The same on the machine's monotonic clock (hostMonotonicMs). */
-  readonly hostMs: number;
-  readonly pid: number;
-}
+import { startProcess, type NodeExit, type StartedProcess } from './node-process.ts';
 
 /** One node's process, as a bench cluster tracks it across restarts. */
 export interface ProcessSlot {
@@ -90,22 +80,26 @@ export class ProcessGroup<S extends ProcessSlot> {
     return exit;
   }
 
-  /** Spawns the node's process into its slot; the slot empties again when the process ends. */
-  spawn(id: NodeId, command: string, args: readonly string[], options: Omit<SpawnOptions, 'detached'>): ChildProcess {
+  /** Spawns a process into the node's slot (see `adopt`); a command that cannot run is a bug of the caller's here. */
+  async spawn(id: NodeId, command: string, args: readonly string[], options: Omit<SpawnOptions, 'detached'>): Promise<ChildProcess> {
+    if (this.slot(id).child !== null) throw new Error(`cannot start ${id}: it is still running`);
+    const started = await startProcess(command, args, options);
+    if (!started.ok) throw new Error(`cannot start ${id} (${command}): ${started.problem}`);
+    this.adopt(id, started.process);
+    return started.process.child;
+  }
+
+  /** Puts a started process into the node's slot; the slot empties again when the process ends. */
+  adopt(id: NodeId, started: StartedProcess): void {
     const slot = this.slot(id);
     if (slot.child !== null) throw new Error(`cannot start ${id}: it is still running`);
-    const child = spawn(command, [...args], { ...options, detached: true });
+    const { child } = started;
     slot.child = child;
-    child.on('error', () => undefined);
-    slot.exit = new Promise((resolve) =>
-      child.once('close', (code, signal) => {
-        if (slot.child === child) slot.child = null;
-        const exit = { code, signal, wallMs: Date.now(), hostMs: hostMonotonicMs(), pid: child.pid ?? -1 };
-        this.exits.push({ node: id, ...exit });
-        resolve(exit);
-      }),
-    );
-    return child;
+    slot.exit = started.exited.then((exit) => {
+      if (slot.child === child) slot.child = null;
+      this.exits.push({ node: id, ...exit });
+      return exit;
+    });
   }
 
   async killAll(): Promise<void> {

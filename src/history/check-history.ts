@@ -1,6 +1,6 @@
 import { percentile } from '../util/stats.ts';
 import { leaseIntervals, type LeaseInterval } from './lease-intervals.ts';
-import { linePid, lineTerm, numberField, stringField, type FaultEvent, type RunHistory, type TokenObservation } from './history.ts';
+import { linePid, lineTerm, type FaultEvent, type RunHistory, type TokenObservation } from './history.ts';
 
 export type Violation =
   | { readonly rule: 'one-leader-per-term'; readonly term: number; readonly leaders: readonly string[] }
@@ -72,8 +72,8 @@ export function checkHistory(history: RunHistory, options: CheckOptions = {}): V
 
   const leaders = new Map<number, Set<string>>();
   for (const line of history.lines) {
-    if (line.event !== 'election-won') continue;
-    const term = lineTerm(line) ?? -1;
+    if (line.line.type !== 'election-won') continue;
+    const term = line.line.term;
     const set = leaders.get(term) ?? new Set<string>();
     set.add(line.node);
     leaders.set(term, set);
@@ -157,19 +157,17 @@ function voteProblems(history: RunHistory): { votes: number; problems: Violation
       if (before !== undefined && votedFor !== before) problems.push({ rule: 'vote-taken-back', node, term, voted: before, found: votedFor, where });
     };
     for (const line of history.lines.filter((candidate) => candidate.node === node)) {
-      const term = lineTerm(line);
-      if (line.event === 'started') {
-        const loadedTerm = term ?? 0;
-        const loadedVote = stringField(line, 'votedFor');
-        if (pid !== null) checkLoaded(loadedTerm, loadedVote, `restart as pid ${linePid(line)}`);
+      const typed = line.line;
+      if (typed.type === 'started') {
+        if (pid !== null) checkLoaded(typed.term, typed.votedFor, `restart as pid ${linePid(line)}`);
         pid = linePid(line);
-        if (loadedVote !== null) vote(loadedTerm, loadedVote);
-      } else if (line.event === 'vote-granted' && line.fields.preVote === false && term !== null) {
-        vote(term, stringField(line, 'candidate') ?? '?');
-      } else if (line.event === 'election-started' && line.fields.preVote === false && term !== null) {
-        vote(term, node);
+        if (typed.votedFor !== null) vote(typed.term, typed.votedFor);
+      } else if (typed.type === 'vote-granted' && !typed.preVote) {
+        vote(typed.term, typed.candidate);
+      } else if (typed.type === 'election-started' && !typed.preVote) {
+        vote(typed.term, node);
       }
-      const to = line.event === 'term-changed' ? numberField(line, 'to') : term;
+      const to = typed.type === 'term-changed' ? typed.to : lineTerm(line);
       // A pre-vote's term is the one it would campaign in, never adopted: not a term the node had.
       if (to !== null && line.fields.preVote !== true) highestTerm = Math.max(highestTerm, to);
     }

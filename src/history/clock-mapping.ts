@@ -1,5 +1,5 @@
 import type { NodeLogEvent } from '../harness/node-log-event.ts';
-import { lineMono, linePid, numberField } from './history.ts';
+import { linePid } from './history.ts';
 
 /** host = offsetMs + mono / rate: one process's `mono` stamps on the machine's monotonic clock. */
 export interface ClockMapping {
@@ -29,13 +29,13 @@ export function clockMappings(lines: readonly NodeLogEvent[], rates: ReadonlyMap
   const mappings = new Map<number, ClockMapping>();
   for (const [pid, own] of byPid) {
     const rate = rates?.get(own[0]?.node ?? '') ?? 1;
-    const origin = own.map((line) => numberField(line, 'monoOriginMs')).find((value) => value !== null);
-    if (rate === 1 && origin !== undefined && origin !== null) {
+    const origin = own.flatMap((line) => (line.line.type === 'listening' ? [line.line.monoOriginMs] : []))[0];
+    if (rate === 1 && origin !== undefined) {
       mappings.set(pid, { offsetMs: origin, rate, how: 'logged-origin' });
       continue;
     }
     const points = own.flatMap((line) => {
-      const mono = lineMono(line);
+      const mono = line.mono;
       return mono === null || line.receivedAtMs === null ? [] : [{ mono, at: line.receivedAtMs }];
     });
     const fitted = envelopeRate(points, rate);

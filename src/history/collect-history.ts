@@ -12,16 +12,13 @@ export interface RunRecord {
 }
 
 /**
- * The history of a run, after `cluster.stopProcesses()`: every node's log file (the cluster needs
- * a `logDir`), every process's end, and each node's hard state as its store holds it now.
+ * The history of a run, after `cluster.stopProcesses()`: every node's log file, every process's end, and each node's hard state as its store holds it now.
  */
 export async function collectHistory(cluster: ClusterUnderTest, record: RunRecord): Promise<RunHistory> {
   const lines = [];
   const stores: StoredHardState[] = [];
   for (const id of cluster.ids) {
-    const file = cluster.logFile(id);
-    if (file === null) throw new Error('collectHistory: the cluster was started without a logDir');
-    lines.push(...(await readNodeLog(id, file)));
+    lines.push(...(await readNodeLog(id, cluster.logFile(id))));
     stores.push(await readStoredHardState(id, cluster.dataDir(id)));
   }
   return {

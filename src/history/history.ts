@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { numberField, parseNodeLogLine, stringField, type NodeLogEvent } from '../harness/node-log-event.ts';
+import { parseNodeLog, type NodeLogEvent } from '../harness/node-log-event.ts';
 import { asNodeId } from '../core/ids.ts';
 
 /**
@@ -69,21 +69,15 @@ export interface FaultEvent {
 
 /** Reads a node's log file as the harness wrote it (JSON lines with `receivedAtMs`). */
 export async function readNodeLog(node: string, file: string): Promise<NodeLogEvent[]> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return text.split('\n').flatMap((line) => parseNodeLogLine(asNodeId(node), line) ?? []);
+  return parseNodeLog(asNodeId(node), await readFile(file, 'utf8').catch(() => ''));
 }
 
-/** The process that wrote a line (pino's `pid`); every incarnation is its own process. */
+/** The process that wrote a line; every incarnation is its own process. */
 export function linePid(line: NodeLogEvent): number {
-  return numberField(line, 'pid') ?? -1;
+  return line.pid ?? -1;
 }
 
-export function lineMono(line: NodeLogEvent): number | null {
-  return numberField(line, 'mono');
-}
-
+/** The term a line names, if it has a `term` (a term change has `from` and `to` instead). */
 export function lineTerm(line: NodeLogEvent): number | null {
-  return numberField(line, 'term');
+  return 'term' in line.line ? line.line.term : null;
 }
-
-export { numberField, stringField };

@@ -1,6 +1,6 @@
 import type { NodeLogEvent } from '../harness/node-log-event.ts';
 import { clockMappings, toHost } from './clock-mapping.ts';
-import { lineMono, linePid, lineTerm, numberField, stringField, type ProcessEnd } from './history.ts';
+import { linePid, type ProcessEnd } from './history.ts';
 
 /** A span during which one node believed it held a valid lease, on the machine's clock. */
 export interface LeaseInterval {
@@ -57,14 +57,13 @@ export function leaseIntervals(
   };
   for (const line of lines) {
     const pid = linePid(line);
-    const mono = lineMono(line);
+    const mono = line.mono;
     if (mono === null) continue;
-    const term = lineTerm(line) ?? 0;
-    const until = numberField(line, 'untilMs');
-    switch (line.event) {
+    const typed = line.line;
+    switch (typed.type) {
       case 'lease-acquired':
       case 'lease-extended': {
-        if (until === null) break;
+        const { term, untilMs: until } = typed;
         const current = open.get(pid);
         if (current !== undefined && (mono >= current.untilMono || current.term !== term)) close(pid, mono, 'expired');
         const still = open.get(pid);
@@ -73,7 +72,7 @@ export function leaseIntervals(
         break;
       }
       case 'lease-lost':
-        close(pid, stringField(line, 'reason') === 'stepped-down' ? mono : Infinity, stringField(line, 'reason') ?? 'lost');
+        close(pid, typed.reason === 'stepped-down' ? mono : Infinity, typed.reason);
         break;
       default:
         break;

@@ -5,11 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { NodeId } from '../core/ids.ts';
 import { ClusterUnderTest } from '../harness/cluster-under-test.ts';
-import type { NodeLogEvent } from '../harness/node-log-event.ts';
+import type { NodeLine, NodeLogEvent } from '../harness/node-log-event.ts';
 import type { Timings } from '../harness/timings.ts';
 import { checkHistory, type Verdict } from '../history/check-history.ts';
 import { collectHistory } from '../history/collect-history.ts';
-import { numberField, stringField } from '../history/history.ts';
 import { hostMonotonicMs } from '../util/host-monotonic.ts';
 import { SeededRandom } from '../util/seeded-random.ts';
 
@@ -72,26 +71,23 @@ export async function runCrashTorture(options: TortureOptions): Promise<TortureR
     let victim: NodeId | null = null;
     let streak = 0;
     /** The probe's line for the victim's last death, judged once its next incarnation has loaded its state. */
-    let pending: NodeLogEvent | null = null;
+    let pending: PersistKill | null = null;
     const judge = (id: NodeId): void => {
       if (pending === null) return;
       const kill = pending;
       pending = null;
-      const starts = cluster.logEvents().filter((line) => line.node === id && line.event === 'started');
+      const starts = cluster.logEvents().flatMap(({ node, line }) => (node === id && line.type === 'started' ? [line] : []));
       const loaded = starts.at(-1);
-      const same = (line: NodeLogEvent | undefined): boolean =>
-        line !== undefined &&
-        numberField(line, 'term') === numberField(kill, 'writingTerm') &&
-        stringField(line, 'votedFor') === stringField(kill, 'writingVotedFor');
+      const same = (line: (typeof starts)[number] | undefined): boolean =>
+        line !== undefined && line.term === kill.writingTerm && line.votedFor === kill.writingVotedFor;
       const landed = same(loaded);
-      const at = stringField(kill, 'phase') as Phase;
+      const at = kill.phase;
       byPhase[at].kills += 1;
       if (landed) byPhase[at].landed += 1;
-      if (at === 'after' && !landed)
-        wrongOutcomes.push(`${id}: a write LevelDB had confirmed (term ${numberField(kill, 'writingTerm')}) was missing after the restart`);
+      if (at === 'after' && !landed) wrongOutcomes.push(`${id}: a write LevelDB had confirmed (term ${kill.writingTerm}) was missing after the restart`);
       // The incarnation before this one may have had that very state already: then finding it proves nothing.
       if (at === 'before' && landed && !same(starts.at(-2)))
-        wrongOutcomes.push(`${id}: a write killed before it started (term ${numberField(kill, 'writingTerm')}) was on disk after the restart`);
+        wrongOutcomes.push(`${id}: a write killed before it started (term ${kill.writingTerm}) was on disk after the restart`);
     };
     while (kills < options.kills) {
       if (victim === null || streak >= (options.streak ?? 10)) {
@@ -112,12 +108,7 @@ export async function runCrashTorture(options: TortureOptions): Promise<TortureR
       );
       judge(victim);
       // It may have written (a term from a heartbeat) and died before it even answered.
-      const kill = started
-        ? await provokeSaves(cluster, victim)
-        : (cluster
-            .logEvents()
-            .slice(seen)
-            .find((line) => line.node === victim && line.event === 'persist-kill') ?? null);
+      const kill = started ? await provokeSaves(cluster, victim) : persistKill(cluster.logEvents().slice(seen), victim);
       if (kill === null) {
         missed += 1;
         continue;
@@ -153,20 +144,25 @@ async function restartNow(cluster: ClusterUnderTest, id: NodeId): Promise<void> 
   await cluster.restart(id);
 }
 
+type PersistKill = Extract<NodeLine, { readonly type: 'persist-kill' }>;
+
+/** The probe's line about `victim` among `lines`, if it died at its write. */
+function persistKill(lines: readonly NodeLogEvent[], victim: NodeId): PersistKill | null {
+  for (const { node, line } of lines) if (node === victim && line.type === 'persist-kill') return line;
+  return null;
+}
+
 /**
  * Transfers leadership to the victim or away from it (it then votes) until its probe kills it;
  * answers the probe's line, or null after 10 s without one (then kills it from outside).
  */
-async function provokeSaves(cluster: ClusterUnderTest, victim: NodeId): Promise<NodeLogEvent | null> {
+async function provokeSaves(cluster: ClusterUnderTest, victim: NodeId): Promise<PersistKill | null> {
   const deadline = hostMonotonicMs() + 10_000;
   const seen = cluster.logEvents().length;
   let turn = 0;
   while (hostMonotonicMs() < deadline) {
-    const kill = cluster
-      .logEvents()
-      .slice(seen)
-      .find((line) => line.node === victim && line.event === 'persist-kill');
-    if (kill !== undefined && !cluster.isRunning(victim)) return kill;
+    const kill = persistKill(cluster.logEvents().slice(seen), victim);
+    if (kill !== null && !cluster.isRunning(victim)) return kill;
     if (cluster.isRunning(victim)) {
       const leader = cluster.agreedLeader()?.leader;
       if (leader !== undefined) {

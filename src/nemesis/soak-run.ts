@@ -5,7 +5,6 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { asNodeId, type NodeId } from '../core/ids.ts';
 import { overlappingLeaseClaims } from '../client/lease-observations.ts';
 import { ClusterUnderTest } from '../harness/cluster-under-test.ts';
-import { LeaseSampler } from '../harness/lease-sampler.ts';
 import { productTimings, type Timings } from '../harness/timings.ts';
 import { checkHistory, type Verdict } from '../history/check-history.ts';
 import { collectHistory } from '../history/collect-history.ts';
@@ -143,7 +142,7 @@ class SoakRun {
     await cluster.waitForStableLeader();
     const startMs = hostMonotonicMs();
     this.spanStart = startMs;
-    const sampler = options.sampleLeasesMs === undefined ? null : new LeaseSampler(cluster, options.sampleLeasesMs);
+    const sampler = options.sampleLeasesMs === undefined ? null : cluster.sampleLeases(options.sampleLeasesMs);
     const workload = new LeaseWorkload(new Map(this.ids.map((id) => [id, cluster.adminAddress(id)])), this.timings.electionTimeoutMs, this.timings.heartbeatMs);
     const episodes =
       options.episodes ?? planSoak({ nodes: this.ids, seed: options.seed, durationMs: options.durationMs, electionTimeoutMs: this.timings.electionTimeoutMs });

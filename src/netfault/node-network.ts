@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { isProcessAlive } from '../cluster/process-alive.ts';
+import { isProcessAlive } from '../util/process-signals.ts';
 import { mustRun, runCommand, runQuietlySync } from './host-command.ts';
 import { linkFaultProblem, mergeLinkFaults, type LinkFault } from './link-faults.ts';
 import { renderNamespaceRules } from './namespace-rules.ts';

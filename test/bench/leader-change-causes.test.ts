@@ -1,19 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { leaderChangeCauses } from '../../bench/leader-change-causes.ts';
-import type { NodeLogEvent } from '../../src/harness/node-log-event.ts';
+import { parseNodeLogLine, type NodeLogEvent } from '../../src/harness/node-log-event.ts';
 import { asNodeId, type NodeId } from '../../src/core/ids.ts';
 
 const [n1, n2, n3] = [asNodeId('n1'), asNodeId('n2'), asNodeId('n3')];
 const nodes = [n1, n2, n3];
 const timings = { heartbeatMs: 50, electionTimeoutMs: 500, electionJitterMs: 50 };
 
-const entry = (node: NodeId, wallMs: number, event: string, fields: Record<string, unknown> = {}): NodeLogEvent => ({
-  node,
-  wallMs,
-  receivedAtMs: null,
-  event,
-  fields: { event, ...fields },
-});
+const entry = (node: NodeId, wallMs: number, event: string, fields: Record<string, unknown> = {}): NodeLogEvent =>
+  parseNodeLogLine(node, JSON.stringify({ event, time: wallMs, term: 0, ...fields }))!;
 const won = (node: NodeId, wallMs: number, term: number): NodeLogEvent => entry(node, wallMs, 'election-won', { term });
 const stall = (node: NodeId, wallMs: number, lateByMs: number): NodeLogEvent => entry(node, wallMs, 'stall-detected', { lateByMs });
 

@@ -6,9 +6,10 @@ import type { LeaderChange } from '../../src/client/observe-leader.ts';
 import type { NodeId } from '../../src/core/ids.ts';
 import { sleepUntil } from '../support/sleep-until.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { RealCluster } from './real-cluster.ts';
+import type { ClusterUnderTest } from '../../src/harness/cluster-under-test.ts';
+import { startRealCluster } from './real-cluster.ts';
 
-let cluster: RealCluster | null = null;
+let cluster: ClusterUnderTest | null = null;
 let client: ClusterClient | null = null;
 afterEach(async () => {
   client?.close();
@@ -17,7 +18,7 @@ afterEach(async () => {
   cluster = null;
 });
 
-function clientOf(real: RealCluster): ClusterClient {
+function clientOf(real: ClusterUnderTest): ClusterClient {
   // Generous deadlines: this VM sometimes freezes a process for over a second.
   return new ClusterClient(
     real.ids.map((id) => ({ endpoint: real.adminAddress(id), id, pid: null })),
@@ -63,7 +64,7 @@ function heldByOthersWhile(observations: readonly LeaseObservation[], holder: st
 
 describe('the client library on a real 3-node cluster', () => {
   it('observes every leader in term order with no gap through a kill, a transfer and a partition', async () => {
-    cluster = await RealCluster.start(3);
+    cluster = await startRealCluster(3);
     const real = cluster;
     client = clientOf(real);
     const first = await real.waitForAgreedLeader();
@@ -73,8 +74,10 @@ describe('the client library on a real 3-node cluster', () => {
 
     await real.kill(first.leader);
     const second = await real.waitForAgreedLeader(undefined, real.othersThan(first.leader));
-    await real.launch(first.leader);
-    const target = real.othersThan(second.leader)[0] as NodeId;
+    await real.restart(first.leader);
+    // A transfer needs its target to have acknowledged a heartbeat: the restarted node may be it.
+    const settled = await real.waitForAgreedLeader();
+    const target = real.othersThan(settled.leader)[0] as NodeId;
     expect(await client.transfer({ to: target })).toMatchObject({ ok: true, value: { to: target } });
     const third = await real.waitForAgreedLeader();
     await real.disconnect([third.leader], real.othersThan(third.leader));
@@ -86,13 +89,16 @@ describe('the client library on a real 3-node cluster', () => {
 
     // Every election any node won from the first observed term to the last, and nothing else, in order.
     const lastSeen = leaders.seen.at(-1)?.term ?? 0;
-    const won = (await real.electionsWon()).filter((e) => e.term >= first.term && e.term <= lastSeen).sort((a, b) => a.term - b.term);
+    const won = real
+      .electionsWon()
+      .filter((e) => e.term >= first.term && e.term <= lastSeen)
+      .sort((a, b) => a.term - b.term);
     expect(leaders.seen).toEqual(won.map((e) => ({ leaderId: e.node, term: e.term })));
     expect(leaders.seen.map((change) => change.term)).toEqual(expect.arrayContaining([second.term, third.term, fourth.term]));
   });
 
   it('acquires the lease while leadership moves, and its signal aborts before any other node holds it, on transfer, kill, pause and partition of the holder', async () => {
-    cluster = await RealCluster.start(3);
+    cluster = await startRealCluster(3);
     const real = cluster;
     client = clientOf(real);
     await real.waitForLeaseHolder();
@@ -143,10 +149,10 @@ describe('the client library on a real 3-node cluster', () => {
       }
       switch (fault) {
         case 'kill':
-          await real.launch(holder);
+          await real.restart(holder);
           break;
         case 'pause':
-          await sleepUntil(faultAt + 3 * real.electionTimeoutMs);
+          await sleepUntil(faultAt + 3 * real.timings.electionTimeoutMs);
           real.signal(holder, 'SIGCONT');
           break;
         case 'partition':

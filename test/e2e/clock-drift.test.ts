@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { formatVerdict } from '../../src/history/verdict-report.ts';
@@ -24,10 +25,10 @@ async function childClockAdvance(environment: Record<string, string>): Promise<{
   );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await delay(500);
   const from = performance.now();
   child.stdin.write('a');
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await delay(1500);
   child.stdin.write('b');
   const here = performance.now() - from;
   await new Promise((resolve) => child.once('exit', resolve));

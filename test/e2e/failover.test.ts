@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NodeId } from '../../src/core/ids.ts';
 import { hbctl } from '../support/hbctl.ts';
-import { RealCluster } from './real-cluster.ts';
+import type { ClusterUnderTest } from '../../src/harness/cluster-under-test.ts';
+import { startRealCluster } from './real-cluster.ts';
 
-let cluster: RealCluster | null = null;
+let cluster: ClusterUnderTest | null = null;
 afterEach(async () => {
   await cluster?.stop();
   cluster = null;
@@ -11,7 +12,7 @@ afterEach(async () => {
 
 describe('a real 3-node cluster', () => {
   it('elects one leader that hbctl status shows every node agreeing on', async () => {
-    cluster = await RealCluster.start(3);
+    cluster = await startRealCluster(3);
     const { leader, term } = await cluster.waitForAgreedLeader();
     const { code, stdout } = await hbctl('status', '--json', '--endpoints', cluster.adminEndpoints());
     expect(code).toBe(0);
@@ -22,30 +23,30 @@ describe('a real 3-node cluster', () => {
   });
 
   it('replaces a SIGKILLed leader, and the restarted node rejoins as a follower with its persisted term', async () => {
-    cluster = await RealCluster.start(3);
+    cluster = await startRealCluster(3);
     const first = await cluster.waitForAgreedLeader();
     await cluster.kill(first.leader, 'SIGKILL');
     const second = await cluster.waitForAgreedLeader();
     expect(second.leader).not.toBe(first.leader);
     expect(second.term).toBeGreaterThan(first.term);
 
-    await cluster.launch(first.leader);
+    await cluster.restart(first.leader);
     const rejoined = await cluster.waitForAgreedLeader();
     const status = await cluster.status(first.leader);
     expect(status).toMatchObject({ role: 'follower', leaderId: rejoined.leader });
     expect(status!.term).toBeGreaterThanOrEqual(second.term);
-    const started = (await cluster.events(first.leader)).filter((e) => e.event === 'started');
+    const started = cluster.nodeEvents(first.leader).flatMap(({ line }) => (line.type === 'started' ? [line] : []));
     expect(started.at(-1)?.term).toBeGreaterThanOrEqual(first.term);
   });
 
   it('refuses a second process on a data dir in use, with a clear message and exit code, losing nothing', async () => {
-    cluster = await RealCluster.start(3);
+    cluster = await startRealCluster(3);
     const { leader, term } = await cluster.waitForAgreedLeader();
     const follower = cluster.ids.find((id) => id !== leader) as NodeId;
-    const { exit } = cluster.spawnExtra(follower);
-    const { code, stderr } = await exit;
+    const extra = await cluster.spawnExtra(follower);
+    const { code } = await extra.exit;
     expect(code).toBe(3);
-    expect(stderr).toMatch(/in use by another process/);
+    expect(extra.stderr()).toMatch(/in use by another process/);
     const status = await cluster.status(follower);
     expect(status).toMatchObject({ role: 'follower', leaderId: leader });
     expect(status!.term).toBeGreaterThanOrEqual(term);

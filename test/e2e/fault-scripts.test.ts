@@ -4,12 +4,13 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readNodeSettings } from '../../scripts/faults/node-settings.ts';
 import { runFault } from '../../scripts/faults/run-fault.ts';
-import { writeClusterFile } from '../../src/cluster/cluster-file.ts';
+import { writeClusterFile } from '../../src/client/cluster-file.ts';
 import { asClusterId, asNodeId } from '../../src/core/ids.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { RealCluster } from './real-cluster.ts';
+import type { ClusterUnderTest } from '../../src/harness/cluster-under-test.ts';
+import { startRealCluster } from './real-cluster.ts';
 
-let cluster: RealCluster | null = null;
+let cluster: ClusterUnderTest | null = null;
 let clusterDir: string | null = null;
 afterEach(async () => {
   await cluster?.stop();
@@ -26,10 +27,10 @@ async function fault(...argv: string[]): Promise<{ code: number; stdout: string;
 }
 
 /**
- * RealCluster writes no cluster.json, so one is made from what each node reports about itself,
+ * The harness writes no cluster.json, so one is made from what each node reports about itself,
  * with this test process standing in for the launcher.
  */
-async function writeClusterFileFor(real: RealCluster): Promise<string> {
+async function writeClusterFileFor(real: ClusterUnderTest): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'hbc-fault-e2e-'));
   const answers = await Promise.all(
     real
@@ -40,8 +41,7 @@ async function writeClusterFileFor(real: RealCluster): Promise<string> {
   const nodes = answers.map((answer) => {
     if (!answer.ok) throw new Error(`a node does not tell its settings: ${JSON.stringify(answer.failure)}`);
     const { id, peerAddress, adminAddress, pid, dataDir } = answer.value;
-    // RealCluster logs each node to <root>/<id>.log, beside its data dir <root>/<id>.
-    return { id: asNodeId(id), peerAddress, adminAddress, pid, dataDir, logFile: path.join(path.dirname(dataDir), `${id}.log`) };
+    return { id: asNodeId(id), peerAddress, adminAddress, pid, dataDir, logFile: real.logFile(asNodeId(id)) };
   });
   const clusterId = answers[0]?.ok ? answers[0].value.clusterId : 'e2e';
   await writeClusterFile(path.join(dir, 'cluster.json'), {
@@ -55,7 +55,7 @@ async function writeClusterFileFor(real: RealCluster): Promise<string> {
 
 describe('the fault scripts on a real 3-node cluster', () => {
   it('isolate-leader moves leadership to the majority, and heal brings back one agreed leader', async () => {
-    cluster = await RealCluster.start(3);
+    cluster = await startRealCluster(3);
     const first = await cluster.waitForAgreedLeader();
     clusterDir = await writeClusterFileFor(cluster);
 
@@ -76,7 +76,7 @@ describe('the fault scripts on a real 3-node cluster', () => {
         const status = await cluster?.status(oldLeader);
         return status !== null && status !== undefined && status.role !== 'leader';
       },
-      20 * cluster.electionTimeoutMs,
+      20 * cluster.timings.electionTimeoutMs,
       `${oldLeader} to step down`,
     );
 

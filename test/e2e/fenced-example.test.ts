@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../src/cluster/node-command.ts';
+import { repoRoot } from '../../src/harness/node-command.ts';
 import { freePorts } from '../../src/util/free-ports.ts';
 import { sleepUntil } from '../support/sleep-until.ts';
 import { waitFor } from '../support/wait-for.ts';

@@ -4,16 +4,17 @@ import type { PartitionDirection } from '../../src/client/admin-client.ts';
 import { asNodeId, type NodeId } from '../../src/core/ids.ts';
 import { sleepUntil } from '../support/sleep-until.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { RealCluster, vmFreezeSlackMs, type ElectionWon } from './real-cluster.ts';
+import type { ClusterUnderTest } from '../../src/harness/cluster-under-test.ts';
+import { startRealCluster, vmFreezeSlackMs } from './real-cluster.ts';
 
-let cluster: RealCluster | null = null;
+let cluster: ClusterUnderTest | null = null;
 afterEach(async () => {
   await cluster?.stop();
   cluster = null;
 });
 
 /** Terms in which more than one node won an election. */
-function termsWithTwoLeaders(elections: readonly ElectionWon[]): { term: number; leaders: NodeId[] }[] {
+function termsWithTwoLeaders(elections: readonly { readonly node: NodeId; readonly term: number }[]): { term: number; leaders: NodeId[] }[] {
   const winners = new Map<number, Set<NodeId>>();
   for (const { node, term } of elections) winners.set(term, (winners.get(term) ?? new Set()).add(node));
   return [...winners].filter(([, nodes]) => nodes.size > 1).map(([term, nodes]) => ({ term, leaders: [...nodes] }));
@@ -34,25 +35,25 @@ function observedBetween(observations: readonly LeaseObservation[], from: number
  * was frozen meanwhile (its stall-detected log line): this VM sometimes freezes one process for
  * longer than an election timeout, and then its followers rightly elect another leader.
  */
-async function runPartialPartition(c: RealCluster, applyFault: () => Promise<void>) {
+async function runPartialPartition(c: ClusterUnderTest, applyFault: () => Promise<void>) {
   const sampling = c.sampleLeases(20);
   const faultStartedAt = performance.now();
   await applyFault();
-  await sleepUntil(faultStartedAt + 8 * c.electionTimeoutMs);
+  await sleepUntil(faultStartedAt + 8 * c.timings.electionTimeoutMs);
   const faultEndedAt = performance.now();
   await c.healAll();
   const healed = await c.waitForAgreedLeader();
   const healedAtWallMs = Date.now();
-  await sleepUntil(performance.now() + 3 * c.electionTimeoutMs);
+  await sleepUntil(performance.now() + 3 * c.timings.electionTimeoutMs);
   const later = await c.waitForAgreedLeader();
   const observations = await sampling.stop();
-  const leaderStalled = (await c.events(healed.leader)).some((e) => e.event === 'stall-detected' && Number(e.time) >= healedAtWallMs);
+  const leaderStalled = c.stalledSince(healedAtWallMs, [healed.leader]);
   return { during: observedBetween(observations, faultStartedAt, faultEndedAt), observations, healed, later, leaderStalled };
 }
 
 describe('leadership scenarios on a real cluster', () => {
   it('replaces a leader paused past the election timeout, and the resumed leader steps down; never two lease holders', async () => {
-    cluster = await RealCluster.start(3);
+    cluster = await startRealCluster(3);
     const first = await cluster.waitForAgreedLeader();
     const sampling = cluster.sampleLeases(15);
     await waitFor(() => sampling.observations.some((o) => o.node === first.leader && o.view?.holdsLease), 5000, 'a sample of the leader holding its lease');
@@ -60,7 +61,7 @@ describe('leadership scenarios on a real cluster', () => {
     cluster.signal(first.leader, 'SIGSTOP');
     const pausedAt = performance.now();
     const second = await cluster.waitForAgreedLeader(undefined, cluster.othersThan(first.leader));
-    await sleepUntil(pausedAt + 3 * cluster.electionTimeoutMs);
+    await sleepUntil(pausedAt + 3 * cluster.timings.electionTimeoutMs);
     cluster.signal(first.leader, 'SIGCONT');
     const resumedAt = performance.now();
     await waitFor(async () => (await cluster!.status(first.leader))?.role === 'follower', 2000 + vmFreezeSlackMs, 'the resumed leader to step down');
@@ -77,7 +78,7 @@ describe('leadership scenarios on a real cluster', () => {
   });
 
   it('an isolated leader steps down on check-quorum without raising its term, and rejoins after the heal', async () => {
-    cluster = await RealCluster.start(3);
+    cluster = await startRealCluster(3);
     const { leader, term } = await cluster.waitForAgreedLeader();
     const majority = cluster.othersThan(leader);
 
@@ -86,21 +87,21 @@ describe('leadership scenarios on a real cluster', () => {
     const successor = await cluster.waitForAgreedLeader(undefined, majority);
     await waitFor(
       async () => (await cluster!.status(leader))?.role !== 'leader',
-      3 * cluster.electionTimeoutMs + vmFreezeSlackMs,
+      3 * cluster.timings.electionTimeoutMs + vmFreezeSlackMs,
       'the isolated leader to step down',
     );
     const steppedDownAfterMs = Math.round(performance.now() - isolatedAt);
     // Long enough for the isolated node to time out and try to campaign several times, and at
     // least until it has tried once: this VM's freezes can swallow several election timeouts.
-    await sleepUntil(isolatedAt + 6 * cluster.electionTimeoutMs);
+    await sleepUntil(isolatedAt + 6 * cluster.timings.electionTimeoutMs);
     const sinceStepDown = await waitFor(
       async () => {
-        const events = await cluster!.events(leader);
-        const stepDown = events.findIndex((e) => e.event === 'stepped-down' && e.reason === 'check-quorum' && e.term === term);
-        const after = stepDown < 0 ? [] : events.slice(stepDown + 1);
-        return after.some((e) => e.event === 'election-started') ? after : null;
+        const events = cluster!.nodeEvents(leader);
+        const stepDown = events.findIndex(({ line }) => line.type === 'stepped-down' && line.reason === 'check-quorum' && line.term === term);
+        const after = stepDown < 0 ? [] : events.slice(stepDown + 1).map(({ line }) => line);
+        return after.some((line) => line.type === 'election-started') ? after : null;
       },
-      20 * cluster.electionTimeoutMs + vmFreezeSlackMs,
+      20 * cluster.timings.electionTimeoutMs + vmFreezeSlackMs,
       `${leader}'s check-quorum step-down and a campaign attempt while cut off, in its log`,
     );
     const beforeHeal = await cluster.status(leader);
@@ -116,12 +117,12 @@ describe('leadership scenarios on a real cluster', () => {
     expect(healed.term).toBeGreaterThanOrEqual(successor.term);
     // Its log shows why it stepped down, and that it did try to campaign while cut off, but only
     // ever as a pre-candidate, which is why its term stayed put.
-    const campaigns = sinceStepDown.filter((e) => e.event === 'election-started');
-    expect(campaigns.every((e) => e.preVote === true)).toBe(true);
+    const campaigns = sinceStepDown.flatMap((line) => (line.type === 'election-started' ? [line] : []));
+    expect(campaigns.every((line) => line.preVote)).toBe(true);
   });
 
   it('a 2-node minority of a 5-node cluster never elects a leader, while the majority keeps exactly one', async () => {
-    cluster = await RealCluster.start(5);
+    cluster = await startRealCluster(5);
     const { leader } = await cluster.waitForAgreedLeader();
     const followers = cluster.othersThan(leader);
     const minority = followers.slice(0, 2);
@@ -130,7 +131,7 @@ describe('leadership scenarios on a real cluster', () => {
 
     const cutAt = performance.now();
     await cluster.disconnect(minority, majority);
-    await sleepUntil(cutAt + 6 * cluster.electionTimeoutMs);
+    await sleepUntil(cutAt + 6 * cluster.timings.electionTimeoutMs);
     const majorityLeader = await cluster.waitForAgreedLeader(undefined, majority);
     const healAt = performance.now();
     await cluster.healAll();
@@ -149,7 +150,7 @@ describe('leadership scenarios on a real cluster', () => {
   // Its two neighbours hear it and stay loyal; the two nodes it cannot reach time out and run
   // pre-votes, which only each other grant, so they never reach a majority or raise a term.
   it('a 5-node "majorities ring" (each node sees only its two neighbours) never has two leaders in a term', async () => {
-    cluster = await RealCluster.start(5);
+    cluster = await startRealCluster(5);
     const before = await cluster.waitForAgreedLeader();
     const ring = cluster.ids;
     const run = await runPartialPartition(cluster, async () => {
@@ -161,7 +162,7 @@ describe('leadership scenarios on a real cluster', () => {
         }),
       );
     });
-    const elections = await cluster.electionsWon();
+    const elections = cluster.electionsWon();
     console.log(
       `ring: leader before ${before.leader} (term ${before.term}); leaders during the fault: ${[...selfDeclaredLeaders(run.during)].join(', ')}; after heal ${run.healed.leader} (term ${run.healed.term}); elections won: ${JSON.stringify(elections)}`,
     );
@@ -176,12 +177,12 @@ describe('leadership scenarios on a real cluster', () => {
   // leading through the bridge's acknowledgements; the far side's pre-votes fail on the loyal
   // bridge, so no election is won during the fault.
   it('a 5-node "bridge" (two pairs that only meet through one node) never has two leaders in a term', async () => {
-    cluster = await RealCluster.start(5);
+    cluster = await startRealCluster(5);
     const before = await cluster.waitForAgreedLeader();
     const [bridge, nearPeer, farA, farB] = cluster.othersThan(before.leader);
     if (!bridge || !nearPeer || !farA || !farB) throw new Error('a 5-node cluster has four followers');
     const run = await runPartialPartition(cluster, () => cluster!.disconnect([before.leader, nearPeer], [farA, farB]));
-    const elections = await cluster.electionsWon();
+    const elections = cluster.electionsWon();
     console.log(
       `bridge ${bridge} between [${before.leader}, ${nearPeer}] and [${farA}, ${farB}]: leader before ${before.leader} (term ${before.term}); leaders during the fault: ${[...selfDeclaredLeaders(run.during)].join(', ')}; after heal ${run.healed.leader} (term ${run.healed.term}); elections won: ${JSON.stringify(elections)}`,
     );
@@ -193,7 +194,7 @@ describe('leadership scenarios on a real cluster', () => {
   });
 
   it('transfers leadership to a named follower in exactly one term', async () => {
-    cluster = await RealCluster.start(3);
+    cluster = await startRealCluster(3);
     // A frozen process (this VM does that) can make the cluster elect someone else in the middle
     // of a transfer; only then is another attempt allowed.
     for (let attempt = 1; ; attempt++) {
@@ -206,7 +207,7 @@ describe('leadership scenarios on a real cluster', () => {
       const tookMs = Math.round(performance.now() - requestedAt);
       const agreed = await cluster.waitForAgreedLeader();
       const transferred = holder.holder === target && holder.term === term + 1 && agreed.leader === target && agreed.term === term + 1;
-      if (!transferred && attempt < 3 && (await cluster.stalledSince(requestedAtWallMs))) continue;
+      if (!transferred && attempt < 3 && cluster.stalledSince(requestedAtWallMs)) continue;
       console.log(`transfer ${leader} -> ${target} (attempt ${attempt}): target held the lease ${tookMs} ms after the request`);
       expect(answer).toEqual({ ok: true, value: target });
       expect({ holder, agreed }).toEqual({ holder: { holder: target, term: term + 1 }, agreed: { leader: target, term: term + 1 } });
@@ -215,18 +216,18 @@ describe('leadership scenarios on a real cluster', () => {
   });
 
   it('after every node restarts, terms never go back and no term ever had two leaders', async () => {
-    cluster = await RealCluster.start(3);
+    cluster = await startRealCluster(3);
     const first = await cluster.waitForAgreedLeader();
     const termsBefore = (await cluster.statuses()).map((s) => s?.term ?? Number.NaN);
 
-    for (const id of cluster.ids) expect(await cluster.kill(id, 'SIGTERM')).toEqual({ code: 0, signal: null });
-    await Promise.all(cluster.ids.map((id) => cluster!.launch(id)));
+    for (const id of cluster.ids) expect(await cluster.kill(id, 'SIGTERM')).toMatchObject({ code: 0, signal: null });
+    await Promise.all(cluster.ids.map((id) => cluster!.restart(id)));
     const after = await cluster.waitForAgreedLeader();
     const termsAfter = (await cluster.statuses()).map((s) => s?.term ?? Number.NaN);
     // Both incarnations' elections are in the (appended) logs, so the check below spans the restart.
     const elections = await waitFor(
       async () => {
-        const won = await cluster!.electionsWon();
+        const won = cluster!.electionsWon();
         const logged = (leader: { leader: NodeId; term: number }) => won.some((e) => e.node === leader.leader && e.term === leader.term);
         return logged(first) && logged(after) ? won : null;
       },
@@ -242,7 +243,7 @@ describe('leadership scenarios on a real cluster', () => {
   });
 
   it('rejects malformed admin requests with INVALID_ARGUMENT, leaving the cluster as it was', async () => {
-    cluster = await RealCluster.start(3);
+    cluster = await startRealCluster(3);
     const before = await cluster.waitForAgreedLeader();
     const startedAtWallMs = Date.now();
     const [follower] = cluster.othersThan(before.leader);
@@ -274,6 +275,6 @@ describe('leadership scenarios on a real cluster', () => {
     const statuses = await cluster.statuses();
     expect(statuses.map((s) => s?.faults)).toEqual(cluster.ids.map(() => []));
     const unchanged = statuses.every((s) => s?.term === before.term && s.leaderId === before.leader);
-    expect(unchanged || (await cluster.stalledSince(startedAtWallMs))).toBe(true);
+    expect(unchanged || cluster.stalledSince(startedAtWallMs)).toBe(true);
   });
 });

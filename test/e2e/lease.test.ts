@@ -6,9 +6,10 @@ import type { NodeId } from '../../src/core/ids.ts';
 import { hbctl } from '../support/hbctl.ts';
 import { sleepUntil } from '../support/sleep-until.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { RealCluster, vmFreezeSlackMs } from './real-cluster.ts';
+import type { ClusterUnderTest } from '../../src/harness/cluster-under-test.ts';
+import { startRealCluster, vmFreezeSlackMs } from './real-cluster.ts';
 
-let cluster: RealCluster | null = null;
+let cluster: ClusterUnderTest | null = null;
 afterEach(async () => {
   await cluster?.stop();
   cluster = null;
@@ -26,7 +27,7 @@ interface LeaseRow {
   readonly leaderId: string | null;
 }
 
-async function hbctlLease(c: RealCluster): Promise<LeaseRow[]> {
+async function hbctlLease(c: ClusterUnderTest): Promise<LeaseRow[]> {
   const { code, stdout } = await hbctl('lease', '--json', '--endpoints', c.adminEndpoints());
   if (code !== 0) throw new Error(`hbctl lease exited with ${code}`);
   return JSON.parse(stdout) as LeaseRow[];
@@ -55,7 +56,7 @@ async function healthOf(address: string): Promise<{ node: string | null; leader:
 
 describe('the leader lease on a real cluster', () => {
   it('a paused lease holder is replaced and, resumed, never claims the lease again in its old term', async () => {
-    cluster = await RealCluster.start(3);
+    cluster = await startRealCluster(3);
     const first = await cluster.waitForLeaseHolder();
     const sampling = cluster.sampleLeases(10);
     await waitFor(() => sawHolding(sampling.observations, first.holder), 5000, 'a sample of the holder holding its lease');
@@ -65,7 +66,7 @@ describe('the leader lease on a real cluster', () => {
     const second = await cluster.waitForLeaseHolder(undefined, cluster.othersThan(first.holder));
     const takeoverMs = performance.now() - pausedAt;
     // Well past the old lease, which ran out at most one lease duration after the pause.
-    await sleepUntil(pausedAt + 3 * cluster.electionTimeoutMs);
+    await sleepUntil(pausedAt + 3 * cluster.timings.electionTimeoutMs);
     cluster.signal(first.holder, 'SIGCONT');
     const resumedAt = performance.now();
     await waitFor(async () => (await cluster!.status(first.holder))?.role === 'follower', 2000 + vmFreezeSlackMs, 'the resumed holder to step down');
@@ -91,7 +92,7 @@ describe('the leader lease on a real cluster', () => {
   });
 
   it('a leader stopped with SIGTERM hands the lease over to a follower in the next term', async () => {
-    cluster = await RealCluster.start(3);
+    cluster = await startRealCluster(3);
     const first = await cluster.waitForLeaseHolder();
     const sampling = cluster.sampleLeases(3);
     await waitFor(() => sawHolding(sampling.observations, first.holder), 5000, 'a sample of the holder holding its lease');
@@ -101,7 +102,7 @@ describe('the leader lease on a real cluster', () => {
     const second = await cluster.waitForLeaseHolder(undefined, cluster.othersThan(first.holder));
     const observations = await sampling.stop();
     const handOff = await waitFor(
-      async () => (await cluster!.events(first.holder)).find((e) => e.event === 'handed-off'),
+      () => cluster!.nodeEvents(first.holder).find((e) => e.event === 'handed-off')?.fields,
       5000,
       `the hand-off in ${first.holder}'s log`,
     );
@@ -115,16 +116,16 @@ describe('the leader lease on a real cluster', () => {
         `hand-off ${first.holder} -> ${second.holder}: no lease holder for between ${earliest.toFixed(1)} and ${latest.toFixed(1)} ms (${observations.length} samples)`,
       );
     }
-    expect(exit).toEqual({ code: 0, signal: null });
+    expect(exit).toMatchObject({ code: 0, signal: null });
     // The old leader waits a moment to see the target lead before it exits; a freeze of this VM
     // can outlast that wait, and then it exits unconfirmed (the hand-off itself still happened).
-    const stalled = await cluster.stalledSince(killedAtWallMs);
+    const stalled = cluster.stalledSince(killedAtWallMs);
     expect(handOff).toMatchObject({ target: second.holder, ...(stalled ? {} : { confirmed: true }) });
     expect(second.term).toBe(first.term + 1);
   });
 
   it('hbctl lease and the gRPC health service agree on the one lease holder', async () => {
-    cluster = await RealCluster.start(3);
+    cluster = await startRealCluster(3);
     await cluster.waitForLeaseHolder();
     const c = cluster;
     const holderOf = (rows: readonly LeaseRow[]): LeaseRow | null => {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../src/cluster/node-command.ts';
+import { repoRoot } from '../../src/harness/node-command.ts';
 import { freePorts } from '../../src/util/free-ports.ts';
 
 const run = promisify(execFile);

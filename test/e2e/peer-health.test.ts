@@ -1,11 +1,13 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MemberInfo } from '../../src/client/admin-responses.ts';
 import type { NodeId } from '../../src/core/ids.ts';
 import { prometheusSamples } from '../support/prometheus-samples.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { RealCluster } from './real-cluster.ts';
+import type { ClusterUnderTest } from '../../src/harness/cluster-under-test.ts';
+import { startRealCluster } from './real-cluster.ts';
 
-let cluster: RealCluster | null = null;
+let cluster: ClusterUnderTest | null = null;
 afterEach(async () => {
   await cluster?.stop();
   cluster = null;
@@ -18,14 +20,14 @@ async function scrape(url: string): Promise<Map<string, number>> {
 }
 
 /** How `observer` currently sees `peer` (null if it does not answer or does not know the peer). */
-async function memberAsSeenBy(c: RealCluster, observer: NodeId, peer: NodeId): Promise<MemberInfo | null> {
+async function memberAsSeenBy(c: ClusterUnderTest, observer: NodeId, peer: NodeId): Promise<MemberInfo | null> {
   const answer = await c.client(observer).members();
   return answer.ok ? (answer.value.members.find((m) => m.id === peer) ?? null) : null;
 }
 
 describe('peer health and metrics on a real cluster', () => {
   it('the leader sees a paused follower go suspect then dead, alive again on resume, and a restart as a higher incarnation', async () => {
-    cluster = await RealCluster.start(3);
+    cluster = await startRealCluster(3);
     const { leader } = await cluster.waitForAgreedLeader();
     const follower = cluster.ids.find((id) => id !== leader)!;
     const c = cluster;
@@ -47,7 +49,7 @@ describe('peer health and metrics on a real cluster', () => {
         if (member) seen.push({ atMs: Math.round(performance.now() - pausedAt), state: member.state, phi: member.phi });
         return member?.state === 'dead';
       },
-      20 * cluster.electionTimeoutMs,
+      20 * cluster.timings.electionTimeoutMs,
       `${leader} to call the paused ${follower} dead`,
     );
     cluster.signal(follower, 'SIGCONT');
@@ -63,7 +65,7 @@ describe('peer health and metrics on a real cluster', () => {
     const aliveAfterResumeMs = Math.round(performance.now() - resumedAt);
 
     await cluster.kill(follower, 'SIGKILL');
-    await cluster.launch(follower);
+    await cluster.restart(follower);
     const restarted = await waitFor(
       async () => {
         const member = await memberAsSeenBy(c, leader, follower);
@@ -73,7 +75,10 @@ describe('peer health and metrics on a real cluster', () => {
       `${leader} to see ${follower}'s new incarnation`,
     );
     // From its first ack on (before it, the leader had no verdict: unknown).
-    const transitions = (await cluster.events(leader)).filter((e) => e.event === 'peer-state-changed' && e.peer === follower && e.from !== 'unknown');
+    const transitions = cluster
+      .nodeEvents(leader)
+      .filter((e) => e.event === 'peer-state-changed' && e.fields.peer === follower && e.fields.from !== 'unknown')
+      .map((e) => e.fields);
     console.log(
       `${leader} on paused ${follower}: ${seen.map((s) => `${s.atMs} ms ${s.state} phi ${s.phi.toFixed(1)}`).join('; ')}; ` +
         `alive ${aliveAfterResumeMs} ms after SIGCONT (incarnation ${resumed.incarnation}); after restart incarnation ${restarted.incarnation}`,
@@ -107,7 +112,7 @@ describe('peer health and metrics on a real cluster', () => {
   });
 
   it('no node calls a live member suspect or dead through a transfer, a kill and a restart', async () => {
-    cluster = await RealCluster.start(3);
+    cluster = await startRealCluster(3);
     const c = cluster;
     const { leader } = await cluster.waitForAgreedLeader();
     await waitFor(async () => (await memberAsSeenBy(c, leader, c.othersThan(leader)[0]!))?.state === 'alive', 5000, 'acks at the leader');
@@ -125,7 +130,7 @@ describe('peer health and metrics on a real cluster', () => {
             }
           }
         }
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await delay(50);
       }
       return found;
     };
@@ -134,24 +139,24 @@ describe('peer health and metrics on a real cluster', () => {
     const transferredAtWallMs = Date.now();
     expect((await cluster.client(leader).transferLeadership(target)).ok).toBe(true);
     // Long enough for a detector to call a silent peer dead (four election timeouts), and more.
-    const afterTransfer = await falseVerdicts(5 * cluster.electionTimeoutMs, null);
-    if (afterTransfer.length > 0) expect(await cluster.stalledSince(transferredAtWallMs)).toBe(true);
+    const afterTransfer = await falseVerdicts(5 * cluster.timings.electionTimeoutMs, null);
+    if (afterTransfer.length > 0) expect(cluster.stalledSince(transferredAtWallMs)).toBe(true);
 
     const { leader: current } = await cluster.waitForAgreedLeader();
     const victim = cluster.othersThan(current)[0]!;
     await cluster.kill(victim, 'SIGKILL');
-    await cluster.launch(victim);
+    await cluster.restart(victim);
     const relaunchedAtWallMs = Date.now();
     // Once back, the victim is alive (or, to a fellow follower, unknown) to everyone within a few
     // heartbeats: the leader hears its first ack; nobody else had reason to hear from it.
     await waitFor(async () => (await memberAsSeenBy(c, current, victim))?.state === 'alive', 5000, `${current} to see ${victim} back`);
-    const afterRestart = await falseVerdicts(2 * cluster.electionTimeoutMs, null);
-    if (afterRestart.length > 0) expect(await cluster.stalledSince(relaunchedAtWallMs)).toBe(true);
+    const afterRestart = await falseVerdicts(2 * cluster.timings.electionTimeoutMs, null);
+    if (afterRestart.length > 0) expect(cluster.stalledSince(relaunchedAtWallMs)).toBe(true);
     console.log(`false verdicts after the transfer: ${afterTransfer.length}; after the restart: ${afterRestart.length}`);
   });
 
   it('serves Prometheus metrics whose heartbeat counters and round-trip times move while the cluster runs', async () => {
-    cluster = await RealCluster.start(3);
+    cluster = await startRealCluster(3);
     // Two scrapes of the leader and a follower, 10 heartbeats apart, with the same leader in the
     // same term throughout; a frozen process (this VM does that) may force a new leader, or keep
     // the follower from reading, or the leader from hearing, any heartbeat between the scrapes,
@@ -162,7 +167,7 @@ describe('peer health and metrics on a real cluster', () => {
         const { leader, term } = await c.waitForAgreedLeader();
         const follower = c.othersThan(leader)[0]!;
         const first = { leader: await scrape(c.metricsUrl(leader)), follower: await scrape(c.metricsUrl(follower)) };
-        await new Promise((resolve) => setTimeout(resolve, 10 * 40));
+        await delay(10 * 40);
         const second = { leader: await scrape(c.metricsUrl(leader)), follower: await scrape(c.metricsUrl(follower)) };
         const moved = (name: string, side: 'leader' | 'follower'): boolean => (second[side].get(name) ?? 0) > (first[side].get(name) ?? 0);
         const steady =

@@ -7,8 +7,8 @@ import tls from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runFault } from '../../scripts/faults/run-fault.ts';
-import { writeClusterFile } from '../../src/cluster/cluster-file.ts';
-import { nodeProgramPath, nodeRuntimeFlags } from '../../src/cluster/node-command.ts';
+import { writeClusterFile } from '../../src/client/cluster-file.ts';
+import { nodeProgramPath, nodeRuntimeFlags } from '../../src/harness/node-command.ts';
 import { asClusterId, asNodeId, type NodeId } from '../../src/core/ids.ts';
 import { certificatePaths } from '../../src/tls/mint-certificates.ts';
 import { clientChannel, type ClientTlsMaterial } from '../../src/tls/tls-channel.ts';
@@ -18,9 +18,10 @@ import { hbctl } from '../support/hbctl.ts';
 import { prometheusSamples } from '../support/prometheus-samples.ts';
 import { TestPki } from '../support/test-pki.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { e2eTimings, RealCluster } from './real-cluster.ts';
+import type { ClusterUnderTest } from '../../src/harness/cluster-under-test.ts';
+import { e2eTimings, startRealCluster } from './real-cluster.ts';
 
-// RealCluster's nodes belong to cluster e2e.
+// startRealCluster's nodes belong to cluster e2e.
 const clusterId = asClusterId('e2e');
 const [n1, n2, n3] = [asNodeId('n1'), asNodeId('n2'), asNodeId('n3')];
 
@@ -32,7 +33,7 @@ afterAll(async () => {
   await pki.remove();
 });
 
-let cluster: RealCluster | null = null;
+let cluster: ClusterUnderTest | null = null;
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -40,8 +41,8 @@ afterEach(async () => {
   cluster = null;
 });
 
-async function startTlsCluster(): Promise<RealCluster> {
-  cluster = await RealCluster.start(3, e2eTimings, { dir: pki.dir, client: await pki.client('operator') });
+async function startTlsCluster(): Promise<ClusterUnderTest> {
+  cluster = await startRealCluster(3, e2eTimings, { dir: pki.dir, client: await pki.client('operator') });
   return cluster;
 }
 
@@ -67,16 +68,16 @@ function scrape(url: string, client: ClientTlsMaterial): Promise<{ status: numbe
 
 /**
  * The leader and term stay put, unless a node logged a stall: this VM freezes single processes
- * for over a second now and then, and a leader change after that is right (see RealCluster).
+ * for over a second now and then, and a leader change after that is right (see ClusterUnderTest.stalledSince).
  */
 async function expectUnaffected(
-  c: RealCluster,
+  c: ClusterUnderTest,
   before: { leader: NodeId; term: number },
   sinceWallMs: number,
   among: readonly NodeId[] = c.running(),
 ): Promise<void> {
   const after = await c.waitForAgreedLeader(undefined, among);
-  if (await c.stalledSince(sinceWallMs)) return;
+  if (c.stalledSince(sinceWallMs)) return;
   expect(after).toEqual(before);
 }
 
@@ -88,7 +89,7 @@ describe('a TLS cluster (mutual TLS between nodes, client certificates on the ad
     const second = await c.waitForAgreedLeader();
     expect(second.leader).not.toBe(first.leader);
     expect(second.term).toBeGreaterThan(first.term);
-    await c.launch(first.leader);
+    await c.restart(first.leader);
     const rejoined = await c.waitForAgreedLeader();
     expect(rejoined.term).toBeGreaterThanOrEqual(second.term);
   });
@@ -133,7 +134,10 @@ describe('a TLS cluster (mutual TLS between nodes, client certificates on the ad
     expect(samples.get('hbc_peer_messages_rejected_total{reason="untrusted-certificate"}')).toBe(3);
     expect(samples.get('hbc_peer_messages_rejected_total{reason="identity-mismatch"}')).toBe(1);
     expect(samples.get('hbc_peer_messages_rejected_total{reason="tls-handshake-failed"}')).toBeGreaterThanOrEqual(1);
-    const logged = (await c.events(before.leader)).filter((event) => event.event === 'peer-message-rejected').map((event) => event.rejection);
+    const logged = c
+      .nodeEvents(before.leader)
+      .filter((event) => event.event === 'peer-message-rejected')
+      .map((event) => event.fields.rejection);
     expect(new Set(logged)).toEqual(new Set(['untrusted-certificate', 'identity-mismatch', 'tls-handshake-failed']));
     expect((await scrape(c.metricsUrl(before.leader), await pki.client(null))).status).toBe(403);
   });
@@ -144,11 +148,11 @@ describe('a TLS cluster (mutual TLS between nodes, client certificates on the ad
     const before = await c.waitForAgreedLeader(undefined, [n1, n2]);
     const since = Date.now();
     const foreign = await pki.foreignNode(n3);
-    await c.launch(n3, ['--peer-cert-file', foreign.certFile, '--peer-key-file', foreign.keyFile]);
+    await c.restart(n3, ['--peer-cert-file', foreign.certFile, '--peer-key-file', foreign.keyFile]);
 
     await waitFor(
       async () => {
-        const events = await c.events(n3);
+        const events = c.nodeEvents(n3);
         // It campaigns (pre-vote) again and again, and no vote reaches the others.
         return events.some((event) => event.event === 'peer-link-refused') && events.filter((event) => event.event === 'election-lost').length >= 3;
       },
@@ -157,8 +161,8 @@ describe('a TLS cluster (mutual TLS between nodes, client certificates on the ad
     );
     await expectUnaffected(c, before, since, [n1, n2]);
     expect((await c.status(n3))?.role).not.toBe('leader');
-    const refusals = (await Promise.all([n1, n2].map((id) => c.events(id)))).flat().filter((event) => event.event === 'peer-message-rejected');
-    expect(refusals.some((event) => event.rejection === 'untrusted-certificate')).toBe(true);
+    const refusals = [n1, n2].flatMap((id) => c.nodeEvents(id)).filter((event) => event.event === 'peer-message-rejected');
+    expect(refusals.some((event) => event.fields.rejection === 'untrusted-certificate')).toBe(true);
   });
 
   it('lets hbctl read with the reader certificate, refuses it every change, and refuses a caller without a certificate', async () => {
@@ -217,7 +221,7 @@ describe('a TLS cluster (mutual TLS between nodes, client certificates on the ad
     c.signal(n2, 'SIGHUP');
 
     const reloaded = await waitFor(
-      async () => (await c.events(n2)).find((event) => event.event === 'tls-reload' && event.part === 'peer' && event.changed === true),
+      () => c.nodeEvents(n2).find((event) => event.event === 'tls-reload' && event.fields.part === 'peer' && event.fields.changed === true)?.fields,
       10_000,
       'n2 to reload its peer certificate',
     );
@@ -227,14 +231,14 @@ describe('a TLS cluster (mutual TLS between nodes, client certificates on the ad
     // New connections both ways: n1 restarts, and leadership goes to n2 (its heartbeats to n1 go
     // with its new client certificate), then to n1 (whose link to n2 checks n2's new server one).
     await c.kill(n1);
-    await c.launch(n1);
+    await c.restart(n1);
     await c.waitForAgreedLeader();
     for (const target of [n2, n1]) {
       const moved = await hbctl('transfer', '--to', target, '--endpoints', c.adminEndpoints(), ...as('operator'));
       expect({ target, stderr: moved.stderr }).toEqual({ target, stderr: '' });
       expect((await c.waitForAgreedLeader()).leader).toBe(target);
     }
-    expect((await c.events(n1)).some((event) => event.event === 'peer-link-refused')).toBe(false);
+    expect(c.nodeEvents(n1).some((event) => event.event === 'peer-link-refused')).toBe(false);
   });
 
   it('lets the fault scripts isolate and heal a TLS cluster as its operator', async () => {

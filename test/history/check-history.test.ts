@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asNodeId } from '../../src/core/ids.ts';
-import type { NodeLogEvent } from '../../src/harness/node-log-event.ts';
+import { parseNodeLogLine, type NodeLogEvent } from '../../src/harness/node-log-event.ts';
 import { checkHistory, type Violation } from '../../src/history/check-history.ts';
 import type { RunHistory } from '../../src/history/history.ts';
 
@@ -8,7 +8,7 @@ import type { RunHistory } from '../../src/history/history.ts';
 const originOf = (pid: number): number => pid * 1000;
 
 function line(node: string, pid: number, event: string, mono: number, fields: Record<string, unknown> = {}): NodeLogEvent {
-  return { node: asNodeId(node), wallMs: 0, receivedAtMs: originOf(pid) + mono + 0.2, event, fields: { event, pid, mono, ...fields } };
+  return parseNodeLogLine(asNodeId(node), JSON.stringify({ event, time: 0, pid, mono, ...fields }), originOf(pid) + mono + 0.2)!;
 }
 const listening = (node: string, pid: number): NodeLogEvent => line(node, pid, 'listening', 0, { monoOriginMs: originOf(pid) });
 const started = (node: string, pid: number, term: number, votedFor: string | null): NodeLogEvent => line(node, pid, 'started', 0, { term, votedFor });

@@ -1,20 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { asNodeId } from '../../src/core/ids.ts';
-import type { NodeLogEvent } from '../../src/harness/node-log-event.ts';
+import { parseNodeLogLine, type NodeLogEvent } from '../../src/harness/node-log-event.ts';
 import { clockMappings, toHost } from '../../src/history/clock-mapping.ts';
 
 /** A line stamped `mono` on a clock running at `rate` whose zero is machine time 5000, read `latency` ms after it was written. */
-const arrival = (mono: number, rate: number, latency: number, fields: Record<string, unknown> = {}): NodeLogEvent => ({
-  node: asNodeId('n1'),
-  wallMs: 0,
-  receivedAtMs: 5000 + mono / rate + latency,
-  event: 'lease-extended',
-  fields: { event: 'lease-extended', pid: 7, mono, ...fields },
-});
+const arrival = (mono: number, rate: number, latency: number, fields: Record<string, unknown> = {}): NodeLogEvent =>
+  parseNodeLogLine(
+    asNodeId('n1'),
+    JSON.stringify({ event: 'lease-extended', time: 0, pid: 7, mono, term: 1, untilMs: mono + 100, ...fields }),
+    5000 + mono / rate + latency,
+  )!;
 
 describe('clockMappings', () => {
   it('uses the logged origin of a process on the real clock', () => {
-    const mapping = clockMappings([arrival(0, 1, 3, { monoOriginMs: 5000 }), arrival(100, 1, 0.2)], undefined).get(7);
+    const mapping = clockMappings([arrival(0, 1, 3, { event: 'listening', monoOriginMs: 5000 }), arrival(100, 1, 0.2)], undefined).get(7);
     expect(mapping).toEqual({ offsetMs: 5000, rate: 1, how: 'logged-origin' });
   });
 

@@ -3,8 +3,8 @@ import { chmod, mkdir, mkdtemp, readdir, rm, symlink, truncate, writeFile } from
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildDist } from '../../src/cluster/dist-build.ts';
-import { nodeProgramPath, repoRoot } from '../../src/cluster/node-command.ts';
+import { buildDist } from '../../src/harness/node-command.ts';
+import { nodeProgramPath, repoRoot } from '../../src/harness/node-command.ts';
 import { asNodeId } from '../../src/core/ids.ts';
 import { exitCodes } from '../../src/node/exit-codes.ts';
 import { LevelHardStateStore } from '../../src/storage/level-hard-state-store.ts';

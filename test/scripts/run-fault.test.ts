@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runFault } from '../../scripts/faults/run-fault.ts';
-import { writeClusterFile } from '../../src/cluster/cluster-file.ts';
+import { writeClusterFile } from '../../src/client/cluster-file.ts';
 import { asClusterId, asNodeId } from '../../src/core/ids.ts';
 import { freePorts } from '../../src/util/free-ports.ts';
 

@@ -3,9 +3,9 @@ import { booleanFlag } from '../../../src/command-line/flag.ts';
 import { exitCodes } from '../../../src/command-line/program.ts';
 import type { FaultCluster } from '../fault-cluster.ts';
 import { reportProblem, type FaultCommand } from '../fault-command.ts';
-import { killProcess, findNodePid } from '../node-process-signals.ts';
+import { killProcess } from '../../../src/util/process-signals.ts';
 import { launcherChildren } from '../launcher-children.ts';
-import { leaderWord, resolveTarget, targetPositional } from '../resolve-target.ts';
+import { findNodePid, leaderWord, resolveTarget, targetPositional } from '../resolve-target.ts';
 
 const forceFlag = booleanFlag({ name: 'force', description: 'kill even the last node the launcher runs itself' });
 

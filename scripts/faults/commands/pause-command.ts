@@ -1,8 +1,7 @@
 import { exitCodes } from '../../../src/command-line/program.ts';
 import { positional, wholeNumber } from '../../../src/command-line/flag.ts';
 import { reportProblem, type FaultCommand } from '../fault-command.ts';
-import { findNodePid } from '../node-process-signals.ts';
-import { leaderWord, resolveTarget, targetPositional } from '../resolve-target.ts';
+import { findNodePid, leaderWord, resolveTarget, targetPositional } from '../resolve-target.ts';
 import { setTimeout as delay } from 'node:timers/promises';
 
 const maxPauseMs = 3_600_000;

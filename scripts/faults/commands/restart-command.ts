@@ -1,6 +1,6 @@
 import { exitCodes } from '../../../src/command-line/program.ts';
 import { nodeId, positional } from '../../../src/command-line/flag.ts';
-import { isProcessAlive } from '../../../src/cluster/process-alive.ts';
+import { isProcessAlive } from '../../../src/util/process-signals.ts';
 import { msFlag, reportProblem, type FaultCommand } from '../fault-command.ts';
 import { restartNode } from '../restart-node.ts';
 import { completeRestartSettings, readRestartSettingsFlags, restartSettingsFlags } from '../restart-settings.ts';

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { asClusterId, asNodeId } from '../../src/core/ids.ts';
-import { clearNodePid, readClusterFile, setNodePid, writeClusterFile, type ClusterFile, type ReadClusterFileResult } from '../../src/cluster/cluster-file.ts';
-import { withFileLock } from '../../src/cluster/file-lock.ts';
+import { clearNodePid, readClusterFile, setNodePid, writeClusterFile, type ClusterFile, type ReadClusterFileResult } from '../../src/client/cluster-file.ts';
+import { withFileLock } from '../../src/util/file-lock.ts';
 
 let dir: string;
 let filePath: string;
@@ -155,7 +155,7 @@ describe('updating cluster.json', () => {
     await writeFile(
       script,
       [
-        `import { updateClusterFile } from ${JSON.stringify(path.resolve('src/cluster/cluster-file.ts'))};`,
+        `import { updateClusterFile } from ${JSON.stringify(path.resolve('src/client/cluster-file.ts'))};`,
         'for (let i = 0; i < 40; i += 1) {',
         `  const result = await updateClusterFile(${JSON.stringify(filePath)}, (file) => ({ ...file, nodes: file.nodes.map((node) => (node.id === 'n2' ? { ...node, pid: (node.pid ?? 0) + 1 } : node)) }));`,
         '  if (!result.ok) throw new Error(result.problem);',

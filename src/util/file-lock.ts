@@ -1,5 +1,6 @@
 import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { isProcessAlive } from './process-alive.ts';
+import { isProcessAlive } from './process-signals.ts';
+import { setTimeout as delay } from 'node:timers/promises';
 
 export type WithFileLockResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string };
 
@@ -41,7 +42,7 @@ export async function withFileLock<T>(lockPath: string, critical: () => Promise<
         const who = holder === undefined ? 'another process' : `process ${holder}`;
         return { ok: false, problem: `${lockPath} is held by ${who}; if no such process runs, delete the file` };
       }
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await delay(delayMs);
       delayMs = Math.min(delayMs * 2, 50);
     }
   } finally {

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { checkPort } from '../../src/cluster/port-check.ts';
+import { checkPort } from '../../src/util/port-check.ts';
 
 function listen(server: net.Server): Promise<number> {
   return new Promise((resolve) => {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { isProcessAlive } from '../../src/cluster/process-alive.ts';
+import { isProcessAlive } from '../../src/util/process-signals.ts';
 
 describe('isProcessAlive', () => {
   it('sees a running process, and not one that has exited', async () => {

@@ -2,7 +2,7 @@ import { open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { isValidId, type ClusterId, type NodeId } from '../core/ids.ts';
 import { parseHostPort } from '../util/host-port.ts';
-import { withFileLock } from './file-lock.ts';
+import { withFileLock } from '../util/file-lock.ts';
 
 /**
  * `<data-dir>/cluster.json`: written by the cluster launcher (and the fault scripts' restart,

@@ -4,8 +4,8 @@ import { promisify } from 'node:util';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { asClusterId, asNodeId } from '../../src/core/ids.ts';
-import { buildDist } from '../../src/cluster/dist-build.ts';
-import { nodeCommand, nodeRuntimeFlags, repoRoot } from '../../src/cluster/node-command.ts';
+import { buildDist } from '../../src/harness/node-command.ts';
+import { nodeCommand, nodeRuntimeFlags, repoRoot } from '../../src/harness/node-command.ts';
 import { parseNodeOptions } from '../../src/node/node-options.ts';
 
 const members = new Map([
