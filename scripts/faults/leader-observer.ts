@@ -1,6 +1,6 @@
 import { AdminClient } from '../../src/client/admin-client.ts';
 import type { NodeStatus } from '../../src/client/admin-responses.ts';
-import { claimOf, unanimousLeader, type AgreedLeader } from '../../src/client/leader-agreement.ts';
+import { claimOf, newestLeader, unanimousLeader, type AgreedLeader } from '../../src/client/leader-agreement.ts';
 import { setTimeout as delay } from 'node:timers/promises';
 
 /** Who leads as far as the latest answers show: the leader claim in the highest term, if any. */
@@ -102,11 +102,8 @@ export class LeaderObserver {
   private look(): void {
     // Until every node has answered or failed once, a missing leader may just not have answered yet.
     if (this.latest.size < this.clients.size) return;
-    let best: NodeStatus | null = null;
-    for (const status of this.latest.values()) {
-      if (status?.role === 'leader' && (best === null || status.term > best.term)) best = status;
-    }
-    const sighting: LeaderSighting = best === null ? { leader: null, term: this.highestTerm } : { leader: best.id, term: best.term };
+    const newest = newestLeader([...this.latest.values()].map((status) => status && claimOf(status.id, status)));
+    const sighting: LeaderSighting = newest ?? { leader: null, term: this.highestTerm };
     if (this.sighting !== null && this.sighting.leader === sighting.leader && (sighting.leader === null || this.sighting.term === sighting.term)) return;
     this.sighting = sighting;
     if (sighting.leader !== null) {

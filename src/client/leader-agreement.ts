@@ -57,3 +57,16 @@ export function unanimousLeader(claims: readonly (LeaderClaim | null)[]): Agreed
   const agreed = claims.every((claim) => claim !== null && claim.term === leader.term && claim.leaderId === leader.node);
   return agreed ? { leader: asNodeId(leader.node), term: leader.term } : null;
 }
+
+/**
+ * The node that claims to lead in the highest term any leader claims, whatever the others say:
+ * what an observer watching a cluster through a change sees leading (a deposed leader that has not
+ * heard yet claims an older term and is passed over). Null while no node claims to lead.
+ */
+export function newestLeader(claims: readonly (LeaderClaim | null)[]): AgreedLeader | null {
+  let newest: LeaderClaim | null = null;
+  for (const claim of claims) {
+    if (claim?.role === 'leader' && (newest === null || claim.term > newest.term)) newest = claim;
+  }
+  return newest === null ? null : { leader: asNodeId(newest.node), term: newest.term };
+}

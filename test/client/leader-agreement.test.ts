@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { unanimousLeader, type LeaderClaim } from '../../src/client/leader-agreement.ts';
+import { newestLeader, unanimousLeader, type LeaderClaim } from '../../src/client/leader-agreement.ts';
 
 const claim = (node: string, role: string, term: number, leaderId: string | null): LeaderClaim => ({ node, role, term, leaderId });
 
@@ -23,5 +23,19 @@ describe('unanimousLeader', () => {
     expect(unanimousLeader([claim('n2', 'follower', 3, 'n1'), claim('n3', 'follower', 3, 'n1')])).toBeNull();
     expect(unanimousLeader([claim('n1', 'leader', 3, 'n1'), claim('n2', 'leader', 3, 'n1')])).toBeNull();
     expect(unanimousLeader([])).toBeNull();
+  });
+});
+
+describe('newestLeader', () => {
+  it('is the leader claiming the highest term, though a deposed one still claims an older term or some nodes are silent', () => {
+    expect(newestLeader([claim('n1', 'leader', 3, 'n1'), null, claim('n3', 'leader', 4, 'n3'), claim('n2', 'follower', 5, null)])).toEqual({
+      leader: 'n3',
+      term: 4,
+    });
+  });
+
+  it('is null while no node claims to lead', () => {
+    expect(newestLeader([claim('n2', 'follower', 3, 'n1'), null])).toBeNull();
+    expect(newestLeader([])).toBeNull();
   });
 });
