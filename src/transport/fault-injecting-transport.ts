@@ -2,6 +2,7 @@ import type { NodeId } from '../core/ids.ts';
 import type { PeerMessage } from '../core/messages.ts';
 import type { RandomSource } from '../core/random-source.ts';
 import type { InboundHandler, Transport } from './transport.ts';
+import { setTimeout as delay } from 'node:timers/promises';
 
 export type PartitionDirection = 'inbound' | 'outbound' | 'both';
 
@@ -35,8 +36,8 @@ export class FaultInjectingTransport implements Transport {
       const replies = await handler(from, message, metadata);
       if (replies.length === 0) return replies;
       if (link.outboundBlocked) return [];
-      const delay = this.delayFor(link);
-      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      const delayMs = this.delayFor(link);
+      if (delayMs > 0) await delay(delayMs);
       return replies;
     });
   }

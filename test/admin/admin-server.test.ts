@@ -21,6 +21,7 @@ import { MemoryHardStateStore } from '../../src/storage/memory-hard-state-store.
 import { FaultInjectingTransport } from '../../src/transport/fault-injecting-transport.ts';
 import { MemoryNetwork } from '../../src/transport/memory-network.ts';
 import { getServiceConstructor, loadProto } from '../../src/transport/proto-loader.ts';
+import { setTimeout as delay } from 'node:timers/promises';
 
 const silent = pino({ level: 'silent' });
 const timings = { heartbeatIntervalMs: 10, electionTimeoutMinMs: 60, electionJitterMs: 20, maxClockDrift: 0.05 };
@@ -92,15 +93,11 @@ function watch<T>(client: grpc.Client, name: string): { readonly received: T[]; 
   return { received, ended };
 }
 
-function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 async function waitUntil(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!(await condition())) {
     if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await pause(5);
+    await delay(5);
   }
 }
 
@@ -116,7 +113,7 @@ async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promi
       return await check();
     } catch (error) {
       if (performance.now() > deadline) throw error;
-      await pause(5);
+      await delay(5);
     }
   }
 }

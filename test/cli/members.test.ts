@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { captureIo, makeTempDir, removeDir, run, testTimeoutFlags, writeClusterJson } from './cli-fixture.ts';
 import { startFakeAdminServer, type FakeAdminServer } from '../support/fake-admin-server.ts';
 import { runCli } from '../../src/cli/run-cli.ts';
+import { setTimeout as delay } from 'node:timers/promises';
 
 let dir: string;
 let servers: FakeAdminServer[];
@@ -158,7 +159,7 @@ describe('hbctl top', () => {
     const captured = captureIo();
     const running = runCli([...testTimeoutFlags, 'top', '--interval-ms', '50', '--cluster', clusterFile], captured.io, { signal: interrupt.signal });
     const deadline = Date.now() + 20_000;
-    while (captured.stdout.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (captured.stdout.length === 0 && Date.now() < deadline) await delay(20);
     interrupt.abort();
     expect(await running).toBe(0);
   });

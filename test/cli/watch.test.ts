@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.ts';
 import { captureIo, deadAddress, makeTempDir, removeDir, run, testTimeoutFlags, writeClusterJson } from './cli-fixture.ts';
 import { startFakeAdminServer, type FakeAdminServer } from '../support/fake-admin-server.ts';
+import { setTimeout as delay } from 'node:timers/promises';
 
 let servers: FakeAdminServer[] = [];
 let dirs: string[] = [];
@@ -28,7 +29,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await delay(20);
   }
 }
 

@@ -6,6 +6,7 @@ import { MemoryHardStateStore } from '../../src/storage/memory-hard-state-store.
 import { GrpcTransport } from '../../src/transport/grpc-transport.ts';
 import { freePorts } from '../../src/util/free-ports.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { setTimeout as delay } from 'node:timers/promises';
 
 const silent = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 const timings = { heartbeatIntervalMs: 40, electionTimeoutMinMs: 400, electionJitterMs: 100, maxClockDrift: 0.05 };
@@ -65,7 +66,7 @@ describe('drivers over real gRPC transports', () => {
     const term = leader.status().term;
     let stalls = 0;
     for (const driver of cluster) driver.subscribe(({ event }) => (stalls += event.type === 'stall-detected' ? 1 : 0));
-    await new Promise((resolve) => setTimeout(resolve, 5 * timings.electionTimeoutMinMs));
+    await delay(5 * timings.electionTimeoutMinMs);
     // A machine stall longer than the lease lets it lapse (correctly); the next acked round renews it.
     const holder = await waitFor(() => cluster.find((d) => d.leaseRemainingMs() > 0), electionWithinMs, 'the lease to be renewed');
     const followers = cluster.filter((d) => d !== holder);

@@ -9,6 +9,7 @@ import type { PeerTraffic } from '../../src/runtime/peer-traffic.ts';
 import { MemoryHardStateStore } from '../../src/storage/memory-hard-state-store.ts';
 import { MemoryNetwork } from '../../src/transport/memory-network.ts';
 import { prometheusSamples } from '../support/prometheus-samples.ts';
+import { setTimeout as delay } from 'node:timers/promises';
 
 const n1 = asNodeId('n1');
 const n2 = asNodeId('n2');
@@ -25,7 +26,7 @@ async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, what:
     const value = await read();
     if (ok(value)) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    await delay(25);
   }
 }
 

@@ -9,6 +9,7 @@ import type { HardStateStore } from '../../src/storage/hard-state-store.ts';
 import { MemoryHardStateStore } from '../../src/storage/memory-hard-state-store.ts';
 import { MemoryNetwork } from '../../src/transport/memory-network.ts';
 import type { InboundHandler, Transport } from '../../src/transport/transport.ts';
+import { setTimeout as delay } from 'node:timers/promises';
 
 const [n1, n2, n3] = ['n1', 'n2', 'n3'].map(asNodeId) as [NodeId, NodeId, NodeId];
 const silent = pino({ level: 'silent' });
@@ -307,7 +308,7 @@ describe('NodeDriver over an in-memory network', () => {
       const value = probe();
       if (value !== null && value !== undefined) return value;
       if (performance.now() > deadline) throw new Error('timed out waiting');
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await delay(5);
     }
   }
 
