@@ -10,7 +10,6 @@ import type { PartitionPlan } from '../../src/nemesis/partition-shapes.ts';
 import type { PausedProcesses } from './paused-processes.ts';
 import { restartNode, type RestartSettings } from './restart-node.ts';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Timeline } from './timeline.ts';
 
 export interface ChaosRunOptions {
   readonly cluster: FaultCluster;
@@ -252,4 +251,24 @@ class ChaosRun {
     if (pid === undefined) throw new Error(`chaos: no pid known for ${id}`);
     return pid;
   }
+}
+
+/** Lines stamped with the time since the timeline began, e.g. `  +1.234s  isolate n2`. */
+export class Timeline {
+  private readonly startedAt = performance.now();
+
+  constructor(private readonly io: CliIo) {}
+
+  elapsedMs(): number {
+    return performance.now() - this.startedAt;
+  }
+
+  print(text: string): void {
+    this.io.stdout(`${formatOffset(this.elapsedMs())}  ${text}`);
+  }
+}
+
+/** Padded so that the texts line up for runs of up to 1000 s. */
+function formatOffset(ms: number): string {
+  return `+${(ms / 1000).toFixed(3)}s`.padStart(9);
 }

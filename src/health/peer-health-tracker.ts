@@ -1,5 +1,6 @@
 import type { NodeId } from '../core/ids.ts';
 import { PhiAccrualDetector, type PhiAccrualSettings } from './phi-accrual-detector.ts';
+import type { ElectionConfig } from '../core/election-config.ts';
 
 /**
  * `unknown`: this node has no reason to hear from the peer now (a follower never hears from its
@@ -142,4 +143,22 @@ export class PeerHealthTracker {
     tracked.stateSinceMs = atMs;
     return change;
   }
+}
+
+/**
+ * Failure-detector settings derived from the election timing, so they need no tuning of their
+ * own: suspicion starts once a peer is late by about half an election timeout beyond its usual
+ * rhythm, and a peer silent for four election timeouts is dead.
+ */
+export function peerHealthSettings(config: ElectionConfig): PeerHealthSettings {
+  return {
+    windowSize: 100,
+    minStdDeviationMs: Math.max(config.heartbeatIntervalMs / 2, 5),
+    acceptablePauseMs: config.electionTimeoutMinMs / 2,
+    firstIntervalEstimateMs: config.heartbeatIntervalMs,
+    suspectPhi: 8,
+    deadAfterMs: 4 * config.electionTimeoutMinMs,
+    // A gap long enough to be called dead is an outage, not rhythm.
+    maxIntervalMs: 4 * config.electionTimeoutMinMs,
+  };
 }

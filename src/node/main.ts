@@ -3,12 +3,11 @@
  * One node of a heartbeat cluster as its own process: flags, logging, signals and exit codes
  * around run-node.ts, which wires the concrete parts (also for startNode, inside an application).
  */
-import type { Logger } from 'pino';
+import { pino, type Logger } from 'pino';
 import { processIo, readSingleCommand } from '../command-line/program.ts';
 import { exitCodes } from './exit-codes.ts';
 import { nodeProgram, parseNodeOptions, type NodeOptions } from './node-options.ts';
 import { runNode } from './run-node.ts';
-import { createNodeLogger } from './node-logger.ts';
 
 // --help exits 0; a bad command line exits 2, which is also exitCodes.badConfiguration.
 const parsed = readSingleCommand(process.argv.slice(2), processIo(), nodeProgram, (argv) => parseNodeOptions(argv, process.env, process.stdout.isTTY === true));
@@ -51,4 +50,17 @@ function crash(log: Logger, error: unknown): void {
   log.fatal({ event: 'crashed', err: error }, 'unexpected error; stopping');
   log.flush();
   process.exit(exitCodes.crashed);
+}
+
+/**
+ * JSON lines by default (the cluster launcher parses them); colourful lines for a person at a
+ * terminal. pino-pretty is loaded only then: the nodes the launcher starts need not pay for it.
+ */
+async function createNodeLogger(options: NodeOptions): Promise<Logger> {
+  const settings = { level: options.logLevel, base: { node: options.id, pid: process.pid } };
+  if (options.logFormat === 'pretty') {
+    const { default: pretty } = await import('pino-pretty');
+    return pino(settings, pretty({ colorize: process.stdout.isTTY === true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' }));
+  }
+  return pino(settings);
 }

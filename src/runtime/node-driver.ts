@@ -9,7 +9,7 @@ import type { PeerMessage } from '../core/messages.ts';
 import type { RandomSource } from '../core/random-source.ts';
 import type { Role } from '../core/role.ts';
 import type { NodeLoad, NodeMetadata } from '../health/node-metadata.ts';
-import { peerHealthSettings } from '../health/peer-health-settings.ts';
+import { peerHealthSettings } from '../health/peer-health-tracker.ts';
 import { PeerHealthTracker, type PeerHealthSettings, type PeerState, type PeerStateChange } from '../health/peer-health-tracker.ts';
 import type { HardStateStore } from '../storage/hard-state-store.ts';
 import { carriesMetadata, type Transport } from '../transport/transport.ts';

@@ -4,7 +4,9 @@ import { isProcessAlive } from '../../../src/util/process-signals.ts';
 import { msFlag, reportProblem, type FaultCommand } from '../fault-command.ts';
 import { restartNode } from '../restart-node.ts';
 import { completeRestartSettings, readRestartSettingsFlags, restartSettingsFlags } from '../restart-settings.ts';
-import { waitUntilAnswering } from '../wait-until-answering.ts';
+import type { NodeExit } from '../../../src/harness/node-process.ts';
+import type { AdminNode } from '../../../src/client/admin-node.ts';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /** Loading TypeScript and opening LevelDB take seconds on a small, busy machine. */
 const defaultWaitMs = 30_000;
@@ -77,3 +79,33 @@ export const restartCommand: FaultCommand = {
     });
   },
 };
+
+export type WaitUntilAnsweringResult =
+  { readonly ok: true; readonly afterMs: number } | { readonly ok: false; readonly reason: 'exited' | 'timeout' | 'interrupted'; readonly problem: string };
+
+const pollMs = 200;
+
+/** Polls a starting node's Status until it answers, it exits, time runs out or `signal` aborts. */
+export async function waitUntilAnswering(
+  node: AdminNode,
+  exited: Promise<NodeExit>,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<WaitUntilAnsweringResult> {
+  const startedAt = performance.now();
+  // A holder, not a local: TypeScript cannot see the callback's write and would narrow a local to null.
+  const seen: { exit: NodeExit | null } = { exit: null };
+  void exited.then((value) => (seen.exit = value));
+  for (;;) {
+    if (signal.aborted) return { ok: false, reason: 'interrupted', problem: `stopped waiting for ${node.label} to answer` };
+    if (seen.exit !== null) {
+      const { code, signal: exitSignal } = seen.exit;
+      return { ok: false, reason: 'exited', problem: `${node.name} exited (${code === null ? `signal ${exitSignal}` : `code ${code}`}) before answering` };
+    }
+    const status = await node.client.status();
+    const afterMs = performance.now() - startedAt;
+    if (status.ok) return { ok: true, afterMs };
+    if (afterMs > timeoutMs) return { ok: false, reason: 'timeout', problem: `${node.label} does not answer ${Math.round(timeoutMs / 1000)} s after starting` };
+    await delay(pollMs);
+  }
+}
