@@ -1,7 +1,6 @@
 import type { NodeAnswer } from '../client/cluster-client.ts';
 import { exitCodes, type CliIo } from '../command-line/program.ts';
-import { printJson } from './output.ts';
-import { reportNodeFailure } from './report.ts';
+import { printJson, reportNodeFailure } from './output.ts';
 import { formatTable } from '../util/table.ts';
 
 export interface EveryNodeFormat<T> {

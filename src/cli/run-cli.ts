@@ -5,7 +5,7 @@ import type { Args } from '../command-line/read-args.ts';
 import type { Command, CommandContext } from './command.ts';
 import { resolveTargets } from '../client/endpoints.ts';
 import { globalFlags, readGlobalOptions, type GlobalOptions } from './global-options.ts';
-import { reportProblem } from './report.ts';
+import { reportProblem } from './output.ts';
 import { delayCommand } from './commands/delay-command.ts';
 import { healCommand } from './commands/heal-command.ts';
 import { leaderCommand } from './commands/leader-command.ts';

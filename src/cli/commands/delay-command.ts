@@ -1,9 +1,8 @@
-import type { Command } from '../command.ts';
+import { type Command, findNamedNode } from '../command.ts';
 import { faultsLine } from '../../client/describe-link-faults.ts';
 import { exitCodes } from '../../command-line/program.ts';
-import { findNamedNode } from '../find-named-node.ts';
 import { idList, nodeId, positional, stringFlag, wholeNumber } from '../../command-line/flag.ts';
-import { reportNodeFailure } from '../report.ts';
+import { reportNodeFailure } from '../output.ts';
 
 /** Ten minutes: far beyond any election timeout, so larger values are surely typos. */
 const maxDelayMs = 600_000;

@@ -1,10 +1,9 @@
 import type { AdminNode } from '../../client/admin-node.ts';
-import type { Command } from '../command.ts';
+import { type Command, findNamedNode } from '../command.ts';
 import { faultsLine } from '../../client/describe-link-faults.ts';
 import { exitCodes } from '../../command-line/program.ts';
-import { findNamedNode } from '../find-named-node.ts';
 import { idList, nodeId, optionalPositional, stringFlag } from '../../command-line/flag.ts';
-import { reportNodeFailure } from '../report.ts';
+import { reportNodeFailure } from '../output.ts';
 
 const nodePositional = optionalPositional('node', nodeId);
 const peersFlag = stringFlag({

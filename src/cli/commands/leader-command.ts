@@ -1,7 +1,7 @@
 import type { Command } from '../command.ts';
 import { exitCodes } from '../../command-line/program.ts';
 import { agreeOnLeader, claimOf } from '../../client/leader-agreement.ts';
-import { reportNodeFailure, reportProblem } from '../report.ts';
+import { reportNodeFailure, reportProblem } from '../output.ts';
 
 export const leaderCommand: Command = {
   name: 'leader',

@@ -2,12 +2,10 @@ import type { AdminNode } from '../../client/admin-node.ts';
 import type { MemberInfo, MembersView } from '../../client/admin-responses.ts';
 import type { NodeAnswer } from '../../client/cluster-client.ts';
 import type { Command } from '../command.ts';
-import { formatMs, noValue, jsonFlag, printJson } from '../output.ts';
+import { formatMs, noValue, jsonFlag, printJson, formatCpu, formatLoopP99, formatPhi, formatRssMib, reportNodeFailure, reportProblem } from '../output.ts';
 import { exitCodes } from '../../command-line/program.ts';
 import { nodeId, stringFlag } from '../../command-line/flag.ts';
 import { locateLeader } from '../../client/locate-leader.ts';
-import { formatCpu, formatLoopP99, formatPhi, formatRssMib } from '../member-values.ts';
-import { reportNodeFailure, reportProblem } from '../report.ts';
 import { formatTable } from '../../util/table.ts';
 
 const header = ['ID', 'ADDRESS', 'ROLE', 'STATE', 'PHI', 'SEEN', 'INCARNATION', 'VERSION', 'LOOP-P99', 'CPU%', 'RSS(MiB)'];

@@ -1,10 +1,9 @@
 import type { PartitionDirection } from '../../client/admin-client.ts';
-import type { Command } from '../command.ts';
+import { type Command, findNamedNode } from '../command.ts';
 import { faultsLine } from '../../client/describe-link-faults.ts';
 import { exitCodes } from '../../command-line/program.ts';
-import { findNamedNode } from '../find-named-node.ts';
 import { choice, idList, nodeId, positional, stringFlag } from '../../command-line/flag.ts';
-import { reportNodeFailure } from '../report.ts';
+import { reportNodeFailure } from '../output.ts';
 
 const directions: readonly PartitionDirection[] = ['inbound', 'outbound', 'both'];
 

@@ -1,7 +1,7 @@
 import type { Command } from '../command.ts';
 import { exitCodes } from '../../command-line/program.ts';
 import { locateLeader } from '../../client/locate-leader.ts';
-import { reportNodeFailure, reportNoLeader } from '../report.ts';
+import { reportNodeFailure, reportNoLeader } from '../output.ts';
 
 export const stepDownCommand: Command = {
   name: 'step-down',

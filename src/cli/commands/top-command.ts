@@ -2,11 +2,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { MemberInfo, MembersView, NodeStatus } from '../../client/admin-responses.ts';
 import type { ClusterClient, NodeAnswer } from '../../client/cluster-client.ts';
 import type { Command } from '../command.ts';
-import { formatMs, noValue } from '../output.ts';
+import { formatMs, noValue, formatCpu, formatLoopP99, formatPhi, formatRssMib } from '../output.ts';
 import { exitCodes } from '../../command-line/program.ts';
 import { stringFlag, wholeNumber } from '../../command-line/flag.ts';
 import { agreeOnLeader, claimOf } from '../../client/leader-agreement.ts';
-import { formatCpu, formatLoopP99, formatPhi, formatRssMib } from '../member-values.ts';
 import { formatTable } from '../../util/table.ts';
 
 /** Moves the cursor home and clears the screen. */

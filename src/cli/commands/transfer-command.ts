@@ -2,7 +2,7 @@ import type { Command } from '../command.ts';
 import { exitCodes } from '../../command-line/program.ts';
 import { nodeId, stringFlag } from '../../command-line/flag.ts';
 import { locateLeader } from '../../client/locate-leader.ts';
-import { reportNodeFailure, reportNoLeader } from '../report.ts';
+import { reportNodeFailure, reportNoLeader } from '../output.ts';
 
 const toFlag = stringFlag({
   name: 'to',

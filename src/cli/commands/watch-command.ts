@@ -4,9 +4,8 @@ import type { Command } from '../command.ts';
 import { formatEventLine, formatNodeLine } from '../event-line.ts';
 import { exitCodes } from '../../command-line/program.ts';
 import { stringFlag, wholeNumber } from '../../command-line/flag.ts';
-import { jsonFlag } from '../output.ts';
+import { jsonFlag, reportNodeFailure } from '../output.ts';
 import { NodeWatcher, type WatchSink } from '../../client/node-watcher.ts';
-import { reportNodeFailure } from '../report.ts';
 
 const retryMs = 500;
 
