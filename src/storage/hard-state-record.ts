@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, constants, openSync, writeSync } from 'node:fs';
-import { open, readFile, rename } from 'node:fs/promises';
+import { open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { NodeId } from '../core/ids.ts';
 import { hardStateProblem, isNonNegativeInteger, show, type StoredState } from './stored-state.ts';
@@ -133,29 +132,22 @@ export function slotBytes(state: StoredState): Buffer {
   return Buffer.from(`${json.padEnd(SLOT_BYTES - 1, ' ')}\n`);
 }
 
-/**
- * Writes `state` into its slot and waits until it is on disk; creates the record (durably) on the
- * first write. The slot is written with blocking calls on a file opened O_DSYNC (one write that
- * returns once the slot is on disk): each asynchronous step would wait for a thread-pool thread
- * and then for the event loop, and on a machine busy with the rest of the cluster those waits, not
- * the disk, were most of a save (the hand-off bench's gap, three saves in a row, went from about
- * 20 to about 12 ms). Blocking costs the loop one 256-byte write; the node only saves on a change
- * of term or vote, when its messages wait for the save anyway.
- */
+/** Writes `state` into its slot and waits until it is on disk; creates the record (durably) on the first write. */
 export async function writeHardStateRecord(dataDir: string, state: StoredState): Promise<void> {
   const target = recordPath(dataDir);
-  let fd: number;
+  let file: FileHandle;
   try {
-    fd = openSync(target, constants.O_RDWR | constants.O_DSYNC);
+    file = await open(target, 'r+');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     return replaceHardStateRecord(dataDir, state);
   }
   try {
-    const bytesWritten = writeSync(fd, slotBytes(state), 0, SLOT_BYTES, (state.seq % 2) * SLOT_BYTES);
+    const { bytesWritten } = await file.write(slotBytes(state), 0, SLOT_BYTES, (state.seq % 2) * SLOT_BYTES);
     if (bytesWritten !== SLOT_BYTES) throw new Error(`short write to ${target}: ${bytesWritten} of ${SLOT_BYTES} bytes`);
+    await file.datasync();
   } finally {
-    closeSync(fd);
+    await file.close();
   }
 }
 
